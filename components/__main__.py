@@ -1,0 +1,208 @@
+"""Command line: ``python -m components VERB ...`` — the same functions the app calls.
+
+Verbs (contracts in ../shared/DESIGN.md): ``ingest``, ``analyze``, ``render``, ``attribute``,
+``sources``, ``index``, ``similar``, ``export``, ``brief``. A bad input exits with status 2 and
+one line on standard error naming the input and the problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from components.errors import BadInput, SourcelightError  # noqa: E402
+
+
+def progress_bar(label: str) -> Callable[[int, int], None]:
+    """A text progress bar on standard error (silent when it is not a terminal, except at the end)."""
+    tty = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        if total <= 0:
+            return
+        if tty or done == total:
+            width = 30
+            filled = int(width * done / total)
+            end = "\n" if done == total else "\r"
+            sys.stderr.write(f"{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}")
+            sys.stderr.flush()
+
+    return show
+
+
+def _store(args):
+    from components.store import Store
+
+    return Store(args.db)
+
+
+def _one_article(path: str, article_id: str | None):
+    """The single article in FILE (or the one with ``--id`` in a corpus file)."""
+    from components.articles import load_path
+
+    report = load_path(path)
+    if report.rejected and not report.articles:
+        name, reason = report.rejected[0]
+        raise BadInput(f"{name}: {reason}")
+    arts = report.articles
+    if article_id:
+        arts = [a for a in arts if a.id == article_id or a.origin.endswith(f"#{article_id}")]
+        if not arts:
+            raise BadInput(f"{path}: no article with id {article_id!r}")
+    if not arts:
+        raise BadInput(f"{path}: no article found")
+    if len(arts) > 1:
+        raise BadInput(f"{path}: holds {len(arts)} articles; choose one with --id (ids: {arts[0].id}, ...)")
+    return arts[0]
+
+
+def analysis_json(article, analysis) -> dict:
+    """The ``analyze --json`` object: metadata, paragraphs, entities, groups, attributions, sources."""
+    from components.attribution import to_contract
+    from components.sources import article_breakdown, breakdown_rows
+
+    text = article.text
+    groups = {g.id: g for g in analysis.groups}
+    return {
+        "id": article.id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "author": article.author,
+        "place": article.place,
+        "date": article.date,
+        "url": article.url,
+        "standfirst": article.standfirst.text(text) if article.standfirst else None,
+        "paragraphs": [{"span": p.as_list(), "text": p.text(text)} for p in article.paragraphs],
+        "warnings": list(article.warnings),
+        "version": analysis.version,
+        "entities": [
+            {"text": text[e.start : e.end], "label": e.label, "span": [e.start, e.end], "group": e.group}
+            for e in analysis.entities
+        ],
+        "entity_groups": [
+            {"id": g.id, "name": g.name, "label": g.label, "mentions": [m.as_list() for m in g.mentions]}
+            for g in groups.values()
+        ],
+        "attributions": [to_contract(a, text) for a in analysis.attributions],
+        "sources": breakdown_rows(article_breakdown(text, analysis.attributions)),
+    }
+
+
+def cmd_ingest(args) -> int:
+    from components.analysis import analyze_missing
+    from components.articles import load_path
+    from components.nlp import load_nlp
+
+    store = _store(args)
+    added, skipped, rejected = [], [], []
+    for path in args.paths:
+        report = load_path(path)
+        rejected.extend(report.rejected)
+        for w in report.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        a, s = store.add_articles(report.articles)
+        added += a
+        skipped += s
+    analysed = 0
+    if added and not args.no_analyze:
+        analysed = analyze_missing(store, load_nlp(), ids=added, progress=progress_bar("analysing"))
+    print(
+        f"added {len(added)}, skipped {len(skipped)} (already in the library), rejected {len(rejected)}; "
+        f"analysed {analysed}"
+    )
+    for name, reason in rejected:
+        print(f"  rejected {name}: {reason}")
+    return 0 if added or skipped or not rejected else 2
+
+
+def cmd_analyze(args) -> int:
+    from components.analysis import analysis_for
+    from components.nlp import load_nlp
+
+    article = _one_article(args.file, args.id)
+    analysis = analysis_for(_store(args), load_nlp(), article)
+    data = analysis_json(article, analysis)
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(
+            f"{article.title or article.id} — {len(data['entities'])} entities in {len(data['entity_groups'])} "
+            f"groups, {len(data['attributions'])} attributions"
+        )
+    return 0
+
+
+def cmd_render(args) -> int:
+    from components.analysis import analysis_for
+    from components.nlp import load_nlp
+    from components.render import page_html
+
+    article = _one_article(args.file, args.id)
+    analysis = analysis_for(_store(args), load_nlp(), article)
+    Path(args.output).write_text(page_html(article, analysis), encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_attribute(args) -> int:
+    from components.attribution.cli import attribute_jsonl
+    from components.nlp import load_nlp
+
+    counts = attribute_jsonl(args.input, args.output, load_nlp(), progress=progress_bar("attributing"))
+    print(json.dumps(counts))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m components", description="Sourcelight from the command line.")
+    p.add_argument("--db", default=None, help="database path or SQLAlchemy URL (default: $SOURCELIGHT_DB)")
+    sub = p.add_subparsers(dest="verb", required=True)
+
+    s = sub.add_parser("ingest", help="add files or folders to the library and analyse them")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--no-analyze", action="store_true", help="only add; analyse later")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("analyze", help="one article's analysis")
+    s.add_argument("file")
+    s.add_argument("--id", help="article id inside a corpus file")
+    s.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    s.set_defaults(func=cmd_analyze)
+
+    s = sub.add_parser("render", help="the reading view of one article as a self-contained HTML page")
+    s.add_argument("file")
+    s.add_argument("--id", help="article id inside a corpus file")
+    s.add_argument("-o", "--output", required=True)
+    s.set_defaults(func=cmd_render)
+
+    s = sub.add_parser("attribute", help="who said what, for measurement: IN.jsonl {id,text} -> OUT.jsonl")
+    s.add_argument("input")
+    s.add_argument("-o", "--output", required=True)
+    s.set_defaults(func=cmd_attribute)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SourcelightError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"error: {exc.filename}: no such file", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; what was stored so far is kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

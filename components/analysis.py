@@ -1,0 +1,97 @@
+"""The analysis stage: parse an article once, find its entities and attributions, store the result.
+
+An ``Analysis`` is keyed by the article's id (hash of its text) and a version string naming the
+spaCy pipeline, the entity rules and the attribution rules; ``analysis_for`` returns the stored one
+when it exists, so reopening an article never re-parses it. ``analyze_missing`` batches the
+library's unanalysed articles through ``nlp.pipe`` (the fast path for ingest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from components.attribution import RULES_VERSION, extract_attributions
+from components.entities import ENTITY_RULES_VERSION, group_entities
+from components.nlp import pipeline_id
+from components.records import Analysis, Article
+from components.store import Store
+
+Progress = Callable[[int, int], None]
+
+
+def pipeline_version(nlp) -> str:
+    """Version key of analyses made with ``nlp`` and the current rules."""
+    return f"{pipeline_id(nlp)}+ent{ENTITY_RULES_VERSION}+att{RULES_VERSION}"
+
+
+def analyze_doc(article_id: str, doc, version: str) -> Analysis:
+    """Build the analysis of one parsed article (``doc.text`` is the article's canonical text)."""
+    entities, groups = group_entities(doc)
+    attributions = extract_attributions(doc, groups)
+    return Analysis(
+        article_id=article_id,
+        version=version,
+        entities=tuple(entities),
+        groups=tuple(groups),
+        attributions=tuple(attributions),
+    )
+
+
+def analyze(article: Article, nlp) -> Analysis:
+    """Parse and analyse one article (nothing stored)."""
+    return analyze_doc(article.id, nlp(article.text), pipeline_version(nlp))
+
+
+def analysis_for(store: Store, nlp, article: Article) -> Analysis:
+    """The stored analysis of ``article`` for the current pipeline, computing and storing it once."""
+    version = pipeline_version(nlp)
+    found = store.get_analysis(article.id, version)
+    if found is not None:
+        return found
+    analysis = analyze(article, nlp)
+    store.add_articles([article])
+    store.put_analysis(analysis)
+    return analysis
+
+
+def analyze_articles(
+    articles: Sequence[Article], nlp, *, batch_size: int = 32, progress: Progress | None = None
+) -> Iterable[Analysis]:
+    """Analyse many articles through ``nlp.pipe``, yielding analyses in input order."""
+    version = pipeline_version(nlp)
+    texts = (a.text for a in articles)
+    for i, (article, doc) in enumerate(zip(articles, nlp.pipe(texts, batch_size=batch_size), strict=True), 1):
+        yield analyze_doc(article.id, doc, version)
+        if progress:
+            progress(i, len(articles))
+
+
+def analyze_missing(
+    store: Store, nlp, *, ids: Sequence[str] | None = None, progress: Progress | None = None, chunk: int = 64
+) -> int:
+    """Analyse the library's articles that have no analysis of the current version; store them.
+
+    Args:
+        ids: restrict to these article ids (default: the whole library).
+        progress: called with (done, total) after each article.
+        chunk: articles per database transaction (an interrupted run keeps what it stored).
+
+    Returns:
+        The number of articles analysed.
+    """
+    version = pipeline_version(nlp)
+    todo = store.missing_analyses(version)
+    if ids is not None:
+        wanted = set(ids)
+        todo = [i for i in todo if i in wanted]
+    total, done = len(todo), 0
+    for start in range(0, total, chunk):
+        articles = store.get_articles(todo[start : start + chunk])
+        batch = []
+        for analysis in analyze_articles(articles, nlp):
+            batch.append(analysis)
+            done += 1
+            if progress:
+                progress(done, total)
+        store.put_analyses(batch)
+    return done

@@ -1,0 +1,350 @@
+"""The reading view as HTML: the article's text with entities and attributions marked inline.
+
+Article text is hostile input, so the HTML is built from escaped text only: every character of the
+article goes through ``html.escape``, every attribute value is escaped with quotes, class names
+come from a fixed vocabulary, and the stand-alone page carries a Content-Security-Policy that
+forbids scripts altogether. Overlapping marks (a source that is also a named entity, a quote nested
+in a report) are emitted as properly nested elements by closing and reopening around each
+boundary. The app, the ``render`` command and the briefing pack all call these functions.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from components.entities import DEFAULT_LABELS, LABEL_NAMES
+from components.records import Analysis, Article, Attribution, EntityGroup, Span
+
+# One colour per entity type; translucent so the text stays readable on light and dark themes.
+ENTITY_COLOURS: dict[str, str] = {
+    "PERSON": "rgba(66, 133, 244, 0.28)",
+    "ORG": "rgba(234, 67, 53, 0.25)",
+    "GPE": "rgba(52, 168, 83, 0.28)",
+    "LOC": "rgba(0, 150, 136, 0.28)",
+    "NORP": "rgba(251, 188, 5, 0.35)",
+    "FAC": "rgba(121, 85, 72, 0.30)",
+    "EVENT": "rgba(156, 39, 176, 0.25)",
+    "LAW": "rgba(96, 125, 139, 0.32)",
+    "PRODUCT": "rgba(255, 87, 34, 0.25)",
+    "WORK_OF_ART": "rgba(233, 30, 99, 0.22)",
+    "LANGUAGE": "rgba(63, 81, 181, 0.25)",
+    "DATE": "rgba(158, 158, 158, 0.30)",
+    "TIME": "rgba(158, 158, 158, 0.30)",
+    "MONEY": "rgba(139, 195, 74, 0.30)",
+    "PERCENT": "rgba(139, 195, 74, 0.30)",
+    "QUANTITY": "rgba(139, 195, 74, 0.30)",
+    "CARDINAL": "rgba(189, 189, 189, 0.30)",
+    "ORDINAL": "rgba(189, 189, 189, 0.30)",
+}
+# Direct speech solid, reported speech dashed, mixed double: visible without colour vision.
+KIND_STYLES = {"direct": "solid", "indirect": "dashed", "mixed": "double"}
+ATTRIBUTION_COLOUR = "#d97706"
+
+CSS = (
+    """
+.sl-article{font-family:Georgia,'Times New Roman',serif;font-size:1.08rem;line-height:1.85;max-width:46rem}
+.sl-article h1{font-size:1.7rem;line-height:1.25;margin:0 0 .4rem 0}
+.sl-meta{font-family:system-ui,sans-serif;font-size:.9rem;opacity:.8;margin-bottom:.8rem}
+.sl-standfirst{font-style:italic;font-size:1.12rem;margin:.2rem 0 1rem 0}
+.sl-article p{margin:0 0 1rem 0;white-space:pre-wrap}
+.sl-ent{padding:0 .12em;border-radius:.25em;color:inherit}
+.sl-ent[data-label]::after{content:attr(data-tag);font:600 .6rem system-ui,sans-serif;opacity:.75;
+  margin-left:.2em;vertical-align:super}
+.sl-article.sl-has-sel .sl-ent:not(.sl-sel){background:transparent!important}
+.sl-ent.sl-sel{outline:2px solid currentColor;outline-offset:1px}
+.sl-content{border-bottom:2px solid """
+    + ATTRIBUTION_COLOUR
+    + """;padding-bottom:1px}
+.sl-content.sl-direct{border-bottom-style:solid;background:rgba(217,119,6,.10)}
+.sl-content.sl-indirect{border-bottom-style:dashed}
+.sl-content.sl-mixed{border-bottom-style:double;border-bottom-width:4px}
+.sl-content.sl-nested{border-bottom-color:#7c3aed;padding-bottom:4px}
+.sl-source{font-weight:600;text-decoration:underline 2px """
+    + ATTRIBUTION_COLOUR
+    + """}
+.sl-cue{font-style:italic;text-decoration:underline wavy """
+    + ATTRIBUTION_COLOUR
+    + """}
+.sl-focus{outline:3px solid #7c3aed;outline-offset:2px;border-radius:2px}
+.sl-n{font:700 .62rem system-ui,sans-serif;color:"""
+    + ATTRIBUTION_COLOUR
+    + """;margin-left:.1em}
+.sl-legend{font-family:system-ui,sans-serif;font-size:.85rem;margin:.3rem 0 .8rem 0;line-height:2}
+.sl-legend span{margin-right:.6rem;padding:.05rem .35rem;border-radius:.25em}
+.sl-warn{font-family:system-ui,sans-serif;font-size:.85rem;border-left:3px solid #d97706;padding-left:.5rem}
+"""
+    + "".join(f".sl-ent-{label}{{background:{colour}}}\n" for label, colour in ENTITY_COLOURS.items())
+)
+
+_SAFE_CLASS = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def esc(value: object) -> str:
+    """Escape any value for HTML text or a quoted attribute."""
+    return html.escape(str(value), quote=True)
+
+
+def _cls(value: str) -> str:
+    return _SAFE_CLASS.sub("", value)
+
+
+@dataclass(frozen=True)
+class _Mark:
+    start: int
+    end: int
+    rank: int  # outer marks have lower ranks
+    open: str
+    close: str
+
+
+def mark_text(text: str, start: int, end: int, marks: Iterable[_Mark], inserts: dict[int, str] | None = None) -> str:
+    """Escaped HTML of ``text[start:end]`` with ``marks`` (clipped to the range) properly nested."""
+    inserts = inserts or {}
+    clipped = [m for m in marks if m.end > start and m.start < end]
+    bounds = {start, end}
+    for m in clipped:
+        bounds.add(max(m.start, start))
+        bounds.add(min(m.end, end))
+    bounds.update(p for p in inserts if start < p <= end)
+    points = sorted(bounds)
+    out: list[str] = []
+    stack: list[_Mark] = []
+    for a, b in zip(points, points[1:], strict=False):
+        want = sorted((m for m in clipped if m.start <= a and m.end >= b), key=lambda m: (m.rank, m.start, -m.end))
+        keep = 0
+        while keep < len(stack) and keep < len(want) and stack[keep] is want[keep]:
+            keep += 1
+        for m in reversed(stack[keep:]):
+            out.append(m.close)
+        for m in want[keep:]:
+            out.append(m.open)
+        stack = want
+        out.append(esc(text[a:b]))
+        if b in inserts:
+            out.append(inserts[b])
+    for m in reversed(stack):
+        out.append(m.close)
+    return "".join(out)
+
+
+def attribution_title(text: str, a: Attribution, number: int) -> str:
+    """Hover text of one attribution: number, source (canonical, type), cue and kind."""
+    src = a.source_canonical or (a.source.text(text) if a.source else "no named source")
+    kind = {"direct": "direct quote", "indirect": "reported speech", "mixed": "reported, with a quoted fragment"}
+    typ = f" ({a.source_type})" if a.source_type else ""
+    return f"#{number} · {src}{typ} · cue “{a.cue.text(text)}” · {kind.get(a.kind, a.kind)}"
+
+
+def _depths(attributions: Sequence[Attribution]) -> list[int]:
+    depth = []
+    for a in attributions:
+        d, seen, p = 0, set(), a.nested_in
+        while p is not None and p not in seen and 0 <= p < len(attributions):
+            seen.add(p)
+            d += 1
+            p = attributions[p].nested_in
+        depth.append(d)
+    return depth
+
+
+def build_marks(
+    article: Article,
+    analysis: Analysis,
+    *,
+    labels: Collection[str] = DEFAULT_LABELS,
+    selected_group: str | None = None,
+    show_attributions: bool = True,
+    attribution_filter: Collection[int] | None = None,
+    focus: int | None = None,
+) -> tuple[list[_Mark], dict[int, str]]:
+    """Marks (and number badges) for the reading view; see ``reading_html`` for the arguments."""
+    text = article.text
+    names = {g.id: g.name for g in analysis.groups}
+    marks: list[_Mark] = []
+    for e in analysis.entities:
+        if e.label not in labels and e.group != selected_group:
+            continue
+        label = _cls(e.label)
+        sel = " sl-sel" if e.group == selected_group else ""
+        tag = esc(LABEL_NAMES.get(e.label, e.label.lower()))
+        title = esc(f"{LABEL_NAMES.get(e.label, e.label)} · {names.get(e.group, '')}")
+        marks.append(
+            _Mark(
+                e.start,
+                e.end,
+                30,
+                f'<mark class="sl-ent sl-ent-{label}{sel}" data-label="{label}" data-tag="{tag}" '
+                f'data-group="{esc(e.group)}" title="{title}">',
+                "</mark>",
+            )
+        )
+    inserts: dict[int, str] = {}
+    if show_attributions:
+        depths = _depths(analysis.attributions)
+        for i, a in enumerate(analysis.attributions):
+            if attribution_filter is not None and i not in attribution_filter:
+                continue
+            n = i + 1
+            title = esc(attribution_title(text, a, n))
+            focus_cls = " sl-focus" if focus == i else ""
+            kind = _cls(a.kind)
+            nested = " sl-nested" if depths[i] else ""
+            for piece in a.content:
+                marks.append(
+                    _Mark(
+                        piece.start,
+                        piece.end,
+                        depths[i],
+                        f'<span class="sl-att sl-content sl-{kind}{nested}{focus_cls}" data-att="{i}" '
+                        f'data-kind="{kind}" title="{title}">',
+                        "</span>",
+                    )
+                )
+            if a.source:
+                marks.append(
+                    _Mark(
+                        a.source.start,
+                        a.source.end,
+                        10,
+                        f'<span class="sl-att sl-source" data-att="{i}" title="{title}">',
+                        "</span>",
+                    )
+                )
+            marks.append(
+                _Mark(
+                    a.cue.start,
+                    a.cue.end,
+                    11,
+                    f'<span class="sl-att sl-cue" data-att="{i}" title="{title}">',
+                    "</span>",
+                )
+            )
+            inserts[a.cue.end] = inserts.get(a.cue.end, "") + f'<sup class="sl-n" title="{title}">{n}</sup>'
+    return marks, inserts
+
+
+def regions(article: Article) -> list[tuple[str, Span]]:
+    """The displayed parts of an article: ("standfirst", span) then ("p", span) per paragraph."""
+    parts: list[tuple[str, Span]] = []
+    if article.standfirst:
+        parts.append(("standfirst", article.standfirst))
+    parts.extend(("p", p) for p in article.paragraphs)
+    if not parts and article.text.strip():
+        parts.append(("p", Span(0, len(article.text))))
+    return parts
+
+
+def meta_line(article: Article) -> str:
+    """ "bne IntelliNews · Ben Aris · Berlin · 2023-09-12" (escaped)."""
+    bits = [article.outlet, article.author and f"By {article.author}", article.place, article.date]
+    return esc(" · ".join(b for b in bits if b))
+
+
+def reading_html(
+    article: Article,
+    analysis: Analysis,
+    *,
+    labels: Collection[str] = DEFAULT_LABELS,
+    selected_group: str | None = None,
+    show_attributions: bool = True,
+    attribution_filter: Collection[int] | None = None,
+    focus: int | None = None,
+    with_style: bool = True,
+) -> str:
+    """The reading view of one article as an HTML fragment (escaped; safe to embed).
+
+    Args:
+        labels: entity labels to highlight (the legend's switches).
+        selected_group: an entity-group id whose mentions are marked (others fade).
+        show_attributions: mark sources, cues and contents.
+        attribution_filter: only these attribution indices are marked (e.g. one source's).
+        focus: an attribution index to spotlight.
+        with_style: include the ``<style>`` block.
+    """
+    marks, inserts = build_marks(
+        article,
+        analysis,
+        labels=labels,
+        selected_group=selected_group,
+        show_attributions=show_attributions,
+        attribution_filter=attribution_filter,
+        focus=focus,
+    )
+    sel = " sl-has-sel" if selected_group else ""
+    out = [f"<style>{CSS}</style>"] if with_style else []
+    out.append(f'<div class="sl-article{sel}">')
+    if article.title:
+        out.append(f"<h1>{esc(article.title)}</h1>")
+    meta = meta_line(article)
+    if meta:
+        out.append(f'<div class="sl-meta">{meta}</div>')
+    for warning in article.warnings:
+        out.append(f'<div class="sl-warn">{esc(warning)}</div>')
+    for kind, span in regions(article):
+        body = mark_text(article.text, span.start, span.end, marks, inserts)
+        cls = ' class="sl-standfirst"' if kind == "standfirst" else ""
+        out.append(f'<p{cls} data-start="{span.start}">{body}</p>')
+    out.append("</div>")
+    return "".join(out)
+
+
+def legend_html(labels: Iterable[str]) -> str:
+    """Colour legend of entity types and attribution marks (escaped)."""
+    chips = [f'<span class="sl-ent-{_cls(lb)}">{esc(LABEL_NAMES.get(lb, lb))}</span>' for lb in labels]
+    chips.append('<span class="sl-source">source</span><span class="sl-cue">cue</span>')
+    chips.append('<span class="sl-content sl-direct">direct</span><span class="sl-content sl-indirect">reported</span>')
+    chips.append('<span class="sl-content sl-mixed">mixed</span><span class="sl-content sl-nested">nested</span>')
+    return f'<div class="sl-legend">{"".join(chips)}</div>'
+
+
+def groups_table_html(groups: Sequence[EntityGroup]) -> str:
+    rows = "".join(
+        f"<tr><td>{esc(g.name)}</td><td>{esc(LABEL_NAMES.get(g.label, g.label))}</td><td>{len(g.mentions)}</td></tr>"
+        for g in sorted(groups, key=lambda g: -len(g.mentions))
+    )
+    return f"<table><thead><tr><th>Entity</th><th>Type</th><th>Mentions</th></tr></thead><tbody>{rows}</tbody></table>"
+
+
+def attributions_table_html(text: str, attributions: Sequence[Attribution]) -> str:
+    rows = []
+    for i, a in enumerate(attributions):
+        content = " … ".join(p.text(text) for p in a.content)
+        rows.append(
+            f"<tr><td>{i + 1}</td><td>{esc(a.source_canonical or (a.source.text(text) if a.source else '—'))}</td>"
+            f"<td>{esc(a.source_type or '')}</td><td>{esc(a.cue.text(text))}</td><td>{esc(a.kind)}</td>"
+            f"<td>{esc(content)}</td></tr>"
+        )
+    return (
+        "<table><thead><tr><th>#</th><th>Source</th><th>Type</th><th>Cue</th><th>Kind</th><th>Content</th></tr>"
+        f"</thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+PAGE_CSS = """
+body{margin:2rem auto;max-width:64rem;padding:0 1rem;background:#fff;color:#1f2328}
+@media (prefers-color-scheme: dark){body{background:#0e1117;color:#e6e6e6}}
+table{border-collapse:collapse;font-family:system-ui,sans-serif;font-size:.85rem;margin:1rem 0}
+td,th{border-bottom:1px solid rgba(128,128,128,.35);padding:.25rem .5rem;text-align:left;vertical-align:top}
+h2{font-family:system-ui,sans-serif;font-size:1.1rem;margin-top:2rem}
+"""
+
+
+def page_html(article: Article, analysis: Analysis, *, labels: Collection[str] = DEFAULT_LABELS) -> str:
+    """One self-contained HTML page of the reading view (no scripts, no network, CSP forbids both)."""
+    present = [lb for lb in LABEL_NAMES if lb in labels and any(e.label == lb for e in analysis.entities)]
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        'img-src data:">'
+        f"<title>{esc(article.title or article.id)} — Sourcelight</title>"
+        f"<style>{CSS}{PAGE_CSS}</style></head><body>"
+        f"{legend_html(present)}"
+        f"{reading_html(article, analysis, labels=labels, with_style=False)}"
+        f"<h2>Who said what</h2>{attributions_table_html(article.text, analysis.attributions)}"
+        f"<h2>Entities</h2>{groups_table_html(analysis.groups)}"
+        f'<p class="sl-meta">Sourcelight · article {esc(article.id)} · analysis {esc(analysis.version)}</p>'
+        "</body></html>"
+    )

@@ -1,0 +1,1 @@
+"""Sourcelight's Streamlit app: layout only; everything it shows comes from ``components``."""

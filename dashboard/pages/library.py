@@ -1,0 +1,109 @@
+"""Library: what is in it, and adding articles by upload, paste or URL."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from components.articles import WIKINEWS_CREDIT, fetch_url, load_bytes, load_paste
+
+from components.analysis import analyze_missing
+from components.errors import SourcelightError
+from dashboard import state
+
+UPLOAD_TYPES = ["txt", "md", "html", "htm", "jsonl", "csv"]
+
+
+def _add(articles, *, key: str) -> None:
+    """Store new articles, analyse them with a progress bar, and say what happened."""
+    store = state.get_store()
+    added, skipped = store.add_articles(articles)
+    if added:
+        bar = st.progress(0.0, text="Analysing…")
+        analyze_missing(
+            store, state.get_nlp(), ids=added, progress=lambda d, t: bar.progress(d / t, f"Analysed {d}/{t}")
+        )
+        bar.empty()
+        st.success(f"Added {len(added)} article(s).")
+        st.session_state[f"{key}_last"] = added[0]
+    if skipped:
+        st.info(f"{len(skipped)} article(s) were already in the library.")
+    for a in articles:
+        for w in a.warnings:
+            st.warning(f"{a.title or a.id}: {w}")
+
+
+def add_panel(*, key: str) -> None:
+    """Upload, paste or fetch articles; every problem is shown as a message, nothing is lost."""
+    up_tab, paste_tab, url_tab = st.tabs(["Upload files", "Paste text", "Fetch a URL"])
+    with up_tab:
+        files = st.file_uploader(
+            "Articles (.txt, .md, .html) or corpora (.jsonl, .csv with id, title, text)",
+            type=UPLOAD_TYPES,
+            accept_multiple_files=True,
+            key=f"{key}_files",
+        )
+        if st.button("Add uploaded files", key=f"{key}_add_files", disabled=not files):
+            for f in files or []:
+                try:
+                    report = load_bytes(f.getvalue(), f.name)
+                except SourcelightError as exc:
+                    st.error(str(exc))
+                    continue
+                for name, reason in report.rejected:
+                    st.error(f"{name}: {reason}")
+                for w in report.warnings:
+                    st.warning(w)
+                if report.articles:
+                    _add(report.articles, key=key)
+    with paste_tab:
+        text = st.text_area("Article text (headline on the first line)", height=220, key=f"{key}_paste")
+        if st.button("Add pasted text", key=f"{key}_add_paste"):
+            try:
+                _add([load_paste(text)], key=key)
+            except SourcelightError as exc:
+                st.error(str(exc))
+    with url_tab:
+        url = st.text_input("http(s) address of an article", key=f"{key}_url")
+        if st.button("Fetch", key=f"{key}_fetch"):
+            try:
+                with st.spinner("Fetching…"):
+                    article = fetch_url(url)
+                _add([article], key=key)
+            except SourcelightError as exc:
+                st.error(str(exc))
+    last = st.session_state.get(f"{key}_last")
+    if last:
+        st.page_link("pages/reading.py", label="Open the last added article", icon="📰", query_params={"article": last})
+
+
+def library_table() -> None:
+    summaries = state.get_store().list_articles()
+    done = state.get_store().analysed_ids(state.version())
+    df = pd.DataFrame(
+        [
+            {
+                "Title": s.title or s.id,
+                "Outlet": s.outlet,
+                "Date": s.date,
+                "Words": s.words,
+                "Analysed": s.id in done,
+                "Open": f"/read?article={s.id}",
+            }
+            for s in summaries
+        ]
+    )
+    st.subheader(f"{len(summaries)} articles")
+    if df.empty:
+        return
+    st.dataframe(
+        df,
+        hide_index=True,
+        width="stretch",
+        column_config={"Open": st.column_config.LinkColumn("Open", display_text="read")},
+    )
+
+
+st.title("Library")
+add_panel(key="lib")
+library_table()
+st.caption(f"Bundled articles: {WIKINEWS_CREDIT} Full list with addresses: seeds/ATTRIBUTION.md.")

@@ -1,0 +1,166 @@
+"""Reading view: the article with entities and attributions inline, panels beside it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from components.charts import sources_figure
+
+from components.entities import DEFAULT_LABELS, LABEL_NAMES
+from components.render import attribution_title, legend_html, reading_html
+from components.sources import article_breakdown, attribution_indices_for, attributions_of, sourcing_profile
+from dashboard import state
+
+NONE = "—"
+
+
+def _article_label(summaries) -> dict[str, str]:
+    out = {}
+    for s in summaries:
+        bits = [s.title or s.id, s.outlet, s.date]
+        out[s.id] = " · ".join(b for b in bits if b)
+    return out
+
+
+def choose_article(*, key: str) -> str | None:
+    """Sidebar picker of the library's articles; the choice is kept in the URL (``?article=``)."""
+    summaries = state.get_store().list_articles()
+    if not summaries:
+        st.info("The library is empty: add articles on the Library page.")
+        return None
+    labels = _article_label(summaries)
+    ids = list(labels)
+    wanted = st.query_params.get("article")
+    if wanted not in labels:
+        wanted = state.default_article_id()
+    if st.session_state.get(f"{key}_article") not in labels:
+        st.session_state[f"{key}_article"] = wanted
+    elif "article" in st.query_params and st.query_params["article"] in labels:
+        st.session_state[f"{key}_article"] = st.query_params["article"]
+    with st.sidebar:
+        choice = st.selectbox(
+            "Article", ids, format_func=labels.get, key=f"{key}_article", help="Type to search titles"
+        )
+    st.query_params["article"] = choice
+    return choice
+
+
+def entity_panel(analysis, *, key: str) -> str | None:
+    """One row per real-world entity; choosing one marks its mentions. Returns the group id."""
+    groups = sorted(analysis.groups, key=lambda g: (-len(g.mentions), g.name))
+    if not groups:
+        st.caption("No named entities found.")
+        return None
+    df = pd.DataFrame(
+        {
+            "Entity": [g.name for g in groups],
+            "Type": [LABEL_NAMES.get(g.label, g.label) for g in groups],
+            "Mentions": [len(g.mentions) for g in groups],
+        }
+    )
+    options = [NONE] + [g.id for g in groups]
+    names = {g.id: f"{g.name} ({LABEL_NAMES.get(g.label, g.label)}, {len(g.mentions)})" for g in groups}
+    chosen = st.selectbox(
+        "Mark an entity's mentions", options, format_func=lambda i: names.get(i, i), key=f"{key}_group"
+    )
+    st.dataframe(df, hide_index=True, width="stretch", height=320)
+    return None if chosen == NONE else chosen
+
+
+def sources_panel(article, analysis, *, key: str) -> list[int] | None:
+    """Breakdown of the article's sourcing; choosing a source returns its attribution indices."""
+    atts = analysis.attributions
+    if not atts:
+        st.caption("No attributions found in this article.")
+        return None
+    df = article_breakdown(article.text, atts)
+    st.markdown(f"**Sourcing profile** · {sourcing_profile(article.text, atts).summary()}")
+    st.plotly_chart(sources_figure(df), key=f"{key}_chart", width="stretch")
+    options = [NONE] + list(df["source"])
+    chosen = st.selectbox("Show only one source's attributions", options, key=f"{key}_source")
+    view = df.copy()
+    view["cues"] = view["cues"].map(lambda c: ", ".join(c) if isinstance(c, list | tuple) else c)
+    st.dataframe(view, hide_index=True, width="stretch")
+    if chosen == NONE:
+        return None
+    st.dataframe(attributions_of(article.text, atts, chosen), hide_index=True, width="stretch")
+    return attribution_indices_for(atts, chosen)
+
+
+def attribution_panel(article, analysis, *, key: str) -> int | None:
+    """Every attribution in reading order; choosing one spotlights it and shows its details."""
+    atts = analysis.attributions
+    if not atts:
+        st.caption("No attributions found in this article.")
+        return None
+    text = article.text
+    titles = {i: attribution_title(text, a, i + 1) for i, a in enumerate(atts)}
+    chosen = st.selectbox(
+        "Spotlight an attribution", [NONE] + list(titles), format_func=lambda i: titles.get(i, i), key=f"{key}_att"
+    )
+    rows = [
+        {
+            "#": i + 1,
+            "Source": a.source_canonical or (a.source.text(text) if a.source else NONE),
+            "Type": a.source_type or "",
+            "Cue": a.cue.text(text),
+            "Kind": a.kind,
+            "Inside": (a.nested_in + 1) if a.nested_in is not None else None,
+            "Content": " … ".join(p.text(text) for p in a.content),
+        }
+        for i, a in enumerate(atts)
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    return None if chosen == NONE else chosen
+
+
+def page() -> None:
+    article_id = choose_article(key="read")
+    if article_id is None:
+        return
+    with st.spinner("Analysing…"):
+        opened = state.open_article(article_id)
+    if opened is None:
+        st.error(f"Article {article_id} is not in the library.")
+        return
+    article, analysis = opened
+
+    present = [lb for lb in LABEL_NAMES if any(e.label == lb for e in analysis.entities)]
+    with st.sidebar:
+        labels = st.pills(
+            "Entity types",
+            present,
+            selection_mode="multi",
+            default=[lb for lb in present if lb in DEFAULT_LABELS],
+            format_func=lambda lb: LABEL_NAMES.get(lb, lb),
+            key="read_labels",
+        )
+        show_atts = st.toggle("Show who said what", value=True, key="read_show_atts")
+
+    text_col, side = st.columns([3, 2], gap="large")
+    with side:
+        ent_tab, src_tab, att_tab = st.tabs(["Entities", "Sources", "Who said what"])
+        with ent_tab:
+            group = entity_panel(analysis, key="read_ent")
+        with src_tab:
+            only = sources_panel(article, analysis, key="read_src")
+        with att_tab:
+            focus = attribution_panel(article, analysis, key="read_att")
+    with text_col:
+        st.html(
+            legend_html(labels)
+            + reading_html(
+                article,
+                analysis,
+                labels=labels,
+                selected_group=group,
+                show_attributions=show_atts,
+                attribution_filter=only,
+                focus=focus,
+            )
+        )
+        if article.url:
+            st.caption(f"Original: {article.url}")
+
+
+page()

@@ -1,0 +1,67 @@
+"""Cached resources shared by every page and session: the store, the spaCy pipeline, the seeds.
+
+Streamlit shares ``st.cache_resource`` objects across sessions and threads: the Store's engine is
+thread-safe (a connection pool) and the spaCy pipeline is only read. Loading the bundled seeds
+inserts only articles the library does not have yet, so a restart costs one query.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from components.analysis import analysis_for, pipeline_version  # noqa: E402
+from components.nlp import load_nlp  # noqa: E402
+from components.records import Analysis, Article  # noqa: E402
+from components.store import Store  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_ID_FILE = "000_b880dba6bbaee506.txt"
+
+
+def seeds_dir() -> Path:
+    return Path(os.environ.get("SOURCELIGHT_SEEDS", "").strip() or ROOT / "seeds")
+
+
+@st.cache_resource(show_spinner="Opening the library…")
+def get_store() -> Store:
+    """The library, with the bundled seeds loaded on first use."""
+    from components.articles import load_seeds
+
+    store = Store()
+    folder = seeds_dir()
+    if folder.is_dir():
+        report = load_seeds(folder)
+        store.add_articles(report.articles)
+    return store
+
+
+@st.cache_resource(show_spinner="Loading the language model…")
+def get_nlp():
+    return load_nlp()
+
+
+def version() -> str:
+    return pipeline_version(get_nlp())
+
+
+def open_article(article_id: str) -> tuple[Article, Analysis] | None:
+    """The article and its analysis (computed once and stored; later opens read it back)."""
+    store = get_store()
+    article = store.get_article(article_id)
+    if article is None:
+        return None
+    return article, analysis_for(store, get_nlp(), article)
+
+
+def default_article_id() -> str | None:
+    """The seed article when it is in the library, else the first article."""
+    summaries = get_store().list_articles()
+    for s in summaries:
+        if s.origin.endswith(SEED_ID_FILE):
+            return s.id
+    return summaries[0].id if summaries else None
