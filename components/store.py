@@ -92,6 +92,8 @@ def make_engine(url: str) -> sa.Engine:
             engine = sa.create_engine(url, pool_pre_ping=True)
     except (sa.exc.ArgumentError, ImportError) as exc:
         raise StoreError(f"cannot use database {url!r}: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"cannot create the database folder for {url!r}: {exc.strerror}") from exc
     return engine
 
 
