@@ -346,14 +346,13 @@ def breakdown_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
 def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    value = _opt(value)
     if value is None:
         return None
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date().isoformat()
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        return value.isoformat()[:10]
     if hasattr(value, "item"):  # numpy scalar
-        value = value.item()
-    if isinstance(value, float) and value != value:  # NaN
-        return None
+        return value.item()
     return value
 
 
@@ -703,19 +702,18 @@ def source_articles(long: pd.DataFrame, source: str) -> pd.DataFrame:
     rows = long[long["source"] == source]
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    order = {a: i for i, a in enumerate(dict.fromkeys(rows["article_id"]))}
-    out = []
-    for article_id, group in rows.groupby("article_id", sort=False):
-        kinds = group["kind"].value_counts()
-        first = group.iloc[0]
-        out.append({
-            "article_id": article_id, "title": first["title"], "outlet": first["outlet"],
-            "date": first["date"], "attributions": len(group),
-            "direct": int(kinds.get("direct", 0)), "indirect": int(kinds.get("indirect", 0)),
-            "mixed": int(kinds.get("mixed", 0)), "words": int(group["words"].sum()),
-            "first_start": int(group["start"].min()), "_order": order[article_id],
-        })
-    frame = pd.DataFrame(out)
+    rows = rows.assign(
+        direct=rows["kind"] == "direct", indirect=rows["kind"] == "indirect",
+        mixed=rows["kind"] == "mixed",
+    )
+    frame = rows.groupby("article_id", sort=False).agg(
+        title=("title", "first"), outlet=("outlet", "first"), date=("date", "first"),
+        attributions=("kind", "size"), direct=("direct", "sum"), indirect=("indirect", "sum"),
+        mixed=("mixed", "sum"), words=("words", "sum"), first_start=("start", "min"),
+    ).reset_index()
+    frame["_order"] = range(len(frame))  # groupby(sort=False) keeps corpus order
+    for c in ("attributions", "direct", "indirect", "mixed", "words", "first_start"):
+        frame[c] = frame[c].astype("int64")
     frame = frame.sort_values(["date", "_order"], ascending=[False, True], na_position="last",
                               kind="stable")
     return frame[columns].reset_index(drop=True)
