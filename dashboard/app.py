@@ -13,12 +13,12 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 
 from components.articles import WIKINEWS_CREDIT  # noqa: E402
 
-st.set_page_config(page_title="Sourcelight", page_icon="🔦", layout="wide")
+st.set_page_config(page_title="Sourcelight", page_icon=":material/flashlight_on:", layout="wide")
 
 PAGES = Path(__file__).resolve().parent / "pages"
 pages = [
-    st.Page(PAGES / "reading.py", title="Read", icon="📰", url_path="read", default=True),
-    st.Page(PAGES / "library.py", title="Library", icon="📚", url_path="library"),
+    st.Page(PAGES / "reading.py", title="Read", icon=":material/article:", url_path="read", default=True),
+    st.Page(PAGES / "library.py", title="Library", icon=":material/library_books:", url_path="library"),
 ]
 nav = st.navigation(pages)
 with st.sidebar:

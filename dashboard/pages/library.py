@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from components.articles import WIKINEWS_CREDIT, fetch_url, load_bytes, load_paste
 
 from components.analysis import analyze_missing
+from components.articles import WIKINEWS_CREDIT, fetch_url, load_bytes, load_paste
 from components.errors import SourcelightError
 from dashboard import state
 
@@ -59,7 +59,7 @@ def add_panel(*, key: str) -> None:
         text = st.text_area("Article text (headline on the first line)", height=220, key=f"{key}_paste")
         if st.button("Add pasted text", key=f"{key}_add_paste"):
             try:
-                _add([load_paste(text)], key=key)
+                _add(load_paste(text), key=key)
             except SourcelightError as exc:
                 st.error(str(exc))
     with url_tab:
@@ -67,13 +67,18 @@ def add_panel(*, key: str) -> None:
         if st.button("Fetch", key=f"{key}_fetch"):
             try:
                 with st.spinner("Fetching…"):
-                    article = fetch_url(url)
-                _add([article], key=key)
+                    fetched = fetch_url(url)
+                _add(fetched, key=key)
             except SourcelightError as exc:
                 st.error(str(exc))
     last = st.session_state.get(f"{key}_last")
     if last:
-        st.page_link("pages/reading.py", label="Open the last added article", icon="📰", query_params={"article": last})
+        st.page_link(
+            "pages/reading.py",
+            label="Open the last added article",
+            icon=":material/article:",
+            query_params={"article": last},
+        )
 
 
 def library_table() -> None:

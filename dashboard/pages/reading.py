@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from components.charts import sources_figure
 
+from components.charts import sources_figure
 from components.entities import DEFAULT_LABELS, LABEL_NAMES
 from components.render import attribution_title, legend_html, reading_html
 from components.sources import article_breakdown, attribution_indices_for, attributions_of, sourcing_profile

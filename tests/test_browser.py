@@ -1,0 +1,158 @@
+"""Real-browser tests: the running app in Debian's Chromium, driven by Playwright.
+
+The app is started with ``streamlit run`` on a free port, over a temporary database that holds the
+seeds and one hostile article. Skips with the reason where Chromium is missing, except in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+DOCS = ROOT / "docs"
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+HOSTILE = (
+    "Hostile test article\n\n"
+    "The mayor said “<script>window.__xss = 1</script>” in a statement.\n\n"
+    'Officials said <img src=x onerror="window.__xss = 2"> and <a href="javascript:window.__xss=3">link</a>.\n\n'
+    'A closing </div></div> tag and <svg onload="window.__xss=4"> were also quoted by Reuters.\n'
+)
+
+
+def _need_chromium():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: .ci/run installs the chromium package")
+        pytest.skip("Debian's Chromium is not installed (apt-get install chromium chromium-driver)")
+    pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    _need_chromium()
+    tmp = tmp_path_factory.mktemp("app")
+    db = tmp / "app.db"
+    hostile = tmp / "hostile.txt"
+    hostile.write_text(HOSTILE, encoding="utf-8")
+    env = dict(os.environ, SOURCELIGHT_DB=str(db), HF_HUB_OFFLINE="1")
+    subprocess.run(
+        [sys.executable, "-m", "components", "ingest", str(hostile)], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard/app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.3)
+    yield url, env
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+def test_seed_reading_view(app_url, browser):
+    url, _ = app_url
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(f"{url}/", timeout=60_000)
+    page.wait_for_selector(".sl-article mark.sl-ent", timeout=120_000)
+    peskov = page.locator('.sl-article mark.sl-ent-PERSON[data-label="PERSON"]', has_text="Dmitry Peskov")
+    assert peskov.count() >= 1
+    assert "person" in peskov.first.get_attribute("title").lower()
+    # The highlight is visible: a non-transparent background colour.
+    bg = peskov.first.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert bg not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert page.locator("h1", has_text="Kim Jong Un in Russia").count() >= 1
+    assert page.locator(".sl-meta", has_text="bne IntelliNews").count() == 1
+    DOCS.mkdir(exist_ok=True)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(DOCS / "reading-view.png"), full_page=False)
+    page.close()
+
+
+def test_hostile_article_does_not_execute(app_url, browser):
+    url, env = app_url
+    from components.articles import article_id, canonical_text
+
+    aid = article_id(canonical_text(HOSTILE))
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{url}/read?article={aid}", timeout=60_000)
+    page.wait_for_selector(".sl-article", timeout=120_000)
+    page.wait_for_timeout(1500)
+    body = page.locator(".sl-article").inner_text()
+    assert "<script>window.__xss = 1</script>" in body  # shown as characters
+    assert "onerror=" in body and "javascript:" in body and "</div></div>" in body
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator(".sl-article script, .sl-article img, .sl-article a, .sl-article svg").count() == 0
+    assert dialogs == []
+    page.close()
+
+
+def test_rendered_page_is_inert(tmp_path, browser):
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(HOSTILE, encoding="utf-8")
+    out = tmp_path / "out.html"
+    env = dict(os.environ, SOURCELIGHT_DB=str(tmp_path / "r.db"))
+    subprocess.run(
+        [sys.executable, "-m", "components", "render", str(hostile), "-o", str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    page = browser.new_page()
+    page.goto(out.as_uri())
+    assert page.evaluate("() => window.__xss") is None
+    assert "<script>window.__xss = 1</script>" in page.locator(".sl-article").inner_text()
+    page.close()
