@@ -187,47 +187,47 @@ def _sniff_utf16(data: bytes) -> str | None:
     return None
 
 
-def _guess_legacy_encoding(data: bytes) -> str | None:
-    """Pick an 8-bit encoding for text that is not UTF-8, with charset-normalizer.
+def _plausible_western(text: str) -> bool:
+    """Whether text decoded as cp1252 reads like a Western European language.
 
-    charset-normalizer scores cp1250, cp1252 and cp1257 equally on Western text and reports the
-    first (Central European), which turns "ß" or "ñ" into other letters; so when cp1252 is among
-    its best-scored candidates and yields text that is mostly plain ASCII letters (as Western
-    languages are), cp1252 wins. Cyrillic in cp1251 would decode under cp1252 as almost only
-    accented letters, which that test rejects.
+    Western text is mostly ASCII letters with some accented ones, and its non-ASCII symbols
+    (quotes, dashes, €) sit between words, not inside them. Cyrillic bytes read as cp1252 come
+    out as almost only accented letters ("Ïðèâåò"); Polish cp1250 bytes put symbols inside words
+    ("Za¿ó³æ"). Both fail here.
+    """
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    if sum(1 for c in letters if ord(c) > 127) / len(letters) >= 0.3:
+        return False
+    for k in range(1, len(text) - 1):
+        c = text[k]
+        if ord(c) > 127 and not c.isalpha() and text[k - 1].isalpha() and text[k + 1].isalpha():
+            if c not in "’‘–—·":  # "don’t", "Jean–Paul": fine inside a word
+                return False
+    return not any(0x80 <= ord(c) <= 0x9F for c in text)  # C1 controls: not cp1252 text
+
+
+def _guess_legacy_encoding(data: bytes) -> str | None:
+    """Pick an 8-bit encoding for bytes that are not UTF-8.
+
+    cp1252 (a superset of Latin-1's printable range) is tried first and kept when the result
+    reads like a Western language (``_plausible_western``): charset-normalizer alone scores
+    cp1250, cp1252, cp850 and others equally on short Western texts and often reports the wrong
+    one, turning “quotes” and € into other letters. Otherwise charset-normalizer's best guess is
+    used (e.g. cp1251 for Russian); None when nothing fits.
     """
     from charset_normalizer import from_bytes
 
-    results = list(from_bytes(data[: 512 * 1024]))
-    if not results:
-        return None
-    best = results[0]
-    tied = [m.encoding for m in results if abs(m.chaos - best.chaos) < 0.01]
-    if any(enc in ("cp1252", "latin_1", "iso8859_15", "cp1250", "cp1257") for enc in tied):
-        western = _western_decoding(data)
-        if western is not None:
-            letters = [c for c in western if c.isalpha()]
-            non_ascii = sum(1 for c in letters if ord(c) > 127)
-            if letters and non_ascii / len(letters) < 0.3:
-                return "cp1252" if _decodes(data, "cp1252") else "latin-1"
-    return best.encoding
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _western_decoding(data: bytes) -> str | None:
     for encoding in ("cp1252", "latin-1"):
         try:
-            return data.decode(encoding)
+            candidate = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    return None
+        if _plausible_western(candidate):
+            return encoding
+    best = from_bytes(data[: 512 * 1024]).best()
+    return best.encoding if best is not None else None
 
 
 def _check_is_text(text: str, name: str) -> str:
@@ -932,17 +932,18 @@ def _load_csv(data: bytes, name: str, report: LoadReport) -> None:
     before = len(report.articles) + len(report.skipped)
     bad = 0
     while True:
+        first_line = reader.line_num + 1  # a quoted text may span lines: name the first
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            report.reject(f"{name} line {reader.line_num}", f"CSV error ({exc}); rest not read")
+            report.reject(f"{name} line {first_line}", f"CSV error ({exc}); rest not read")
             bad += 1
             break
         if not any(cell.strip() for cell in row):
             continue
-        where = f"{name} line {reader.line_num}"
+        where = f"{name} line {first_line}"
         record = {col: row[k] for k, col in enumerate(columns) if k < len(row) and col}
         try:
             article = _record_to_article(record, where, f"corpus:{Path(name).name}")
@@ -1145,7 +1146,7 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D102
         scheme = urlsplit(newurl).scheme.lower()
         if scheme not in ("http", "https"):
-            raise BadInput(f"{req.full_url}: redirects to a {scheme or 'non-web'}: URL; refused")
+            raise BadInput(f"{req.full_url}: redirects to {newurl}, not an http(s) URL; refused")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -1216,6 +1217,11 @@ def fetch_url(
             declared = "Content-Type" in resp.headers
     except urllib.error.HTTPError as exc:
         exc.close()
+        if 300 <= exc.code < 400:  # urllib itself refuses redirects to file: and the like
+            target = exc.headers.get("Location", "") if exc.headers else ""
+            raise BadInput(
+                f"{url}: redirects to {target or 'another URL'}, not an http(s) URL; refused"
+            ) from None
         raise BadInput(f"{url}: the server answered {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
