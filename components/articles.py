@@ -21,7 +21,6 @@ import json
 import os
 import re
 import time
-import unicodedata
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
@@ -168,7 +167,6 @@ _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
     (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
 )
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 
 
 def _sniff_utf16(data: bytes) -> str | None:
@@ -224,16 +222,17 @@ def _guess_legacy_encoding(data: bytes) -> str | None:
             candidate = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if _plausible_western(candidate):
+        if _plausible_western(candidate[:200_000]):
             return encoding
     best = from_bytes(data[: 512 * 1024]).best()
     return best.encoding if best is not None else None
 
 
+_BAD_CONTROLS_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # Cc minus \t\n\v\f\r
+
+
 def _check_is_text(text: str, name: str) -> str:
-    controls = sum(
-        1 for c in text if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS
-    )
+    controls = len(_BAD_CONTROLS_RE.findall(text))
     if controls > max(2, len(text) // 200):
         raise BadInput(
             f"{name}: looks like a binary file ({controls} control characters), not text"
