@@ -31,6 +31,8 @@ def choose_article(*, key: str) -> str | None:
     labels = _article_label(summaries)
     ids = list(labels)
     wanted = st.query_params.get("article")
+    if wanted is not None and wanted not in labels:
+        st.warning(f"The link asks for article {wanted!r}, which is not in this library; showing another article.")
     if wanted not in labels:
         wanted = state.default_article_id()
     if st.session_state.get(f"{key}_article") not in labels:

@@ -1,0 +1,109 @@
+"""The app's pages through Streamlit's AppTest: what a user does, and what they then see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture()
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCELIGHT_DB", str(tmp_path / "app.db"))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=180)
+    yield at
+    st.cache_resource.clear()
+
+
+def html_of(at: AppTest) -> str:
+    return "".join(el.proto.body for el in at.get("html"))
+
+
+def select(at: AppTest, label: str):
+    return next(s for s in at.selectbox if s.label == label)
+
+
+def test_seed_opens_by_default_with_entities_and_attributions(app):
+    app.run()
+    assert not app.exception
+    page = html_of(app)
+    assert "Kim Jong Un in Russia to cut suspected arms deal" in page
+    assert "bne IntelliNews · By Ben Aris · Berlin · 2023-09-12" in page
+    assert 'data-label="PERSON"' in page and ">Dmitry Peskov</mark>" in page
+    assert 'class="sl-att sl-source"' in page
+    # the page furniture at the end is not body text
+    assert ">Dismiss<" not in page and "Dismiss" not in page.split("sl-article", 1)[1]
+    assert app.query_params["article"] == select(app, "Article").value
+
+
+def test_choosing_an_entity_marks_its_mentions(app):
+    app.run()
+    assert html_of(app).count(" sl-sel") == 0
+    select(app, "Mark an entity's mentions").set_value("PERSON:dmitry-peskov").run()
+    page = html_of(app)
+    assert page.count(" sl-sel") == 2  # "Dmitry Peskov" and "Peskov"
+    assert 'sl-sel" data-label="PERSON" data-tag="person" data-group="PERSON:dmitry-peskov"' in page
+    assert "sl-has-sel" in page
+
+
+def test_switching_entity_types_off(app):
+    app.run()
+    pills = app.get("button_group")[0]
+    pills.set_value(["GPE"]).run()
+    page = html_of(app)
+    assert 'data-label="PERSON"' not in page and 'data-label="GPE"' in page
+
+
+def test_choosing_a_source_shows_only_its_attributions(app):
+    app.run()
+    full = html_of(app).count('class="sl-att sl-cue"')
+    box = select(app, "Show only one source's attributions")
+    box.set_value("Dmitry Peskov").run()
+    page = html_of(app)
+    assert 1 <= page.count('class="sl-att sl-cue"') < full
+    listed = next(df.value for df in app.dataframe if "attribution_index" in df.value.columns)
+    assert len(listed) == page.count('class="sl-att sl-cue"')
+    assert all("Peskov" in s or s == "him" for s in listed["source_text"])
+
+
+def test_deep_link_opens_the_article(app):
+    from components.articles import load_path
+
+    wiki = load_path(Path(APP).parent.parent / "seeds" / "wikinews_2019_2020.jsonl").articles[3]
+    app.query_params["article"] = wiki.id
+    app.run()
+    assert not app.exception
+    assert select(app, "Article").value == wiki.id
+    assert wiki.title in html_of(app)
+
+
+def test_unknown_deep_link_says_so_and_opens_the_seed(app):
+    app.query_params["article"] = "not-an-id"
+    app.run()
+    assert not app.exception
+    assert "not-an-id" in app.warning[0].value
+    assert "Kim Jong Un in Russia" in html_of(app)
+
+
+def test_paste_adds_and_bad_paste_explains(app):
+    app.switch_page("pages/library.py").run()
+    assert not app.exception
+    app.text_area[0].set_value("   ").run()
+    next(b for b in app.button if b.label == "Add pasted text").click().run()
+    assert len(app.error) == 1 and "past" in app.error[0].value.lower()
+    app.text_area[0].set_value("Test headline\n\nThe minister said the plan “will work”, Reuters reported.").run()
+    next(b for b in app.button if b.label == "Add pasted text").click().run()
+    assert any("Added 1" in s.value for s in app.success)
+
+
+def test_fetch_refuses_other_schemes(app):
+    app.switch_page("pages/library.py").run()
+    app.text_input[0].set_value("file:///etc/passwd").run()
+    next(b for b in app.button if b.label == "Fetch").click().run()
+    assert app.error and "http" in app.error[0].value
