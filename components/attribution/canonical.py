@@ -1,0 +1,157 @@
+"""Canonical names and source types for one source noun phrase.
+
+A source phrase as written ("Presidential spokesman Dmitry Peskov", "the NYT", "US officials",
+"South Korean President Yoon Suk Yeol's office") gets a canonical name and one of
+``SOURCE_TYPES``: a named person ("person"), a government or official body ("official"), a
+media outlet ("media"), or an unnamed or anonymous source ("unnamed"). Names come from the
+entity groups when the caller has them, else from this article's own PERSON mentions (the
+longest mention sharing a first or last name). Outlets and head-noun patterns are data files.
+"""
+from __future__ import annotations
+
+import re
+
+from components.attribution.lexicon import Lexicon, Outlet
+
+LEADING_DET = re.compile(r"^(the|a|an|some|this|that|these|those|both|either)\s+", re.I)
+POSSESSIVE = re.compile(r"(’s|'s|’|')$")
+PERSON_LABELS = {"PERSON"}
+BODY_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
+
+
+def clean_name(name: str) -> str:
+    """Drop a leading article, a trailing possessive and surrounding punctuation."""
+    name = " ".join(name.split()).strip(" ,;:.\"“”‘’'")
+    name = LEADING_DET.sub("", name)
+    return POSSESSIVE.sub("", name).strip()
+
+
+class NameBook:
+    """Canonical names for entity mentions in one article (groups, or its own PERSON rules)."""
+
+    def __init__(self, doc, groups, lex: Lexicon):
+        self.doc = doc
+        self.lex = lex
+        text = doc.text
+        self.mentions: list[tuple[int, int, str, str]] = []  # start, end, label, canonical
+        if groups:
+            for g in groups:
+                for m in g.mentions:
+                    self.mentions.append((m.start, m.end, g.label, g.name))
+        else:
+            ents = [(self._extend(e), e.label_) for e in doc.ents]
+            persons = [clean_name(sp.text) for sp, lab in ents if lab in PERSON_LABELS]
+            full = sorted({p for p in persons if p}, key=lambda p: (-len(p.split()), persons.index(p)))
+            for e, label in ents:
+                name = clean_name(e.text)
+                if not name:
+                    continue
+                if label in PERSON_LABELS:
+                    name = self._longest(name, full)
+                self.mentions.append((e.start_char, e.end_char, label, name))
+        self.mentions.sort()
+        self.text_lower = text.lower()
+
+    @staticmethod
+    def _extend(ent):
+        """A PERSON mention the NER cut short ('Yoon Suk' of 'Yoon Suk Yeol'): extend it over
+        the proper nouns that follow it in the same compound chain."""
+        if ent.label_ not in PERSON_LABELS:
+            return ent
+        doc, end = ent.doc, ent.end
+        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end - 1].dep_ == "compound" \
+                and doc[end - 1].head.i >= end and not doc[end - 1].whitespace_ == "":
+            end += 1
+        return doc[ent.start : end]
+
+    @staticmethod
+    def _longest(name: str, full: list[str]) -> str:
+        parts = name.split()
+        if len(parts) > 1 and not any(name != f and name in f for f in full):
+            return name
+        for f in full:
+            fp = f.split()
+            if len(fp) <= len(parts):
+                continue
+            if parts[0] == fp[0] and len(parts) == 1 or parts[-1] == fp[-1] or \
+                    " ".join(parts) in f:
+                return f
+        return name
+
+    def in_span(self, s: int, e: int) -> list[tuple[int, int, str, str]]:
+        return [m for m in self.mentions if m[0] < e and s < m[1]]
+
+    def outlet(self, phrase: str) -> Outlet | None:
+        key = clean_name(phrase).lower()
+        hits = self.lex.outlet_by_alias.get(key) or self.lex.outlet_by_alias.get(phrase.lower())
+        if not hits:
+            return None
+        if len(hits) == 1:
+            return hits[0]
+        # an ambiguous alias ('the Post'): prefer the outlet named in full in this article
+        for o in hits:
+            if o.name.lower() in self.text_lower or any(
+                    len(a) > len(key) and a.lower() in self.text_lower for a in o.aliases):
+                return o
+        return hits[0]
+
+
+def classify(np_tokens, book: NameBook) -> tuple[str, str]:
+    """Canonical name and source type of a source noun phrase (a spaCy ``Span``).
+
+    The rules, first match wins: a media outlet (whole phrase, or a named part of it); a named
+    person heading the phrase (titles before the name are dropped); a body possessing a common
+    head ("Yoon Suk Yeol's office"); an organisation or place heading the phrase ("the
+    Kremlin", "A nervous Washington"); an anonymous head ("US officials", "a source"); an
+    official head ("the foreign ministry"); a proper-noun head (a person); otherwise unnamed.
+    """
+    lex = book.lex
+    text = np_tokens.text
+    head = np_tokens.root
+    hl = head.lemma_.lower()
+    s, e = np_tokens.start_char, np_tokens.end_char
+    outlet = book.outlet(text)
+    if outlet is None:
+        for m in book.in_span(s, e):
+            if m[2] in ("ORG", "WORK_OF_ART", "GPE", "PERSON") and m[0] <= head.idx < m[1]:
+                outlet = book.outlet(book.doc.text[m[0] : m[1]])
+                break
+    if outlet is None and head.pos_ == "PROPN":
+        # a name the NER missed ('The Bell'): the proper-noun run around the head
+        outlet = book.outlet(" ".join(t.text for t in np_tokens if t.pos_ == "PROPN"))
+    if outlet is not None:
+        return outlet.name, "media"
+    mentions = book.in_span(s, e)
+    head_mention = next((m for m in mentions if m[0] <= head.idx < m[1]), None)
+    if head_mention is not None:
+        label = head_mention[2]
+        if label in PERSON_LABELS:
+            return head_mention[3], "person"
+        if label in BODY_LABELS or label == "ORG":
+            return head_mention[3], ("media" if hl in lex.media_heads else "official")
+    # a named person in apposition or as a compound before a title head: 'spokesman Peskov'
+    for m in mentions:
+        if m[2] in PERSON_LABELS:
+            tok = book.doc.char_span(m[0], m[1], alignment_mode="expand")
+            if tok is not None and tok.root.head.i == head.i and tok.root.dep_ in (
+                    "appos", "compound", "nmod"):
+                return m[3], "person"
+    poss = [c for c in head.children if c.dep_ == "poss"]
+    if poss and hl not in ("'s", "’s"):
+        owner_s, owner_e = poss[0].left_edge.idx, poss[0].idx + len(poss[0].text)
+        owner = [m for m in book.in_span(owner_s, owner_e)]
+        if owner:
+            name = owner[-1][3]
+            stype = "official" if hl in lex.official_heads or owner[-1][2] in BODY_LABELS \
+                else "unnamed"
+            return f"{name}'s {head.text}", stype
+    if hl in lex.unnamed_heads or hl in lex.finding_heads:
+        return clean_name(text), "unnamed"
+    if hl in lex.official_heads or hl in lex.media_heads:
+        return clean_name(text), ("media" if hl in lex.media_heads else "official")
+    for m in mentions:
+        if m[2] in BODY_LABELS:
+            return m[3], "official"
+    if head.pos_ == "PROPN":
+        return clean_name(text), "person"
+    return clean_name(text), "unnamed"

@@ -1,0 +1,610 @@
+"""Rule-based attribution extraction (who said what) over a spaCy dependency parse.
+
+Three passes over one parsed article. (1) Cues from the parse: a reporting verb from the
+lexicon with its subject as the source and, as content, the clause, infinitive, object or
+prepositional object that its lexicon frame allows, or the clause it interrupts or trails
+("..., The Bell reports."); reporting nouns after light verbs ("expressed concern over"),
+adjectives ("is keen to") and multiword cues ("according to"). (2) Quotations: each content is
+widened to the whole quotation it overlaps, and each quotation no cue claimed is attached to a
+speech frame next to it ("“…,” said X" with any verb), continued from the attribution it
+follows, or, when it stands as its own sentence, given to the most recent speaker (a floating
+quote). Short quotations inside a sentence with no frame are scare quotes or titles and are left
+alone. (3) Sources are resolved to canonical names and types (``resolve.py``), and nesting is
+computed from containment.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from components.attribution.lexicon import Lexicon, load_lexicon
+from components.attribution.quotes import QuoteIndex, find_quotes, paragraphs
+from components.records import Attribution, Span
+
+GAP_ONLY_PUNCT = re.compile(r"^[\s,.;:—–\-]*$")
+TRAILING_CONJ = re.compile(r"[\s,]+(and|but|or|as well as)[\s,]*$", re.I)
+STRIP_CHARS = " \t\n,;:—–-"
+WORDS = re.compile(r"\w+")
+SUBJ = ("nsubj",)
+CONTENT_DEPS_REVERSE = ("parataxis", "ccomp", "conj", "advcl", "dep", "ROOT")
+RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
+EXPLETIVES = {"it", "there"}
+MAX_REVERSE_CUE_TOKENS = 16
+MAX_FLOAT_PARAGRAPHS = 2
+
+
+@dataclass
+class Cand:
+    """A candidate attribution while rules are applied (char offsets into the text)."""
+
+    cue: tuple[int, int]
+    cue_tok: int  # token index of the cue's head word (-1 for inherited cues)
+    src: tuple[int, int] | None
+    src_tok: int  # token index of the source's head (-1: none)
+    content: list[tuple[int, int]]
+    origin: str
+    inherit_from: Cand | None = None
+    conjuncts: list[int] = field(default_factory=list)  # token indices of coordinated heads
+
+    def region(self) -> tuple[int, int]:
+        pts = [*self.content, self.cue] + ([self.src] if self.src else [])
+        return min(s for s, _ in pts), max(e for _, e in pts)
+
+    def covering(self) -> tuple[int, int]:
+        return min(s for s, _ in self.content), max(e for _, e in self.content)
+
+
+def _end(tok) -> int:
+    return tok.idx + len(tok.text)
+
+
+def _trim(text: str, s: int, e: int, *, that: bool = False) -> tuple[int, int]:
+    """Strip whitespace and separating punctuation (and optionally a leading 'that')."""
+    while s < e and text[s] in STRIP_CHARS:
+        s += 1
+    while e > s and (text[e - 1] in STRIP_CHARS or text[e - 1] == "."):
+        if text[e - 1] == "." and e - 2 >= s and text[e - 2].isupper():
+            break  # keep the dot of an abbreviation such as "U.S."
+        e -= 1
+    m = TRAILING_CONJ.search(text, s, e)
+    if m and m.start() > s:
+        e = m.start()
+    if that and text[s : s + 5].lower() == "that " and e - s > 5:
+        s += 5
+        while s < e and text[s].isspace():
+            s += 1
+    return s, e
+
+
+def _subtree_span(tok) -> tuple[int, int]:
+    return tok.left_edge.idx, _end(tok.right_edge)
+
+
+def _cue_span(verb, extra_right=None) -> tuple[int, int]:
+    """The cue word with the auxiliaries, negation and adverbs right before it."""
+    doc = verb.doc
+    lefts = {c.i for c in verb.lefts if c.dep_ in ("aux", "auxpass", "neg", "advmod")}
+    i = verb.i - 1
+    start = verb
+    while i >= 0 and i in lefts:
+        start = doc[i]
+        i -= 1
+    end = verb
+    for c in verb.rights:
+        if c.dep_ == "prt" and c.i == verb.i + 1:
+            end = c
+    if extra_right is not None and extra_right.i == end.i + 1:
+        end = extra_right
+    return start.idx, _end(end)
+
+
+def _subject(verb, depth: int = 0, control: frozenset[str] = frozenset()):
+    """The speaker of ``verb``: its subject, its passive agent, or one inherited up the tree."""
+    for c in verb.children:
+        if c.dep_ in SUBJ:
+            if c.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return verb.head
+            if c.lower_ in EXPLETIVES and c.lower_ == "there":
+                return None
+            return c
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    if any(c.dep_ in ("nsubjpass", "csubj", "csubjpass") for c in verb.children):
+        return None  # passive without an agent: 'is expected to' names no speaker
+    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+        if verb.dep_ == "advcl" and verb.tag_ not in ("VBG",):
+            return None  # 'when asked', 'if confirmed': not the same speaker frame
+        if verb.dep_ == "xcomp" and control and verb.head.lemma_.lower() not in control:
+            return None  # 'voted to condemn': only control verbs pass their subject down
+        return _subject(verb.head, depth + 1, control)
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
+    return None
+
+
+def _source_span(subj, avoid: list[tuple[int, int]], text: str) -> tuple[int, int]:
+    """The subject's noun phrase; only its left part when the full phrase runs into content."""
+    s, e = _subtree_span(subj)
+    if any(s < ae and as_ < e for as_, ae in avoid):
+        s, e = subj.left_edge.idx, _end(subj)
+    first = subj.left_edge
+    while first.i < subj.i and (first.dep_ in ("preconj", "cc") or first.is_punct):
+        first = first.nbor()
+        s = first.idx
+    return _trim(text, s, e)
+
+
+def _conjunct_heads(subj) -> list[int]:
+    heads = [subj.i] + [c.i for c in subj.conjuncts if c.i > subj.i]
+    return heads if len(heads) > 1 else []
+
+
+class Extractor:
+    """Apply the rules to one parsed document."""
+
+    def __init__(self, doc, lex: Lexicon):
+        self.doc = doc
+        self.text = doc.text
+        self.lex = lex
+        self.paras = paragraphs(self.text)
+        self.quotes = QuoteIndex(find_quotes(self.text, self.paras))
+        self.para_starts = [s for s, _ in self.paras]
+        self.control = lex.control_verbs | frozenset(lex.verbs)
+
+    # ----------------------------------------------------------------- helpers
+    def para_of(self, pos: int) -> int:
+        from bisect import bisect_right
+
+        return max(bisect_right(self.para_starts, pos) - 1, 0)
+
+    def clip_start(self, s: int, anchor: int) -> int:
+        """Never let parse-derived content start before the anchor's paragraph."""
+        return max(s, self.paras[self.para_of(anchor)][0]) if self.paras else s
+
+    def clip_end(self, e: int, anchor: int) -> int:
+        """Never let parse-derived content run past the anchor's paragraph."""
+        return min(e, self.paras[self.para_of(anchor)][1]) if self.paras else e
+
+    def piece(self, s: int, e: int, *, that: bool = False) -> tuple[int, int] | None:
+        s, e = _trim(self.text, s, e, that=that)
+        return (s, e) if WORDS.search(self.text, s, e) else None
+
+    def _make(self, cue_tok, cue_span, subj, content, origin) -> Cand | None:
+        content = [p for p in content if p]
+        if not content:
+            return None
+        words = sum(len(WORDS.findall(self.text[s:e])) for s, e in content)
+        if words < 2:
+            return None  # 'denied it', 'said so': no content worth showing
+        src = None
+        conj: list[int] = []
+        if subj is not None:
+            src = _source_span(subj, content + [cue_span], self.text)
+            conj = _conjunct_heads(subj)
+        return Cand(cue_span, cue_tok.i if cue_tok is not None else -1, src,
+                    subj.i if subj is not None else -1, content, origin, conjuncts=conj)
+
+    # ------------------------------------------------------------- verb cues
+    def verb_cands(self) -> list[Cand]:
+        out = []
+        verbs = self.lex.verbs
+        for tok in self.doc:
+            if tok.pos_ not in ("VERB", "AUX") and tok.tag_[:2] != "VB":
+                continue
+            cue = verbs.get(tok.lemma_.lower())
+            if cue is None:
+                continue
+            subj = _subject(tok, control=self.control)
+            if subj is None or subj.lower_ == "it" and tok.pos_ == "AUX":
+                continue
+            cand = self._verb_content(tok, cue, subj)
+            if cand is not None:
+                out.append(cand)
+        return out
+
+    def _verb_content(self, verb, cue, subj) -> Cand | None:
+        slots = cue.slots
+        pieces: list[tuple[int, int] | None] = []
+        chosen = []
+        extra = None
+        for c in verb.children:
+            dep = c.dep_
+            if dep == "ccomp" and "ccomp" in slots and c.i > verb.i - 60:
+                chosen.append(c)
+            elif dep == "xcomp" and "xcomp" in slots:
+                chosen.append(c)
+            elif dep in ("dobj", "attr") and "dobj" in slots and c.pos_ != "PRON":
+                chosen.append(c)
+            elif dep == "prep" and "prep" in slots and c.lower_ in cue.preps:
+                objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                if objs:
+                    chosen.append(objs[0])
+                    if c.i == verb.i + 1:
+                        extra = c
+            elif dep == "prt" and c.lower_ in cue.preps:
+                extra = c
+        # a clause object ('said what ...') or a quoted object counts for speech verbs
+        if not chosen and "quote" in slots:
+            for c in verb.children:
+                if c.dep_ == "dobj" and self.quotes.overlapping(*_subtree_span(c)):
+                    chosen.append(c)
+        subj_span = _subtree_span(subj)
+        for c in chosen:
+            s, e = _subtree_span(c)
+            s, e = self.clip_start(s, verb.idx), self.clip_end(e, verb.idx)
+            if s <= subj_span[0] < e and c.i > verb.i:
+                # the subject sits inside (mis-parse): keep only what follows the verb
+                s = _end(verb)
+            pieces.append(self.piece(s, e, that=c.dep_ == "ccomp"))
+        cue_span = _cue_span(verb, extra)
+        if chosen:
+            if len(chosen) > 1 and all(c.i > verb.i for c in chosen):
+                # 'urged North Korea to adhere ...': object and infinitive read as one content
+                ss = [p for p in pieces if p]
+                if ss:
+                    pieces = [(min(s for s, _ in ss), max(e for _, e in ss))]
+            return self._make(verb, cue_span, subj, pieces, "verb")
+        if "reverse" in slots:
+            cand = self._reverse(verb, subj, cue_span)
+            if cand is not None:
+                return cand
+        if "quote" in slots or "reverse" in slots:
+            return self._adjacent_quote(verb, subj, cue_span)
+        return None
+
+    def _reverse(self, verb, subj, cue_span) -> Cand | None:
+        """'Content, X said.' / 'Content, X said, more content': the cue modifies its content.
+
+        The cue's core is its subject, auxiliaries and the words after it ('the NYT reported
+        earlier this year'); a trailing core takes the whole sentence before it as content,
+        an interrupting core takes its clause on both sides.
+        """
+        doc = self.doc
+        head = verb.head
+        if head is verb and verb.dep_ != "ROOT" or verb.dep_ not in CONTENT_DEPS_REVERSE:
+            return None
+        core_start = min(subj.left_edge.i if subj.i < verb.i else verb.i,
+                         doc.char_span(*cue_span, alignment_mode="expand").start)
+        core_end = verb.right_edge.i
+        if core_end - core_start + 1 > MAX_REVERSE_CUE_TOKENS or core_start == 0:
+            return None
+        before = doc[core_start - 1]
+        if not (before.is_punct or before.is_quote):
+            return None
+        sent = verb.sent
+        after = doc[core_end + 1] if core_end + 1 < len(doc) else None
+        trailing = after is None or after.i >= sent.end or (
+            after.is_punct and (after.i + 1 >= sent.end or after.text in (".", "!", "?")))
+        if trailing:
+            start = min(sent.start, head.left_edge.i) if head is not verb else sent.start
+            start = self.clip_start(doc[start].idx, verb.idx)
+            pieces = [self.piece(start, doc[core_start].idx)]
+        else:
+            if not (after.is_punct or after.is_quote) or head is verb:
+                return None
+            hs, he = _subtree_span(head)
+            hs = self.clip_start(hs, verb.idx)
+            he = self.clip_end(he, verb.idx)
+            pieces = [self.piece(hs, doc[core_start].idx), self.piece(_end(doc[core_end]), he)]
+        pieces = [p for p in pieces if p]
+        return self._make(verb, cue_span, subj, pieces, "reverse")
+
+    def _adjacent_quote(self, verb, subj, cue_span) -> Cand | None:
+        """'“…,” he said.' split by the parser into two sentences; 'he said: “…”'."""
+        vs, ve = verb.left_edge.idx, _end(verb.right_edge)
+        for qs, qe in self.quotes.overlapping(max(vs - 400, 0), min(ve + 400, len(self.text))):
+            if qe <= vs and GAP_ONLY_PUNCT.match(self.text[qe:vs]) and vs - qe < 4:
+                return self._make(verb, cue_span, subj, [(qs, qe)], "quote")
+            if qs >= ve and GAP_ONLY_PUNCT.match(self.text[ve:qs]) and qs - ve < 4:
+                return self._make(verb, cue_span, subj, [(qs, qe)], "quote")
+        return None
+
+    # ------------------------------------------------- nouns, adjectives, phrases
+    def noun_cands(self) -> list[Cand]:
+        out = []
+        for tok in self.doc:
+            if tok.pos_ != "NOUN":
+                continue
+            cue = self.lex.nouns.get(tok.lemma_.lower())
+            if cue is None:
+                continue
+            content_kids = [c for c in tok.rights
+                            if (c.dep_ == "prep" and c.lower_ in cue.preps)
+                            or (c.dep_ in ("acl", "ccomp") and "that" in cue.preps)
+                            or (c.dep_ == "relcl" and False)]
+            if not content_kids:
+                continue
+            end = max(_end(c.right_edge) for c in content_kids)
+            head = tok.head
+            if tok.dep_ == "dobj" and head.lemma_.lower() in self.lex.light_verbs:
+                subj = _subject(head)
+                if subj is None:
+                    continue
+                cand = self._make(head, _cue_span(head), subj, [self.piece(tok.idx, end)], "noun")
+            else:
+                poss = [c for c in tok.lefts if c.dep_ == "poss"]
+                if not poss or poss[0].pos_ not in ("PROPN", "NOUN", "PRON"):
+                    continue
+                start = min(c.idx for c in content_kids)
+                cand = self._make(tok, (tok.idx, _end(tok)), poss[0],
+                                  [self.piece(start, end)], "noun")
+            if cand is not None:
+                out.append(cand)
+        return out
+
+    def adj_cands(self) -> list[Cand]:
+        out = []
+        for tok in self.doc:
+            if tok.pos_ != "ADJ" or tok.lemma_.lower() not in self.lex.adjectives:
+                continue
+            if tok.dep_ != "acomp":
+                continue
+            head = tok.head
+            subj = _subject(head)
+            if subj is None or subj.lower_ in EXPLETIVES:
+                continue
+            kids = [c for c in tok.rights if c.dep_ in ("xcomp", "ccomp", "prep")]
+            if not kids:
+                continue
+            s = min(c.left_edge.idx for c in kids)
+            e = max(_end(c.right_edge) for c in kids)
+            cue = (_cue_span(head)[0], _end(tok))
+            cand = self._make(tok, cue, subj, [self.piece(s, e, that=True)], "adj")
+            if cand is not None:
+                out.append(cand)
+        return out
+
+    def phrase_cands(self) -> list[Cand]:
+        """'According to X, content' and 'as reported by X': the source is the last object."""
+        out = []
+        doc = self.doc
+        firsts = {p[0]: p for p in self.lex.phrases}
+        for tok in doc:
+            words = firsts.get(tok.lower_)
+            if words is None or tok.i + len(words) > len(doc):
+                continue
+            if tuple(t.lower_ for t in doc[tok.i : tok.i + len(words)]) != words:
+                continue
+            last = doc[tok.i + len(words) - 1]
+            objs = [c for c in last.children if c.dep_ == "pobj"]
+            if not objs:
+                continue
+            subj = objs[0]
+            # the clause the phrase modifies: the nearest verbal ancestor
+            anchor = tok.head
+            while anchor.dep_ not in ("ROOT",) and anchor.pos_ not in ("VERB", "AUX") \
+                    and anchor.head is not anchor:
+                anchor = anchor.head
+            phrase_s = tok.idx
+            phrase_e = max(_end(last.right_edge), _end(subj.right_edge))
+            sent = tok.sent
+            hs, he = _subtree_span(anchor)
+            hs, he = max(hs, sent.start_char), min(he, sent.end_char)
+            if hs <= phrase_s and phrase_e <= he:
+                pieces = [self.piece(hs, phrase_s), self.piece(phrase_e, he)]
+            else:
+                pieces = [self.piece(phrase_e, he) if phrase_e < he else None]
+            cand = self._make(tok, (tok.idx, _end(last)), subj, [p for p in pieces if p],
+                              "phrase")
+            if cand is not None:
+                out.append(cand)
+        return out
+
+    # ------------------------------------------------------------- quotations
+    def snap_to_quotes(self, cands: list[Cand]) -> None:
+        """Widen content pieces to the quotations they mostly overlap."""
+        for cand in cands:
+            new = []
+            for s, e in cand.content:
+                for qs, qe in self.quotes.overlapping(s, e):
+                    inter = min(e, qe) - max(s, qs)
+                    if inter >= 0.3 * (qe - qs) or (s <= qs + 2 and qe - 2 <= e) or \
+                            inter >= 0.8 * (e - s):
+                        # do not swallow the cue or source that sits inside a long quote
+                        if cand.cue[0] >= qs and cand.cue[1] <= qe:
+                            continue
+                        s, e = min(s, qs), max(e, qe)
+                new.append((s, e))
+            cand.content = new
+
+    def quote_cands(self, cands: list[Cand]) -> list[Cand]:
+        """Attach quotations that no cue claimed (frames, continuations, floating quotes)."""
+        claimed = sorted(p for c in cands for p in c.content)
+        cands = sorted(cands, key=lambda c: c.region())
+        added: list[Cand] = []
+        for qs, qe in self.quotes.quotes:
+            if any(s < qe and qs < e for s, e in claimed):
+                continue
+            words = len(WORDS.findall(self.text, qs, qe))
+            if words == 0:
+                continue
+            prev = self._previous(cands + added, qs)
+            # (a) continuation: '“A,” she said. “B.”' in the same paragraph
+            if prev is not None and self.para_of(prev.region()[1]) == self.para_of(qs) \
+                    and GAP_ONLY_PUNCT.match(self.text[prev.region()[1]:qs]) \
+                    and self.quotes.overlapping(*prev.covering()):
+                prev.content.append((qs, qe))
+                claimed.append((qs, qe))
+                continue
+            # (b) a frame next to the quote: '“…,” said X' / 'X wrote: “…”'
+            cand = self._frame_for_quote(qs, qe)
+            if cand is not None:
+                added.append(cand)
+                claimed.append((qs, qe))
+                continue
+            # (c) floating: the quote is its own sentence; its speaker is the latest one
+            if words >= 3 and self._starts_sentence(qs) and prev is not None \
+                    and prev.src is not None \
+                    and self.para_of(qs) - self.para_of(prev.region()[1]) <= MAX_FLOAT_PARAGRAPHS:
+                src_of = prev.inherit_from or prev
+                added.append(Cand(src_of.cue, -1, src_of.src, src_of.src_tok, [(qs, qe)],
+                                  "float", inherit_from=src_of, conjuncts=src_of.conjuncts))
+                claimed.append((qs, qe))
+        return added
+
+    def _previous(self, cands: list[Cand], pos: int) -> Cand | None:
+        best = None
+        for c in cands:
+            if c.region()[1] <= pos + 1 and (best is None or c.region()[1] > best.region()[1]):
+                best = c
+        return best
+
+    def _starts_sentence(self, qs: int) -> bool:
+        j = qs - 1
+        while j >= 0 and self.text[j] in " \t":
+            j -= 1
+        return j < 0 or self.text[j] in "\n.!?:”\"" or qs in self.para_starts
+
+    def _frame_for_quote(self, qs: int, qe: int) -> Cand | None:
+        doc = self.doc
+        span = doc.char_span(qs, qe, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return None
+        # after the quote: ', said X' / ', X said' / 'X said.' in the next words
+        after = [t for t in doc[span.end : min(span.end + 8, len(doc))]
+                 if t.idx < self._para_end(qs)]
+        for t in after:
+            if t.is_quote and t.idx > qe:
+                break
+            if t.pos_ in ("VERB",) and not t.dep_.startswith("aux"):
+                subj = _subject(t)
+                if subj is None or subj.i < span.start and not subj.idx >= qe:
+                    if subj is None:
+                        break
+                gap_end = min(t.left_edge.idx, subj.left_edge.idx if subj.i >= span.end else t.idx)
+                if GAP_ONLY_PUNCT.match(self.text[qe:gap_end]):
+                    return self._make(t, _cue_span(t), subj, [(qs, qe)], "quote")
+                break
+        # before the quote: 'X said: “…”' / 'X said, “…”'
+        j = span.start - 1
+        while j >= 0 and doc[j].is_punct and not doc[j].is_quote and doc[j].idx >= qs - 3:
+            j -= 1
+        if j >= 0 and doc[j].text in (":", ",") or (j >= 0 and qs - _end(doc[j]) <= 3
+                                                   and self.text[_end(doc[j]):qs].strip() in
+                                                   (":", ",")):
+            k = j if doc[j].is_punct else j
+            sent_start = doc[k].sent.start
+            for t in reversed(doc[sent_start : k + 1]):
+                if t.pos_ == "VERB":
+                    subj = _subject(t)
+                    if subj is not None and subj.i < t.i:
+                        return self._make(t, _cue_span(t), subj, [(qs, qe)], "quote")
+                    break
+        return None
+
+    def _para_end(self, pos: int) -> int:
+        return self.paras[self.para_of(pos)][1] if self.paras else len(self.text)
+
+
+def _dedupe(cands: list[Cand]) -> list[Cand]:
+    """One attribution per cue: when two rules found the same cue keep the larger content."""
+    by_cue: dict[tuple[int, int], Cand] = {}
+    order = []
+    for c in cands:
+        key = c.cue if c.origin != "float" else (c.content[0][0], -1)
+        old = by_cue.get(key)
+        if old is None:
+            by_cue[key] = c
+            order.append(key)
+        else:
+            size = sum(e - s for s, e in c.content)
+            if size > sum(e - s for s, e in old.content):
+                by_cue[key] = c
+    return [by_cue[k] for k in order]
+
+
+def _cut_trailing_cues(cands: list[Cand], text: str) -> None:
+    """'US officials have been saying that X, the NYT reported': the outer, trailing cue and
+    its source are not part of the inner attribution's content (the inner one is nested)."""
+    trailing = [c for c in cands if c.origin == "reverse" and c.content[-1][1] <= c.cue[0]]
+    for outer in trailing:
+        cut = min(outer.cue[0], outer.src[0] if outer.src else outer.cue[0])
+        for c in cands:
+            if c is outer or not c.content:
+                continue
+            cs, ce = c.covering()
+            if cs < cut < ce and c.cue[1] <= cut and outer.content[0][0] <= c.cue[0]:
+                c.content = [(s, min(e, cut)) for s, e in c.content if s < cut]
+                c.content = [_trim(text, s, e) for s, e in c.content]
+
+
+def _kind(ext: Extractor, cand: Cand) -> str:
+    share, whole = ext.quotes.quoted_share(ext.text, cand.content)
+    if share >= 0.85:
+        return "direct"
+    if share > 0 and whole:
+        return "mixed"
+    return "indirect"
+
+
+def extract_candidates(doc, lex: Lexicon | None = None) -> tuple[Extractor, list[Cand]]:
+    """Run the rules; return the extractor state and the candidates in reading order."""
+    lex = lex or load_lexicon()
+    ext = Extractor(doc, lex)
+    cands = ext.verb_cands() + ext.noun_cands() + ext.adj_cands() + ext.phrase_cands()
+    cands = _dedupe(cands)
+    _cut_trailing_cues(cands, ext.text)
+    ext.snap_to_quotes(cands)
+    cands += ext.quote_cands(cands)
+    for c in cands:
+        c.content = sorted(set(c.content))
+        # merge overlapping pieces
+        merged: list[tuple[int, int]] = []
+        for s, e in c.content:
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+            else:
+                merged.append((s, e))
+        c.content = merged
+    cands.sort(key=lambda c: (c.region()[0], c.cue[0]))
+    return ext, cands
+
+
+def _nesting(cands: list[Cand]) -> list[int | None]:
+    out: list[int | None] = []
+    for i, c in enumerate(cands):
+        best, best_size = None, None
+        for j, o in enumerate(cands):
+            if i == j:
+                continue
+            os_, oe = o.covering()
+            if os_ <= c.cue[0] and c.cue[1] <= oe and all(os_ <= s and e <= oe for s, e in c.content):
+                size = oe - os_
+                if best_size is None or size < best_size:
+                    best, best_size = j, size
+        out.append(best)
+    return out
+
+
+def extract_attributions(doc, groups=None) -> list[Attribution]:
+    """Find every attribution (who said what) in a parsed article.
+
+    Args:
+        doc: a spaCy ``Doc`` (tagger, parser, NER) whose ``.text`` is the canonical text.
+        groups: optional ``EntityGroup`` sequence for the same text; when given, canonical
+            source names come from the groups, otherwise from this module's own rules.
+
+    Returns:
+        ``Attribution`` records in reading order, with ``nested_in`` pointing into the list.
+    """
+    from components.attribution.resolve import Resolver
+
+    ext, cands = extract_candidates(doc)
+    resolver = Resolver(doc, groups, ext.lex)
+    names = resolver.resolve_all(cands)
+    nested = _nesting(cands)
+    out = []
+    for cand, (canonical, stype), parent in zip(cands, names, nested, strict=True):
+        out.append(Attribution(
+            source=Span(*cand.src) if cand.src else None,
+            source_canonical=canonical,
+            source_type=stype,
+            cue=Span(*cand.cue),
+            content=tuple(Span(s, e) for s, e in cand.content),
+            kind=_kind(ext, cand),
+            nested_in=parent,
+        ))
+    return out
