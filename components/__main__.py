@@ -160,6 +160,40 @@ def cmd_attribute(args) -> int:
     return 0
 
 
+def cmd_sources(args) -> int:
+    from components.analysis import analysis_for, analyze_missing, pipeline_version
+    from components.nlp import load_nlp
+    from components.sources import article_breakdown, breakdown_rows, corpus_breakdown
+
+    store = _store(args)
+    nlp = load_nlp()
+    if args.corpus:
+        if args.file:
+            raise BadInput("sources: give FILE or --corpus, not both")
+        missing = store.missing_analyses(pipeline_version(nlp))
+        if missing:
+            print(f"analysing {len(missing)} article(s) not analysed yet", file=sys.stderr)
+            analyze_missing(store, nlp, progress=progress_bar("analysing"))
+        items = [(a, ana.attributions) for a, ana in store.iter_analysed(pipeline_version(nlp))]
+        rows = breakdown_rows(corpus_breakdown(items))
+    else:
+        if not args.file:
+            raise BadInput("sources: give an article FILE, or --corpus for the whole library")
+        article = _one_article(args.file, args.id)
+        analysis = analysis_for(store, nlp, article)
+        rows = breakdown_rows(article_breakdown(article.text, analysis.attributions))
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1, default=str)
+        sys.stdout.write("\n")
+    else:
+        for r in rows:
+            print(
+                f"{r['source']:<40} {r['type'] or '':<9} {r['attributions']:>3}  d{r['direct']} i{r['indirect']} "
+                f"m{r['mixed']}  {r['words']:>4} words  {', '.join(r['cues'])}"
+            )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m components", description="Sourcelight from the command line.")
     p.add_argument("--db", default=None, help="database path or SQLAlchemy URL (default: $SOURCELIGHT_DB)")
@@ -186,6 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("input")
     s.add_argument("-o", "--output", required=True)
     s.set_defaults(func=cmd_attribute)
+
+    s = sub.add_parser("sources", help="who is cited, how and how much: one article, or --corpus")
+    s.add_argument("file", nargs="?")
+    s.add_argument("--id", help="article id inside a corpus file")
+    s.add_argument("--corpus", action="store_true", help="the breakdown across the whole library")
+    s.add_argument("--json", action="store_true", help="print the rows as JSON")
+    s.set_defaults(func=cmd_sources)
     return p
 
 
@@ -199,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"error: {exc.filename}: no such file", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted; what was stored so far is kept", file=sys.stderr)
         return 130

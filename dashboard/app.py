@@ -16,9 +16,19 @@ from components.articles import WIKINEWS_CREDIT  # noqa: E402
 st.set_page_config(page_title="Sourcelight", page_icon=":material/flashlight_on:", layout="wide")
 
 PAGES = Path(__file__).resolve().parent / "pages"
+# (file, title, icon, url path); a page whose file is absent is left out of the navigation.
+PAGE_SPECS = [
+    ("reading.py", "Read", ":material/article:", "read"),
+    ("present.py", "Present", ":material/co_present:", "present"),
+    ("sources.py", "Sources", ":material/hub:", "sources"),
+    ("similar.py", "Search", ":material/search:", "search"),
+    ("briefing.py", "Briefing", ":material/slideshow:", "briefing"),
+    ("library.py", "Library", ":material/library_books:", "library"),
+]
 pages = [
-    st.Page(PAGES / "reading.py", title="Read", icon=":material/article:", url_path="read", default=True),
-    st.Page(PAGES / "library.py", title="Library", icon=":material/library_books:", url_path="library"),
+    st.Page(PAGES / f, title=t, icon=i, url_path=u, default=(f == "reading.py"))
+    for f, t, i, u in PAGE_SPECS
+    if (PAGES / f).exists()
 ]
 nav = st.navigation(pages)
 with st.sidebar:
