@@ -21,6 +21,8 @@ from components.attribution.lexicon import Lexicon, load_lexicon
 from components.attribution.quotes import QuoteIndex, find_quotes, paragraphs
 from components.records import Attribution, Span
 
+QUOTE_MARKS = re.compile(r"[\"“”«»]")
+SENTENCE_END = re.compile(r"[.!?]\s")
 GAP_ONLY_PUNCT = re.compile(r"^[\s,.;:—–\-]*$")
 TRAILING_CONJ = re.compile(r"[\s,]+(and|but|or|as well as)[\s,]*$", re.I)
 STRIP_CHARS = " \t\n,;:—–-"
@@ -226,6 +228,14 @@ class Extractor:
                         extra = c
             elif dep == "prt" and c.lower_ in cue.preps:
                 extra = c
+        if not chosen and "named" in slots:
+            # 'called half of Trump's supporters “deplorables”': object + quoted label
+            objs = [c for c in verb.children if c.dep_ == "dobj"]
+            labels = [c for c in verb.children
+                      if c.dep_ in ("oprd", "xcomp", "advcl", "ccomp", "attr", "prep")
+                      and c.i > verb.i and self.quotes.overlapping(*_subtree_span(c))]
+            if objs and labels:
+                chosen.extend([objs[0], labels[0]])
         # a clause object ('said what ...') or a quoted object counts for speech verbs
         if not chosen and "quote" in slots:
             for c in verb.children:
@@ -393,6 +403,52 @@ class Extractor:
                 out.append(cand)
         return out
 
+    # ------------------------------------------------------------- layout forms
+    def layout_cands(self) -> list[Cand]:
+        """Speakers marked by layout rather than a verb.
+
+        'WALLACE: Let's start ...' (a transcript turn), 'Pat Caddell: Voters worried' (a
+        headline quote) and 'Pamela Padilla ― “…”' (a vox-pop line): a short name at the
+        start of a paragraph, then a colon or a dash; the rest of the paragraph (or the
+        quotation after the dash) is the content.
+        """
+        out = []
+        doc = self.doc
+        for ps, pe in self.paras:
+            span = doc.char_span(ps, pe, alignment_mode="expand")
+            if span is None or len(span) < 3:
+                continue
+            sep = None
+            for t in span[:7]:
+                if t.text in (":", "―", "—", "–") and t.i > span.start:
+                    sep = t
+                    break
+            if sep is None:
+                continue
+            name = doc[span.start : sep.i]
+            if any(not (t.pos_ == "PROPN" or t.text.isupper() or t.is_title) or t.is_punct
+                   for t in name):
+                continue
+            if name.text.lower() in self.lex.label_stoplist or \
+                    name[0].lower_ in self.lex.label_stoplist:
+                continue
+            has_ent = any(e.label_ in ("PERSON", "ORG", "GPE", "NORP") for e in name.ents)
+            caps = all(t.text.isupper() and len(t.text) > 1 for t in name)
+            if not (has_ent or caps):
+                continue
+            rest = (_end(sep), pe)
+            if sep.text != ":":
+                q = self.quotes.overlapping(*rest)
+                if not q or not GAP_ONLY_PUNCT.match(self.text[_end(sep):q[0][0]]):
+                    continue
+                rest = q[0]
+            piece = self.piece(*rest)
+            cand = self._make(None, (sep.idx, _end(sep)), name.root, [piece], "layout")
+            if cand is not None:
+                cand.src = (name.start_char, name.end_char)
+                out.append(cand)
+        return out
+
     # ------------------------------------------------------------- quotations
     def snap_to_quotes(self, cands: list[Cand]) -> None:
         """Widen content pieces to the quotations they mostly overlap."""
@@ -412,7 +468,10 @@ class Extractor:
 
     def quote_cands(self, cands: list[Cand]) -> list[Cand]:
         """Attach quotations that no cue claimed (frames, continuations, floating quotes)."""
-        claimed = sorted(p for c in cands for p in c.content)
+        # a cue inside a quotation ('I think ...' within a speaker's quote) does not claim it
+        claimed = sorted(p for c in cands for p in c.content
+                         if not any(qs <= c.cue[0] and c.cue[1] <= qe
+                                    for qs, qe in self.quotes.overlapping(*p)))
         cands = sorted(cands, key=lambda c: c.region())
         added: list[Cand] = []
         for qs, qe in self.quotes.quotes:
@@ -424,7 +483,7 @@ class Extractor:
             prev = self._previous(cands + added, qs)
             # (a) continuation: '“A,” she said. “B.”' in the same paragraph
             if prev is not None and self.para_of(prev.region()[1]) == self.para_of(qs) \
-                    and GAP_ONLY_PUNCT.match(self.text[prev.region()[1]:qs]) \
+                    and self._rest_of_sentence(prev.region()[1], qs) \
                     and self.quotes.overlapping(*prev.covering()):
                 prev.content.append((qs, qe))
                 claimed.append((qs, qe))
@@ -444,6 +503,13 @@ class Extractor:
                                   "float", inherit_from=src_of, conjuncts=src_of.conjuncts))
                 claimed.append((qs, qe))
         return added
+
+    def _rest_of_sentence(self, s: int, e: int) -> bool:
+        """Whether ``text[s:e]`` is only the tail of one sentence ('to the TV. ')."""
+        gap = self.text[s:e]
+        if len(gap) > 60 or QUOTE_MARKS.search(gap):
+            return False
+        return not SENTENCE_END.search(gap.rstrip().rstrip(".!?,:;—–-"))
 
     def _previous(self, cands: list[Cand], pos: int) -> Cand | None:
         best = None
@@ -544,7 +610,8 @@ def extract_candidates(doc, lex: Lexicon | None = None) -> tuple[Extractor, list
     """Run the rules; return the extractor state and the candidates in reading order."""
     lex = lex or load_lexicon()
     ext = Extractor(doc, lex)
-    cands = ext.verb_cands() + ext.noun_cands() + ext.adj_cands() + ext.phrase_cands()
+    cands = ext.verb_cands() + ext.noun_cands() + ext.adj_cands() + ext.phrase_cands() \
+        + ext.layout_cands()
     cands = _dedupe(cands)
     _cut_trailing_cues(cands, ext.text)
     ext.snap_to_quotes(cands)

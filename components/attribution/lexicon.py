@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SLOTS = ("ccomp", "xcomp", "dobj", "prep", "reverse", "quote")
+SLOTS = ("ccomp", "xcomp", "dobj", "prep", "reverse", "quote", "named")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ class Lexicon:
     nouns: dict[str, NounCue]
     light_verbs: frozenset[str]
     control_verbs: frozenset[str]
+    label_stoplist: frozenset[str]
     adjectives: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
     outlets: tuple[Outlet, ...]
@@ -126,7 +127,9 @@ def _load_cues(path: Path) -> tuple:
     )
     control = raw.get("control_verbs", {})
     control_verbs = frozenset(x.lower() for x in _strs(control, "lemmas", f"{path.name} control_verbs"))
-    return verbs, nouns, light_verbs, control_verbs, adjectives, phrases
+    stop = raw.get("label_stoplist", {})
+    label_stoplist = frozenset(x.lower() for x in _strs(stop, "words", f"{path.name} label_stoplist"))
+    return verbs, nouns, light_verbs, control_verbs, label_stoplist, adjectives, phrases
 
 
 def _load_outlets(path: Path) -> tuple[Outlet, ...]:
@@ -163,7 +166,7 @@ def load_lexicon() -> Lexicon:
     Raises:
         ValueError: a data file is missing a field or has a value of the wrong type.
     """
-    verbs, nouns, light_verbs, control_verbs, adjectives, phrases = _load_cues(DATA_DIR / "cues.json")
+    verbs, nouns, light_verbs, control_verbs, label_stoplist, adjectives, phrases = _load_cues(DATA_DIR / "cues.json")
     outlets = _load_outlets(DATA_DIR / "outlets.jsonl")
     by_alias: dict[str, list[Outlet]] = {}
     for outlet in outlets:
@@ -183,6 +186,7 @@ def load_lexicon() -> Lexicon:
         nouns=nouns,
         light_verbs=light_verbs,
         control_verbs=control_verbs,
+        label_stoplist=label_stoplist,
         adjectives=adjectives,
         phrases=phrases,
         outlets=outlets,

@@ -50,7 +50,9 @@ def find_quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[t
         if open_at is not None:
             nxt = paras[n + 1] if n + 1 < len(paras) else None
             first = text[nxt[0]:].lstrip()[:1] if nxt else ""
-            if nxt and first and (first in OPENERS or first == '"'):
+            style = text[open_at]
+            same = first == '"' if style == '"' else first in OPENERS
+            if nxt and first and same:  # a stray straight mark is not continued by a curly one
                 skip = nxt[0] + (len(text[nxt[0]:]) - len(text[nxt[0]:].lstrip()))
             else:
                 open_at = None
