@@ -21,7 +21,7 @@ from components.attribution.lexicon import Lexicon, load_lexicon
 from components.attribution.quotes import QuoteIndex, find_quotes, paragraphs
 from components.records import Attribution, Span
 
-QUOTE_MARKS = re.compile(r"[\"“”«»]")
+QUOTE_MARKS = re.compile(r"''|[\"“”«»]")
 SENTENCE_END = re.compile(r"[.!?]\s")
 GAP_ONLY_PUNCT = re.compile(r"^[\s,.;:—–\-]*$")
 TRAILING_CONJ = re.compile(r"[\s,]+(and|but|or|as well as)[\s,]*$", re.I)
@@ -246,12 +246,13 @@ class Extractor:
             s, e = _subtree_span(c)
             s, e = self.clip_start(s, verb.idx), self.clip_end(e, verb.idx)
             if s <= subj_span[0] < e and c.i > verb.i:
-                # the subject sits inside (mis-parse): keep only what follows the verb
-                s = _end(verb)
+                # 'The museum, Mr. Obama said, would make ...': the cue interrupts its content
+                pieces.append(self.piece(s, subj.left_edge.idx))
+                s = _end(verb.right_edge) if verb.right_edge.i < c.i else _end(verb)
             pieces.append(self.piece(s, e, that=c.dep_ == "ccomp"))
         cue_span = _cue_span(verb, extra)
         if chosen:
-            if len(chosen) > 1 and all(c.i > verb.i for c in chosen):
+            if len(chosen) > 1 and all(c.left_edge.i > verb.i for c in chosen):
                 # 'urged North Korea to adhere ...': object and infinitive read as one content
                 ss = [p for p in pieces if p]
                 if ss:
@@ -494,6 +495,12 @@ class Extractor:
                 added.append(cand)
                 claimed.append((qs, qe))
                 continue
+            # (b2) the verb that governs the quote: 'exhorted Republicans to “vote …”'
+            cand = self._governing_verb(qs, qe, words)
+            if cand is not None:
+                added.append(cand)
+                claimed.extend(cand.content)
+                continue
             # (c) floating: the quote is its own sentence; its speaker is the latest one
             if words >= 3 and self._starts_sentence(qs) and prev is not None \
                     and prev.src is not None \
@@ -503,6 +510,46 @@ class Extractor:
                                   "float", inherit_from=src_of, conjuncts=src_of.conjuncts))
                 claimed.append((qs, qe))
         return added
+
+    def _governing_verb(self, qs: int, qe: int, words: int) -> Cand | None:
+        """The verb whose complement holds the quotation, within three steps up the tree.
+
+        A reporting verb from the lexicon takes any quotation ('called Trump a “bully”');
+        another verb only a quotation of four words or more, so that scare quotes and quoted
+        titles ('launched its “Smart Home” line') stay unattributed.
+        """
+        doc = self.doc
+        span = doc.char_span(qs, qe, alignment_mode="expand")
+        if span is None:
+            return None
+        roots = [t for t in span if not (span.start <= t.head.i < span.end)]
+        if not roots:
+            return None
+        child, h = roots[0], roots[0].head
+        for _ in range(3):
+            if h is child:
+                return None
+            if h.pos_ == "VERB" and not (span.start <= h.i < span.end):
+                break
+            child, h = h, h.head
+        else:
+            return None
+        if h.pos_ != "VERB" or h.i < span.start and child.i < h.i:
+            return None
+        if h.lemma_.lower() not in self.lex.verbs and words < 4:
+            return None
+        subj = _subject(h, control=self.control)
+        if subj is None or span.start <= subj.i < span.end or subj.lower_ in EXPLETIVES:
+            return None
+        if child.i < h.i:
+            return None  # the quotation is in the subject or before the verb
+        comps = [c for c in h.rights if c.dep_ in
+                 ("dobj", "ccomp", "xcomp", "oprd", "prep", "advcl", "attr", "acomp", "dative")
+                 and c.i <= child.i]
+        start = min([c.left_edge.idx for c in comps] + [child.left_edge.idx])
+        end = max(_end(child.right_edge), qe)
+        start = self.clip_start(start, h.idx)
+        return self._make(h, _cue_span(h), subj, [self.piece(start, end, that=True)], "govern")
 
     def _rest_of_sentence(self, s: int, e: int) -> bool:
         """Whether ``text[s:e]`` is only the tail of one sentence ('to the TV. ')."""

@@ -13,7 +13,8 @@ import re
 from bisect import bisect_right
 
 PARAGRAPH = re.compile(r"[^\n]+")
-QUOTE_CHAR = re.compile(r"[\"“”«»„]")
+# '' (two apostrophes) is the quotation mark of some wire and archive texts: paired like "
+QUOTE_CHAR = re.compile(r"''|[\"“”«»„]")
 OPENERS = {"“", "«", "„"}
 CLOSERS = {"”", "»"}
 WORD = re.compile(r"\w+")
@@ -44,14 +45,18 @@ def find_quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[t
             elif open_at is None:  # straight quote: alternate
                 open_at = pos
             else:
-                quotes.append((open_at, pos + 1))
+                quotes.append((open_at, m.end()))
                 open_at = None
         skip = None
         if open_at is not None:
             nxt = paras[n + 1] if n + 1 < len(paras) else None
-            first = text[nxt[0]:].lstrip()[:1] if nxt else ""
-            style = text[open_at]
-            same = first == '"' if style == '"' else first in OPENERS
+            first = text[nxt[0]:].lstrip()[:2] if nxt else ""
+            style = text[open_at : open_at + 2]
+            if style == "''":
+                same = first == "''"
+            else:
+                first = first[:1]
+                same = first == '"' if style[0] == '"' else first in OPENERS
             if nxt and first and same:  # a stray straight mark is not continued by a curly one
                 skip = nxt[0] + (len(text[nxt[0]:]) - len(text[nxt[0]:].lstrip()))
             else:
