@@ -414,7 +414,9 @@ class _State:
     def _entity_add(self, c: Correction) -> None:
         span = self.anchor(c.spans["entity"], "new entity")
         label = c.after["label"]
-        for e in [e for e in self.ents if _overlap(Span(e.start, e.end), span) and (e.start, e.end) != tuple(span)]:
+        overlapping = [e for e in self.ents if _overlap(Span(e.start, e.end), span) and (e.start, e.end) != tuple(
+            span.as_list())]
+        for e in overlapping:
             self._remove_entity(e, c)  # an added entity replaces the ones it overlaps
         same = [e for e in self.ents if (e.start, e.end) == (span.start, span.end)]
         if same:  # the model (now) finds it too: the analyst's label wins
@@ -698,7 +700,7 @@ def _summary(c: Correction) -> str:
 
     key = (c.target, c.action)
     if c.target == "correction":
-        return f"{c.action} #{c.reverts}: {b.get('summary', '')}"
+        return f"{c.action} #{s.get('correction', c.reverts)}: {b.get('summary', '')}"
     if key == ("entity", "relabel"):
         return f"entity {q(s['entity'])}: {b.get('label')} → {a.get('label')}"
     if key == ("entity", "delete"):
@@ -1364,45 +1366,59 @@ class CorrectionsService:
 
     # undo / redo
 
-    def undo(self, correction_id: int, analyst: str) -> Correction:
-        """Revert a correction by recording an undo row; undoing an undo is a redo.
-
-        Raises:
-            components.errors.BadInput: unknown id, or already undone (undo the undo to redo).
-        """
+    def _toggle(self, correction_id: int, analyst: str, *, undo: bool) -> Correction:
         analyst = _check_analyst(analyst)
-        c = self.get(correction_id)
-        if c is None:
+        rows = self._read(sa.select(corrections_table.c.article_id).where(corrections_table.c.id == int(correction_id)))
+        if not rows:
             raise BadInput(f"correction #{correction_id} does not exist")
-        if c.undone_by is not None:
-            raise BadInput(f"correction #{c.id} is already undone (by #{c.undone_by}): undo #{c.undone_by} to redo it")
-        action = "redo" if c.target == "correction" and c.action in ("undo",) else "undo"
-        if c.target == "correction" and c.action == "redo":
-            action = "undo"
+        by_id = {c.id: c for c in self.corrections(rows[0].article_id)}
+        c = by_id[int(correction_id)]
+        if undo and not c.active:
+            raise BadInput(f"correction #{c.id} is already undone (by #{c.undone_by}): redo it instead")
+        if not undo and c.active:
+            raise BadInput(f"correction #{c.id} is not undone: nothing to redo")
+        # Undo rows form one chain per correction (each row is reverted at most once): flipping any
+        # row of the chain means reverting its last row.
+        tail = c
+        while tail.undone_by is not None:
+            tail = by_id[tail.undone_by]
+        root = c
+        while root.reverts is not None:
+            root = by_id[root.reverts]
+        # the new row flips ``c``; say what that does to the analyst's original change
+        flips_root_off = by_id[root.id].active
+        action = "undo" if flips_root_off else "redo"
         at = now()
-        before = {"active": c.active, "summary": c.summary}
-        after = {"active": not c.active}
-        spans = {"correction": c.id}
+        before = {"active": root.active, "summary": root.summary, "via": c.id}
+        after = {"active": not root.active}
+        spans = {"correction": root.id}
         row = {
             "article_id": c.article_id, "analyst": analyst, "at": at, "version": c.version,
             "target": "correction", "action": action, "spans": json.dumps(spans),
-            "before": json.dumps(before, ensure_ascii=False), "after": json.dumps(after), "reverts": c.id,
+            "before": json.dumps(before, ensure_ascii=False), "after": json.dumps(after), "reverts": tail.id,
         }
         try:
             cid = self._insert(corrections_table, row)
-        except sa.exc.IntegrityError as exc:  # another analyst undid it a moment ago
-            raise BadInput(f"correction #{c.id} was just undone by someone else: reload the history") from exc
+        except sa.exc.IntegrityError as exc:  # another analyst flipped the same chain a moment ago
+            raise BadInput(f"correction #{c.id} was just undone or redone by someone else: reload the history") from exc
         return Correction(cid, c.article_id, analyst, at, "correction", action, before, after, spans, c.version,
-                          reverts=c.id)
+                          reverts=tail.id)
+
+    def undo(self, correction_id: int, analyst: str) -> Correction:
+        """Revert a correction by recording an undo row; undoing an undo row is a redo.
+
+        Raises:
+            components.errors.BadInput: unknown id, or already undone (redo it instead).
+        """
+        return self._toggle(correction_id, analyst, undo=True)
 
     def redo(self, correction_id: int, analyst: str) -> Correction:
-        """Re-apply an undone correction (by undoing its undo)."""
-        c = self.get(correction_id)
-        if c is None:
-            raise BadInput(f"correction #{correction_id} does not exist")
-        if c.undone_by is None:
-            raise BadInput(f"correction #{c.id} is not undone: nothing to redo")
-        return self.undo(c.undone_by, analyst)
+        """Re-apply an undone correction (by reverting the undo that undid it).
+
+        Raises:
+            components.errors.BadInput: unknown id, or not undone.
+        """
+        return self._toggle(correction_id, analyst, undo=False)
 
     # -- notes -------------------------------------------------------------------------------------
 
