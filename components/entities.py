@@ -83,11 +83,17 @@ def _name_words(key: str) -> list[str]:
     return [w for w in re.split(r"[\s\-]+", key) if w and w not in _NAME_SUFFIXES]
 
 
-def clean_mentions(doc) -> list[tuple[int, int, str]]:
+def clean_mentions(doc, text: str | None = None) -> list[tuple[int, int, str]]:
     """spaCy entities as (start, end, label) with the boundary repairs described above."""
     out: list[tuple[int, int, str]] = []
+    if text is None:
+        text = doc.text  # Doc.text is rebuilt from the tokens on every access: read it once
     ents = list(doc.ents)
     ent_starts = {e.start for e in ents}
+    # Sentence starts computed once: Token.is_sent_start re-checks the whole Doc on every call.
+    sent_starts = (
+        {sent.start for sent in doc.sents} if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else set()
+    )
     for e in ents:
         end_tok = e.end
         if e.label_ == "PERSON":
@@ -97,17 +103,17 @@ def clean_mentions(doc) -> list[tuple[int, int, str]]:
                 and end_tok not in ent_starts
                 and doc[end_tok].pos_ == "PROPN"
                 and doc[end_tok].text[:1].isupper()
-                and not doc[end_tok].is_sent_start
+                and end_tok not in sent_starts
             ):
                 end_tok += 1
         span = doc[e.start : end_tok]
         start, end = span.start_char, span.end_char
         # Drop a trailing possessive, whether spaCy kept it as its own token or inside one.
-        text = doc.text[start:end]
-        m = re.search(r"\s*(?:['’]s?)$", text)
-        if m and len(text) - len(m.group(0)) > 0 and (m.group(0).strip() in ("'s", "’s") or text.endswith("s'")):
+        mention = text[start:end]
+        m = re.search(r"\s*(?:['’]s?)$", mention)
+        if m and len(mention) - len(m.group(0)) > 0 and (m.group(0).strip() in ("'s", "’s") or mention.endswith("s'")):
             end -= len(m.group(0))
-        while end > start and not doc.text[end - 1].isalnum() and doc.text[end - 1] not in ".)":
+        while end > start and not text[end - 1].isalnum() and text[end - 1] not in ".)":
             end -= 1
         if end > start:
             out.append((start, end, e.label_))
@@ -201,4 +207,5 @@ def _display(raw: str) -> str:
 
 def group_entities(doc) -> tuple[list[Entity], list[EntityGroup]]:
     """Entities and entity groups of a parsed article (``doc.text`` is its canonical text)."""
-    return group_mentions(doc.text, clean_mentions(doc))
+    text = doc.text
+    return group_mentions(text, clean_mentions(doc, text))
