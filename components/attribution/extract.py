@@ -32,6 +32,9 @@ CONTENT_DEPS_REVERSE = ("parataxis", "ccomp", "conj", "advcl", "dep", "ROOT")
 RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
 EXPLETIVES = {"it", "there"}
 MAX_REVERSE_CUE_TOKENS = 16
+SPEAKER_PRONOUNS = {"i", "we", "you", "me", "us"}
+GENERIC_SUBJECTS = {"nobody", "anyone", "anybody", "everyone", "everybody", "no one", "someone",
+                    "somebody", "whoever"}
 MAX_FLOAT_PARAGRAPHS = 2
 
 
@@ -137,6 +140,17 @@ def _source_span(subj, avoid: list[tuple[int, int]], text: str) -> tuple[int, in
         first = first.nbor()
         s = first.idx
     return _trim(text, s, e)
+
+
+def _core_end(verb) -> int:
+    """Last token of a cue's core: the verb, an inverted subject and short adjuncts after it
+    ('said Caddell', 'reported earlier this year'), up to punctuation or a clause."""
+    end = verb.i
+    for c in verb.rights:
+        if c.is_punct or c.dep_ in ("advcl", "ccomp", "xcomp", "conj", "parataxis", "cc"):
+            break
+        end = c.right_edge.i
+    return end
 
 
 def _conjunct_heads(subj) -> list[int]:
@@ -279,7 +293,7 @@ class Extractor:
             return None
         core_start = min(subj.left_edge.i if subj.i < verb.i else verb.i,
                          doc.char_span(*cue_span, alignment_mode="expand").start)
-        core_end = verb.right_edge.i
+        core_end = _core_end(verb)
         if core_end - core_start + 1 > MAX_REVERSE_CUE_TOKENS or core_start == 0:
             return None
         before = doc[core_start - 1]
@@ -293,8 +307,15 @@ class Extractor:
             start = min(sent.start, head.left_edge.i) if head is not verb else sent.start
             start = self.clip_start(doc[start].idx, verb.idx)
             pieces = [self.piece(start, doc[core_start].idx)]
+        elif head is verb:
+            # 'Though X, he said, Y': the cue is the root; its clauses on both sides
+            if not (after.is_punct or after.is_quote):
+                return None
+            start = self.clip_start(sent.start_char, verb.idx)
+            end = self.clip_end(sent.end_char, verb.idx)
+            pieces = [self.piece(start, doc[core_start].idx), self.piece(_end(after), end)]
         else:
-            if not (after.is_punct or after.is_quote) or head is verb:
+            if not (after.is_punct or after.is_quote):
                 return None
             hs, he = _subtree_span(head)
             hs = self.clip_start(hs, verb.idx)
@@ -404,6 +425,18 @@ class Extractor:
                 out.append(cand)
         return out
 
+    def is_hedge(self, cand: Cand) -> bool:
+        """A cue a quoted speaker uses about themselves or nobody in particular ('“I think
+        ...”', '“you know ...”', 'nobody knows'): not an attribution of its own."""
+        if cand.src_tok < 0:
+            return False
+        subj = self.doc[cand.src_tok].lower_
+        if subj in GENERIC_SUBJECTS:
+            return True
+        inside = any(qs <= cand.cue[0] and cand.cue[1] <= qe
+                     for qs, qe in self.quotes.overlapping(*cand.cue))
+        return inside and subj in SPEAKER_PRONOUNS
+
     # ------------------------------------------------------------- layout forms
     def layout_cands(self) -> list[Cand]:
         """Speakers marked by layout rather than a verb.
@@ -419,6 +452,10 @@ class Extractor:
             span = doc.char_span(ps, pe, alignment_mode="expand")
             if span is None or len(span) < 3:
                 continue
+            first = span.start
+            while first < span.end - 2 and doc[first].is_quote:
+                first += 1  # a transcript quoted whole: '"WALLACE: ...'
+            span = doc[first : span.end]
             sep = None
             for t in span[:7]:
                 if t.text in (":", "―", "—", "–") and t.i > span.start:
@@ -458,6 +495,10 @@ class Extractor:
             for s, e in cand.content:
                 for qs, qe in self.quotes.overlapping(s, e):
                     inter = min(e, qe) - max(s, qs)
+                    if s > qs + 2 and self.para_of(qs) != self.para_of(qe - 1):
+                        # a long multi-paragraph quotation: widen within this paragraph only
+                        ps, pe = self.paras[self.para_of(s)]
+                        qs, qe = max(qs, ps), min(qe, pe)
                     if inter >= 0.3 * (qe - qs) or (s <= qs + 2 and qe - 2 <= e) or \
                             inter >= 0.8 * (e - s):
                         # do not swallow the cue or source that sits inside a long quote
@@ -659,7 +700,7 @@ def extract_candidates(doc, lex: Lexicon | None = None) -> tuple[Extractor, list
     ext = Extractor(doc, lex)
     cands = ext.verb_cands() + ext.noun_cands() + ext.adj_cands() + ext.phrase_cands() \
         + ext.layout_cands()
-    cands = _dedupe(cands)
+    cands = [c for c in _dedupe(cands) if not ext.is_hedge(c)]
     _cut_trailing_cues(cands, ext.text)
     ext.snap_to_quotes(cands)
     cands += ext.quote_cands(cands)
