@@ -1,0 +1,403 @@
+"""Sources across the library: who is cited, how often, by which outlets, and what they said.
+
+Everything on this page comes from stored analyses: the long frame of every attribution
+(``components.sources.corpus_attributions``) is built once per library state and kept with
+``st.cache_data``, keyed on the database, the analysis version and a fingerprint of the analysed
+articles, so reruns (filters, choosing a source) only narrow and fold that frame. Articles not yet
+analysed are counted, named as such, and can be analysed from here. The chosen source lives in the
+URL (``?source=NAME``) so a view can be shared; links open the reading view at one attribution
+(``read?article=ID&att=INDEX``, INDEX counting the article's attributions from 0).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from functools import partial
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from components.analysis import analyze_missing
+from components.charts import (
+    corpus_sources_figure,
+    outlet_unnamed_figure,
+    source_timeline_figure,
+    type_label,
+)
+from components.errors import BadInput
+from components.records import SOURCE_TYPES
+from components.sources import (
+    corpus_attributions,
+    corpus_breakdown,
+    filter_corpus,
+    outlet_unnamed_share,
+    source_articles,
+    source_timeline,
+    what_has_source_said,
+)
+from dashboard import state
+
+KEY = "src"
+NONE = "—"
+READ_PAGE = "read"  # relative, so links also work when the app is served under a base path
+PERIODS = {"D": "Day", "W": "Week", "M": "Month"}
+
+
+def read_link(article_id: str, att: int | None = None) -> str:
+    """The reading view's URL for an article, spotlighting attribution ``att`` when given."""
+    params = {"article": article_id}
+    if att is not None:
+        params["att"] = str(int(att))
+    return f"{READ_PAGE}?{urlencode(params)}"
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _fingerprint(ids: set[str]) -> str:
+    return hashlib.sha1("\n".join(sorted(ids)).encode()).hexdigest()
+
+
+@st.cache_data(show_spinner="Reading stored analyses…", max_entries=8)
+def corpus_frame(db_url: str, version: str, fingerprint: str) -> pd.DataFrame:
+    """The long frame of every stored attribution (recomputed only when the key changes).
+
+    ``db_url`` and ``fingerprint`` (a hash of the analysed article ids) are only cache keys: the
+    frame is read from the app's store.
+    """
+    store = state.get_store()
+    return corpus_attributions((a, an.attributions) for a, an in store.iter_analysed(version))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _breakdown(long: pd.DataFrame) -> pd.DataFrame:
+    return corpus_breakdown(long)
+
+
+# --------------------------------------------------------------------------- panels
+
+
+def analysis_status(store, version: str, *, key: str) -> tuple[int, set[str]]:
+    """Says how many articles are not analysed yet, with a button that analyses them.
+
+    Returns:
+        (number of articles in the library, ids of the analysed ones).
+    """
+    summaries = store.list_articles()
+    done = store.analysed_ids(version)
+    missing = [s.id for s in summaries if s.id not in done]
+    finished = st.session_state.pop(f"{key}_analysed", None)
+    if finished is not None:
+        st.success(f"Analysed {finished} article{'s' if finished != 1 else ''}.")
+    if not summaries or not missing:
+        return len(summaries), done
+    n = len(missing)
+    st.warning(
+        f"**{n} of {len(summaries)} articles are not analysed yet** and are left out of "
+        "everything below. Analysing takes a fraction of a second per article.",
+        icon=":material/pending:",
+    )
+    if st.button(f"Analyse {n} article{'s' if n != 1 else ''}", key=f"{key}_analyse", type="primary"):
+        bar = st.progress(0.0, text=f"Analysing 0 of {n}…")
+
+        def tick(i: int, total: int) -> None:
+            bar.progress(i / max(total, 1), text=f"Analysing {i} of {total}…")
+
+        count = analyze_missing(store, state.get_nlp(), ids=missing, progress=tick)
+        st.session_state[f"{key}_analysed"] = count
+        st.rerun()
+    return len(summaries), done
+
+
+def filters(long: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """Type, outlet and date filters.
+
+    Returns:
+        (rows matching every filter, rows matching outlet and dates only, whether any is set).
+    """
+    outlets = sorted({o for o in long["outlet"].dropna() if o})
+    dates = long["date"].dropna()
+    c1, c2, c3 = st.columns([2, 2, 2])
+    with c1:
+        types = st.multiselect(
+            "Source type",
+            list(SOURCE_TYPES),
+            format_func=type_label,
+            key=f"{key}_types",
+            placeholder="All types",
+        )
+    with c2:
+        chosen_outlets = st.multiselect(
+            "Outlet",
+            outlets,
+            key=f"{key}_outlets",
+            placeholder="All outlets",
+        )
+    start = end = None
+    with c3:
+        if not dates.empty:
+            lo, hi = dates.min().date(), dates.max().date()
+            picked = st.date_input(
+                "Articles dated",
+                value=(lo, hi),
+                min_value=lo,
+                max_value=hi,
+                key=f"{key}_dates",
+                help="Undated articles are left out as soon as the range is narrowed.",
+            )
+            picked = tuple(picked) if isinstance(picked, list | tuple) else (picked,)
+            if len(picked) == 2 and (picked[0], picked[1]) != (lo, hi):
+                start, end = picked
+            elif len(picked) == 1 and isinstance(picked[0], date) and picked[0] != lo:
+                start = picked[0]  # the user is picking the range's second end
+    try:
+        narrowed = filter_corpus(long, outlets=chosen_outlets or None, start=start, end=end)
+        matching = filter_corpus(narrowed, types=types or None)
+    except BadInput as exc:
+        st.error(str(exc))
+        return long, long, False
+    return matching, narrowed, bool(types or chosen_outlets or start or end)
+
+
+def _table(breakdown: pd.DataFrame) -> pd.DataFrame:
+    view = breakdown.copy()
+    view["type"] = view["type"].map(type_label)
+    return view[
+        [
+            "source",
+            "type",
+            "attributions",
+            "articles",
+            "direct",
+            "indirect",
+            "mixed",
+            "words",
+            "outlets",
+            "cues",
+            "nested_in",
+        ]
+    ]
+
+
+def _choose_from_chart(chart_key: str, options: list[str], box_key: str) -> None:
+    """``on_select`` callback of the top-sources chart: a clicked bar chooses its source."""
+    points = st.session_state[chart_key].selection.points
+    names = [p.get("y") for p in points if p.get("y") in options]
+    if names:
+        st.session_state[box_key] = names[0]
+
+
+def _choose_from_table(table_key: str, names: list[str], options: list[str], box_key: str) -> None:
+    """``on_select`` callback of the top-sources table: a selected row chooses its source."""
+    rows = st.session_state[table_key].selection.rows
+    if rows and 0 <= rows[0] < len(names) and names[rows[0]] in options:
+        st.session_state[box_key] = names[rows[0]]
+
+
+def top_sources(breakdown: pd.DataFrame, options: list[str], *, key: str) -> None:
+    """The most cited sources: a chart (click a bar to choose) and the full table."""
+    box = f"{key}_source"
+    top = st.slider("Sources in the chart", 5, 50, 20, step=5, key=f"{key}_top")
+    st.plotly_chart(
+        corpus_sources_figure(breakdown, top=top),
+        key=f"{key}_chart",
+        width="stretch",
+        on_select=partial(_choose_from_chart, f"{key}_chart", options, box),
+        selection_mode="points",
+        config={"displaylogo": False},
+        alt="Bar chart of the most cited sources, coloured by source type",
+    )
+    names = list(breakdown["source"])
+    st.dataframe(
+        _table(breakdown),
+        hide_index=True,
+        width="stretch",
+        height=320,
+        key=f"{key}_table",
+        on_select=partial(_choose_from_table, f"{key}_table", names, options, box),
+        selection_mode="single-row",
+        column_config={
+            "source": st.column_config.TextColumn("Source", pinned=True),
+            "type": "Type",
+            "attributions": st.column_config.NumberColumn("Attributions", help="Claims attributed to the source"),
+            "articles": st.column_config.NumberColumn("Articles", help="Articles citing the source"),
+            "direct": "Direct",
+            "indirect": "Indirect",
+            "mixed": "Mixed",
+            "words": st.column_config.NumberColumn("Words", help="Words of attributed content"),
+            "outlets": st.column_config.ListColumn("Outlets"),
+            "cues": st.column_config.ListColumn("Cues"),
+            "nested_in": st.column_config.TextColumn("Reported by", help="Sources that relay this one"),
+        },
+    )
+    st.caption("Click a bar or a row to choose that source below.")
+
+
+def choose_source(options: list[str], *, key: str) -> str | None:
+    """The source picker; the choice is kept in the URL (``?source=NAME``)."""
+    box = f"{key}_source"
+    wanted = st.query_params.get("source")
+    if box not in st.session_state:  # first run of this page: the URL decides
+        if wanted and wanted not in options:
+            st.warning(f"The link asks for source {wanted!r}, which no analysed article cites.")
+        st.session_state[box] = wanted if wanted in options else NONE
+    elif st.session_state[box] not in options and st.session_state[box] != NONE:
+        st.session_state[box] = NONE  # the library changed under a stale choice
+    choice = st.selectbox(
+        "Source",
+        [NONE] + options,
+        key=box,
+        help="Type to search; or click a bar or a row above",
+    )
+    if choice == NONE:
+        st.query_params.pop("source", None)
+        return None
+    st.query_params["source"] = choice
+    return choice
+
+
+def source_detail(long: pd.DataFrame, name: str, filtered: bool, *, key: str) -> None:
+    """One source: its articles, a timeline, and every attribution with a link to the passage."""
+    said = what_has_source_said(long, name)
+    if said.empty:
+        st.info(f"{name} is not cited in the articles the filters keep: widen the filters above.")
+        return
+    rows = long[long["source"] == name]
+    kinds = rows["type"].dropna()
+    src_type = kinds.mode().iat[0] if not kinds.empty else None
+    st.markdown(
+        f"**{name}** · {type_label(src_type)} · {len(said)} attribution{'s' if len(said) != 1 else ''} "
+        f"in {said['article_id'].nunique()} article{'s' if said['article_id'].nunique() != 1 else ''}"
+        + (" (within the filters)" if filtered else "")
+    )
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown("**Articles citing this source**")
+        arts = source_articles(long, name)
+        first_att = said.groupby("article_id", sort=False)["attribution_index"].first()
+        arts["open"] = [read_link(a, first_att.get(a)) for a in arts["article_id"]]
+        st.dataframe(
+            arts[["open", "title", "outlet", "date", "attributions", "direct", "indirect", "mixed", "words"]],
+            hide_index=True,
+            width="stretch",
+            key=f"{key}_articles",
+            column_config={
+                "open": st.column_config.LinkColumn("Open", display_text="Read ↗", width="small"),
+                "title": st.column_config.TextColumn("Title", width="large"),
+                "outlet": "Outlet",
+                "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+                "attributions": "Attributions",
+                "direct": "Direct",
+                "indirect": "Indirect",
+                "mixed": "Mixed",
+                "words": "Words",
+            },
+        )
+    with right:
+        st.markdown("**When this source is cited**")
+        freq = (
+            st.segmented_control(
+                "Period",
+                list(PERIODS),
+                format_func=PERIODS.get,
+                default="M",
+                key=f"{key}_period",
+                required=True,
+                label_visibility="collapsed",
+            )
+            or "M"
+        )
+        st.plotly_chart(
+            source_timeline_figure(source_timeline(long, name, freq), name, src_type),
+            key=f"{key}_timeline",
+            width="stretch",
+            config={"displaylogo": False},
+            alt=f"Timeline of attributions to {name}",
+        )
+    st.markdown(f"#### What has {name} said?")
+    view = said.assign(
+        open=[read_link(a, i) for a, i in zip(said["article_id"], said["attribution_index"], strict=True)]
+    )
+    st.dataframe(
+        view[["open", "date", "title", "outlet", "kind", "cue", "content", "nested"]],
+        hide_index=True,
+        width="stretch",
+        key=f"{key}_said",
+        column_config={
+            "open": st.column_config.LinkColumn(
+                "Open",
+                display_text="At passage ↗",
+                width="small",
+                help="Opens the article with this attribution spotlighted",
+            ),
+            "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+            "title": st.column_config.TextColumn("Article", width="medium"),
+            "outlet": "Outlet",
+            "kind": "Kind",
+            "cue": "Cue",
+            "content": st.column_config.TextColumn("What was said", width="large"),
+            "nested": st.column_config.TextColumn("Reported by", help="The source relaying this claim"),
+        },
+    )
+
+
+def outlets_panel(narrowed: pd.DataFrame, *, key: str) -> None:
+    """How often each outlet relies on unnamed sources (type filter not applied: it is the point)."""
+    share = outlet_unnamed_share(narrowed)
+    st.plotly_chart(
+        outlet_unnamed_figure(share),
+        key=f"{key}_outlets_chart",
+        width="stretch",
+        config={"displaylogo": False},
+        alt="Share of each outlet's attributions from unnamed sources",
+    )
+    st.caption(
+        'Share of each outlet\'s attributions whose source is unnamed ("officials said", '
+        '"a source close to…") or missing; the outlet and date filters apply, the type filter does not.'
+    )
+
+
+# --------------------------------------------------------------------------- page
+
+
+def page(*, key: str = KEY) -> None:
+    st.title("Sources across the library")
+    store = state.get_store()
+    version = state.version()
+    total, done = analysis_status(store, version, key=key)
+    if total == 0:
+        st.info("The library is empty: add articles on the Library page.")
+        return
+    if not done:
+        st.info("No article is analysed yet: analyse them with the button above.")
+        return
+    long = corpus_frame(store.url, version, _fingerprint(done))
+    st.caption(
+        f"{len(done)} analysed articles · {long[['article_id', 'attribution_index']].drop_duplicates().shape[0]}"
+        " attributions"
+    )
+    if long.empty:
+        st.info("The analysed articles contain no attributions.")
+        return
+    options = list(_breakdown(long)["source"])
+
+    matching, narrowed, filtered = filters(long, key=key)
+    st.subheader("Top sources")
+    breakdown = _breakdown(matching)
+    if breakdown.empty:
+        st.info("No attribution matches these filters.")
+    else:
+        top_sources(breakdown, options, key=key)
+
+    st.subheader("One source")
+    name = choose_source(options, key=key)
+    if name is not None:
+        source_detail(matching, name, filtered, key=key)
+
+    st.subheader("Outlets and unnamed sources")
+    outlets_panel(narrowed, key=key)
+
+
+page()
