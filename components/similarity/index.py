@@ -1,0 +1,129 @@
+"""Nearest-neighbour search over unit vectors by inner product (= cosine).
+
+Exact (one numpy matrix-vector product) while the index holds at most ``EXACT_LIMIT`` vectors;
+beyond that an HNSW graph from ``usearch`` answers, with the vectors also kept for exact
+rescoring. The limit comes from ``bench/bench_similarity.py`` (see ``bench/similarity.md``):
+exact search of 384-d float32 vectors on 2 cores stays well under the 50 ms p95 target up to a
+few hundred thousand vectors, and an HNSW graph costs minutes to build, so it only pays beyond.
+"""
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+
+import numpy as np
+
+EXACT_LIMIT = 200_000
+#: HNSW settings: graph degree and search beam. Recall@10 against exact is reported in the bench.
+CONNECTIVITY = 16
+EXPANSION_ADD = 128
+EXPANSION_SEARCH = 96
+
+
+class VectorIndex:
+    """``add(ids, vectors)`` / ``search(query, k, exclude=...)`` over unit float32 vectors.
+
+    Args:
+        dim: vector dimension.
+        exact_limit: above this many vectors, searches go through a usearch HNSW index
+            (``0`` forces approximate search, ``None`` never uses it).
+    """
+
+    def __init__(self, dim: int, exact_limit: int | None = EXACT_LIMIT):
+        self.dim = dim
+        self.exact_limit = exact_limit
+        self._vecs = np.zeros((0, dim), np.float32)
+        self._n = 0
+        self.ids: list[Hashable] = []
+        self._row: dict[Hashable, int] = {}
+        self._ann = None  # usearch.index.Index, built lazily
+        self._ann_rows = 0  # rows already in the graph
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """The stored vectors, row ``i`` belonging to ``ids[i]`` (a view: do not modify)."""
+        return self._vecs[: self._n]
+
+    def row(self, id_: Hashable) -> int:
+        return self._row[id_]
+
+    def add(self, ids: Sequence[Hashable], vectors: np.ndarray) -> None:
+        """Add (or replace, for an id already present) vectors; ``vectors`` is ``(len(ids), dim)``."""
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dim)
+        new_ids, new_rows = [], []
+        for id_, vec in zip(ids, vectors, strict=True):
+            row = self._row.get(id_)
+            if row is None:
+                new_ids.append(id_)
+                new_rows.append(vec)
+            else:
+                self._vecs[row] = vec
+                if self._ann is not None and row < self._ann_rows:
+                    self._ann.remove(row)
+                    self._ann.add(row, vec)
+        if not new_ids:
+            return
+        need = self._n + len(new_ids)
+        if need > len(self._vecs):
+            grown = np.zeros((max(need, 2 * len(self._vecs), 1024), self.dim), np.float32)
+            grown[: self._n] = self._vecs[: self._n]
+            self._vecs = grown
+        self._vecs[self._n : need] = np.stack(new_rows)
+        for offset, id_ in enumerate(new_ids):
+            self._row[id_] = self._n + offset
+        self.ids.extend(new_ids)
+        self._n = need
+
+    @property
+    def approximate(self) -> bool:
+        return self.exact_limit is not None and self._n > self.exact_limit
+
+    def _sync_ann(self) -> None:
+        from usearch.index import Index
+
+        if self._ann is None:
+            self._ann = Index(ndim=self.dim, metric="ip", dtype="f32", connectivity=CONNECTIVITY,
+                              expansion_add=EXPANSION_ADD, expansion_search=EXPANSION_SEARCH)
+        if self._ann_rows < self._n:
+            keys = np.arange(self._ann_rows, self._n, dtype=np.uint64)
+            self._ann.add(keys, self._vecs[self._ann_rows : self._n])
+            self._ann_rows = self._n
+
+    def build(self) -> None:
+        """Bring the approximate graph up to date now (otherwise the next search does it)."""
+        if self.approximate:
+            self._sync_ann()
+
+    def search(
+        self, query: np.ndarray, k: int, exclude: Iterable[Hashable] = ()
+    ) -> list[tuple[Hashable, float]]:
+        """The ``k`` best ``(id, inner product)`` pairs, best first, leaving out ``exclude``."""
+        exclude = set(exclude)
+        k = min(k, self._n - len(exclude & self._row.keys()))
+        if k <= 0:
+            return []
+        query = np.asarray(query, dtype=np.float32).reshape(self.dim)
+        want = k + len(exclude)
+        if self.approximate:
+            self._sync_ann()
+            found = self._ann.search(query, want)
+            rows = np.asarray(found.keys, dtype=np.int64)
+            scores = self._vecs[rows] @ query  # exact inner products for the returned rows
+            order = np.argsort(-scores, kind="stable")
+            rows, scores = rows[order], scores[order]
+        else:
+            all_scores = self.vectors @ query
+            want = min(want, self._n)
+            part = np.argpartition(-all_scores, want - 1)[:want]
+            rows = part[np.argsort(-all_scores[part], kind="stable")]
+            scores = all_scores[rows]
+        out = []
+        for row, score in zip(rows.tolist(), scores.tolist(), strict=True):
+            id_ = self.ids[row]
+            if id_ not in exclude:
+                out.append((id_, float(score)))
+                if len(out) == k:
+                    break
+        return out
