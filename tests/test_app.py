@@ -107,3 +107,24 @@ def test_fetch_refuses_other_schemes(app):
     app.text_input[0].set_value("file:///etc/passwd").run()
     next(b for b in app.button if b.label == "Fetch").click().run()
     assert app.error and "http" in app.error[0].value
+
+
+def test_deep_link_to_a_passage_spotlights_it(app):
+    app.run()
+    seed_id = select(app, "Article").value
+    app2 = AppTest.from_file(APP, default_timeout=180)
+    app2.query_params["article"] = seed_id
+    app2.query_params["att"] = "2"
+    app2.run()
+    assert not app2.exception
+    assert select(app2, "Spotlight an attribution").value == 2
+    page = html_of(app2)
+    assert page.count("sl-focus") >= 1 and 'sl-focus" data-att="2"' in page
+    # Choosing another article drops the passage from the link.
+    from components.articles import load_path
+
+    other = load_path(Path(APP).parent.parent / "seeds" / "wikinews_2019_2020.jsonl").articles[0]
+    select(app2, "Article").set_value(other.id).run()
+    assert not app2.exception
+    assert "att" not in app2.query_params and app2.query_params["article"] == other.id
+    assert other.title in html_of(app2)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.charts import sources_figure
 from components.entities import DEFAULT_LABELS, LABEL_NAMES
-from components.render import attribution_title, legend_html, reading_html
+from components.render import attribution_title, esc, legend_html, reading_html
 from components.sources import article_breakdown, attribution_indices_for, attributions_of, sourcing_profile
 from dashboard import state
 
@@ -35,15 +35,18 @@ def choose_article(*, key: str) -> str | None:
         st.warning(f"The link asks for article {wanted!r}, which is not in this library; showing another article.")
     if wanted not in labels:
         wanted = state.default_article_id()
+    url_article = st.query_params.get("article")
     if st.session_state.get(f"{key}_article") not in labels:
         st.session_state[f"{key}_article"] = wanted
-    elif "article" in st.query_params and st.query_params["article"] in labels:
-        st.session_state[f"{key}_article"] = st.query_params["article"]
+    elif url_article in labels and url_article != st.session_state.get(f"{key}_url_seen"):
+        # The URL changed from outside (a link was followed): it wins over the last choice.
+        st.session_state[f"{key}_article"] = url_article
     with st.sidebar:
         choice = st.selectbox(
             "Article", ids, format_func=labels.get, key=f"{key}_article", help="Type to search titles"
         )
     st.query_params["article"] = choice
+    st.session_state[f"{key}_url_seen"] = choice
     return choice
 
 
@@ -69,17 +72,45 @@ def entity_panel(analysis, *, key: str) -> str | None:
     return None if chosen == NONE else chosen
 
 
+def _clicked_source(event) -> str | None:
+    """The source name of a clicked bar (bars carry the full name as their y value)."""
+    try:
+        points = event.selection.points
+    except AttributeError:
+        return None
+    for p in points or []:
+        name = p.get("y") if isinstance(p, dict) else None
+        if name:
+            return str(name)
+    return None
+
+
 def sources_panel(article, analysis, *, key: str) -> list[int] | None:
-    """Breakdown of the article's sourcing; choosing a source returns its attribution indices."""
+    """Breakdown of the article's sourcing; choosing a source (chart bar or list) returns its
+    attribution indices. Choosing the same bar again clears the choice."""
     atts = analysis.attributions
     if not atts:
         st.caption("No attributions found in this article.")
         return None
     df = article_breakdown(article.text, atts)
     st.markdown(f"**Sourcing profile** · {sourcing_profile(article.text, atts).summary()}")
-    st.plotly_chart(sources_figure(df), key=f"{key}_chart", width="stretch")
+    event = st.plotly_chart(
+        sources_figure(df), key=f"{key}_chart", width="stretch", on_select="rerun", selection_mode="points"
+    )
     options = [NONE] + list(df["source"])
+    clicked = _clicked_source(event)
+    if clicked != st.session_state.get(f"{key}_clicked"):
+        # A new click (or a click that cleared the chart's selection) drives the list below.
+        st.session_state[f"{key}_clicked"] = clicked
+        st.session_state[f"{key}_source"] = clicked if clicked in options else NONE
+    wanted = st.query_params.get("source")
+    if wanted in options and f"{key}_source" not in st.session_state:
+        st.session_state[f"{key}_source"] = wanted
     chosen = st.selectbox("Show only one source's attributions", options, key=f"{key}_source")
+    if chosen == NONE:
+        st.query_params.pop("source", None)
+    else:
+        st.query_params["source"] = chosen
     view = df.copy()
     view["cues"] = view["cues"].map(lambda c: ", ".join(c) if isinstance(c, list | tuple) else c)
     st.dataframe(view, hide_index=True, width="stretch")
@@ -97,9 +128,24 @@ def attribution_panel(article, analysis, *, key: str) -> int | None:
         return None
     text = article.text
     titles = {i: attribution_title(text, a, i + 1) for i, a in enumerate(atts)}
+    wanted = st.query_params.get("att")
+    if wanted is not None and f"{key}_att" not in st.session_state:
+        # Deep link to a passage: ?article=ID&att=INDEX spotlights that attribution.
+        st.session_state[f"{key}_att"] = int(wanted) if wanted.isdigit() and int(wanted) in titles else NONE
     chosen = st.selectbox(
         "Spotlight an attribution", [NONE] + list(titles), format_func=lambda i: titles.get(i, i), key=f"{key}_att"
     )
+    if chosen == NONE:
+        st.query_params.pop("att", None)
+    else:
+        st.query_params["att"] = str(chosen)
+        a = atts[chosen]
+        st.html(
+            f'<div style="font-family:system-ui,sans-serif"><b>#{chosen + 1}</b> · source '
+            f"<b>{esc(a.source_canonical or (a.source.text(text) if a.source else '—'))}</b> "
+            f"({esc(a.source_type or 'unknown type')}) · cue <i>{esc(a.cue.text(text))}</i> · {esc(a.kind)}<br>"
+            f"{esc(' … '.join(p.text(text) for p in a.content))}</div>"
+        )
     rows = [
         {
             "#": i + 1,
@@ -126,6 +172,14 @@ def page() -> None:
         st.error(f"Article {article_id} is not in the library.")
         return
     article, analysis = opened
+    if st.session_state.get("read_current") != article_id:
+        if st.session_state.get("read_current") is not None:
+            # Another article: choices made on the previous one no longer apply, nor do its deep-link parts.
+            for k in ("read_src_source", "read_src_clicked", "read_att_att", "read_ent_group"):
+                st.session_state.pop(k, None)
+            for k in ("att", "source"):
+                st.query_params.pop(k, None)
+        st.session_state["read_current"] = article_id
 
     present = [lb for lb in LABEL_NAMES if any(e.label == lb for e in analysis.entities)]
     with st.sidebar:
