@@ -68,6 +68,7 @@ CSS = (
 .sl-cue{font-style:italic;text-decoration:underline wavy """
     + ATTRIBUTION_COLOUR
     + """}
+.sl-by-analyst{outline:2px dotted #2563eb;outline-offset:1px}
 .sl-focus{outline:3px solid #7c3aed;outline-offset:2px;border-radius:2px}
 .sl-n{font:700 .62rem system-ui,sans-serif;color:"""
     + ATTRIBUTION_COLOUR
@@ -159,18 +160,22 @@ def build_marks(
     show_attributions: bool = True,
     attribution_filter: Collection[int] | None = None,
     focus: int | None = None,
+    provenance=None,
 ) -> tuple[list[_Mark], dict[int, str]]:
     """Marks (and number badges) for the reading view; see ``reading_html`` for the arguments."""
     text = article.text
     names = {g.id: g.name for g in analysis.groups}
+    ent_origin = _origins(provenance, "entities", len(analysis.entities))
+    att_origin = _origins(provenance, "attributions", len(analysis.attributions))
     marks: list[_Mark] = []
-    for e in analysis.entities:
+    for k, e in enumerate(analysis.entities):
         if e.label not in labels and e.group != selected_group:
             continue
         label = _cls(e.label)
         sel = " sl-sel" if e.group == selected_group else ""
+        sel += " sl-by-analyst" if ent_origin[k] else ""
         tag = esc(LABEL_NAMES.get(e.label, e.label.lower()))
-        title = esc(f"{LABEL_NAMES.get(e.label, e.label)} · {names.get(e.group, '')}")
+        title = esc(f"{LABEL_NAMES.get(e.label, e.label)} · {names.get(e.group, '')}{ent_origin[k]}")
         marks.append(
             _Mark(
                 e.start,
@@ -188,8 +193,9 @@ def build_marks(
             if attribution_filter is not None and i not in attribution_filter:
                 continue
             n = i + 1
-            title = esc(attribution_title(text, a, n))
+            title = esc(attribution_title(text, a, n) + att_origin[i])
             focus_cls = " sl-focus" if focus == i else ""
+            focus_cls += " sl-by-analyst" if att_origin[i] else ""
             kind = _cls(a.kind)
             nested = " sl-nested" if depths[i] else ""
             for piece in a.content:
@@ -226,6 +232,16 @@ def build_marks(
     return marks, inserts
 
 
+def _origins(provenance, field: str, n: int) -> list[str]:
+    """Per item: '' for model output, else " · changed by NAME, TIME" (from corrections' Provenance)."""
+    origins = getattr(provenance, field, None) or ()
+    out = []
+    for i in range(n):
+        o = origins[i] if i < len(origins) else None
+        out.append(f" · changed by {o.analyst}, {o.at}" if o is not None and o.by != "model" else "")
+    return out
+
+
 def regions(article: Article) -> list[tuple[str, Span]]:
     """The displayed parts of an article: ("standfirst", span) then ("p", span) per paragraph."""
     parts: list[tuple[str, Span]] = []
@@ -253,6 +269,7 @@ def reading_html(
     attribution_filter: Collection[int] | None = None,
     focus: int | None = None,
     with_style: bool = True,
+    provenance=None,
 ) -> str:
     """The reading view of one article as an HTML fragment (escaped; safe to embed).
 
@@ -263,6 +280,8 @@ def reading_html(
         attribution_filter: only these attribution indices are marked (e.g. one source's).
         focus: an attribution index to spotlight.
         with_style: include the ``<style>`` block.
+        provenance: ``components.corrections.Provenance`` of the analysis: what analysts changed is
+            marked (dotted outline) and its hover text says who changed it and when.
     """
     marks, inserts = build_marks(
         article,
@@ -272,6 +291,7 @@ def reading_html(
         show_attributions=show_attributions,
         attribution_filter=attribution_filter,
         focus=focus,
+        provenance=provenance,
     )
     sel = " sl-has-sel" if selected_group else ""
     out = [f"<style>{CSS}</style>"] if with_style else []
@@ -297,6 +317,7 @@ def legend_html(labels: Iterable[str]) -> str:
     chips.append('<span class="sl-source">source</span><span class="sl-cue">cue</span>')
     chips.append('<span class="sl-content sl-direct">direct</span><span class="sl-content sl-indirect">reported</span>')
     chips.append('<span class="sl-content sl-mixed">mixed</span><span class="sl-content sl-nested">nested</span>')
+    chips.append('<span class="sl-by-analyst">changed by an analyst</span>')
     return f'<div class="sl-legend">{"".join(chips)}</div>'
 
 

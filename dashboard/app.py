@@ -12,6 +12,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
     sys.path.insert(0, str(ROOT))
 
 from components.articles import WIKINEWS_CREDIT  # noqa: E402
+from dashboard import state  # noqa: E402
 
 st.set_page_config(page_title="Sourcelight", page_icon=":material/flashlight_on:", layout="wide")
 
@@ -32,5 +33,7 @@ pages = [
 ]
 nav = st.navigation(pages)
 with st.sidebar:
-    st.caption(f"Bundled articles: {WIKINEWS_CREDIT}")
+    state.analyst_box()
 nav.run()
+with st.sidebar:
+    st.caption(f"Bundled articles: {WIKINEWS_CREDIT}")

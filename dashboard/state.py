@@ -15,6 +15,7 @@ import streamlit as st
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from components.analysis import analysis_for, pipeline_version  # noqa: E402
+from components.corrections import CorrectionsService, EffectiveAnalysis  # noqa: E402
 from components.nlp import load_nlp  # noqa: E402
 from components.records import Analysis, Article  # noqa: E402
 from components.store import Store  # noqa: E402
@@ -49,13 +50,47 @@ def version() -> str:
     return pipeline_version(get_nlp())
 
 
-def open_article(article_id: str) -> tuple[Article, Analysis] | None:
-    """The article and its analysis (computed once and stored; later opens read it back)."""
+@st.cache_resource
+def get_corrections() -> CorrectionsService:
+    """Analysts' corrections, notes and tags, over analyses of the current pipeline version."""
+    return CorrectionsService(get_store(), version())
+
+
+def open_effective(article_id: str) -> tuple[Article, EffectiveAnalysis] | None:
+    """The article and its analysis with analysts' corrections applied (model output computed once
+    and stored; corrections are a layer read on top, with provenance and what no longer anchors)."""
     store = get_store()
     article = store.get_article(article_id)
     if article is None:
         return None
-    return article, analysis_for(store, get_nlp(), article)
+    analysis_for(store, get_nlp(), article)
+    return article, get_corrections().effective(article_id)
+
+
+def open_article(article_id: str) -> tuple[Article, Analysis] | None:
+    """The article and its effective analysis (model output + analysts' corrections)."""
+    opened = open_effective(article_id)
+    return None if opened is None else (opened[0], opened[1].analysis)
+
+
+ANALYST_KEY = "analyst"
+
+
+def analyst_box() -> str:
+    """The sidebar field where analysts say who they are; kept in the URL (``?analyst=``)."""
+    if ANALYST_KEY not in st.session_state:
+        st.session_state[ANALYST_KEY] = st.query_params.get("analyst", "")
+    name = st.text_input("Analyst", key=ANALYST_KEY, placeholder="your name — recorded with every change")
+    if name.strip():
+        st.query_params["analyst"] = name.strip()
+    else:
+        st.query_params.pop("analyst", None)
+    return name.strip()
+
+
+def analyst() -> str:
+    """The analyst named in the sidebar ('' when nobody is named yet)."""
+    return str(st.session_state.get(ANALYST_KEY, "")).strip()
 
 
 def default_article_id() -> str | None:

@@ -128,3 +128,24 @@ def test_deep_link_to_a_passage_spotlights_it(app):
     assert not app2.exception
     assert "att" not in app2.query_params and app2.query_params["article"] == other.id
     assert other.title in html_of(app2)
+
+
+def test_analyst_corrections_show_with_provenance(app, tmp_path):
+    app.query_params["analyst"] = "Ana"
+    app.run()
+    assert app.text_input[0].value == "Ana"  # the analyst named in the link
+    from components.corrections import CorrectionsService
+    from components.store import Store
+
+    seed_id = select(app, "Article").value
+    from dashboard.state import version as current_version  # the cached pipeline of this process
+
+    store = Store()
+    svc = CorrectionsService(store, current_version())
+    text = store.get_article(seed_id).text
+    start = text.index("Dmitry Peskov")
+    svc.relabel_entity(seed_id, (start, start + len("Dmitry Peskov")), "ORG", analyst="Ana")
+    app.run()
+    page = html_of(app)
+    assert "changed by Ana" in page and "sl-by-analyst" in page
+    assert 'data-label="ORG"' in page.split("Dmitry Peskov</mark>")[0].rsplit("<mark", 1)[1]

@@ -167,11 +167,15 @@ def page() -> None:
     if article_id is None:
         return
     with st.spinner("Analysing…"):
-        opened = state.open_article(article_id)
+        opened = state.open_effective(article_id)
     if opened is None:
         st.error(f"Article {article_id} is not in the library.")
         return
-    article, analysis = opened
+    article, (analysis, provenance, unanchored) = opened
+    for u in unanchored:
+        st.warning(
+            f"An analyst's correction no longer fits the text after re-analysis: {u.correction.summary()} — {u.reason}"
+        )
     if st.session_state.get("read_current") != article_id:
         if st.session_state.get("read_current") is not None:
             # Another article: choices made on the previous one no longer apply, nor do its deep-link parts.
@@ -213,6 +217,7 @@ def page() -> None:
                 show_attributions=show_atts,
                 attribution_filter=only,
                 focus=focus,
+                provenance=provenance,
             )
         )
         if article.url:
