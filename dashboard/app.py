@@ -20,6 +20,7 @@ PAGES = Path(__file__).resolve().parent / "pages"
 # (file, title, icon, url path); a page whose file is absent is left out of the navigation.
 PAGE_SPECS = [
     ("reading.py", "Read", ":material/article:", "read"),
+    ("annotate.py", "Annotate", ":material/edit_note:", "annotate"),
     ("present.py", "Present", ":material/co_present:", "present"),
     ("sources.py", "Sources", ":material/hub:", "sources"),
     ("similar.py", "Search", ":material/search:", "search"),
