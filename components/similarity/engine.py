@@ -25,7 +25,7 @@ from components.similarity.embed import (
     encode_texts,
 )
 from components.similarity.index import EXACT_LIMIT, VectorIndex
-from components.similarity.lexical import LexicalIndex, name_phrases
+from components.similarity.lexical import LexicalIndex
 
 Progress = Callable[[int, int], None]
 #: Articles per encoder call while indexing (all their passages go in together).
@@ -334,7 +334,7 @@ class SimilarityEngine:
             fused = (fusion.zscore(bm25)[cand] + fusion.zscore(best)
                      + fusion.ENTITY_WEIGHT * fusion.zscore(ents)[cand])
             order = np.argsort(-fused, kind="stable")[:k]
-            qnames = {p.lower() for p in name_phrases(query)}
+            qnames = set(lex.query_name_keys(query))
             out = []
             for p in order.tolist():
                 c = int(cand[p])

@@ -102,12 +102,26 @@ class LexicalIndex:
         idf = np.log((1 + n) / (1 + df)) + 1.0
         return display, _normalise_rows(sp.csr_matrix(mat @ sp.diags(idf))), idf, vocab
 
+    def query_name_keys(self, text: str) -> Counter:
+        """Known names (lower case) written anywhere in a free text, in any case.
+
+        A query is often lower case or runs names together ("federer wimbledon final"), so every
+        run of up to six words is looked up in the names of the corpus.
+        """
+        words = re.findall(r"[\w'’.\-]+", text.lower())
+        found: Counter = Counter()
+        for i in range(len(words)):
+            for j in range(i + 1, min(i + 6, len(words)) + 1):
+                key = " ".join(words[i:j]).strip(".")
+                if key in self._vocab:
+                    found[key] += 1
+        return found
+
     def query_names(self, text: str) -> sp.csr_matrix:
         """The name-phrase vector of a free text, in this index's space (1 x vocabulary)."""
-        counts = Counter(p.lower() for p in name_phrases(text))
-        cols = [self._vocab[k] for k in counts if k in self._vocab]
-        vals = [(1.0 + math.log(counts[k])) * self._idf[self._vocab[k]]
-                for k in counts if k in self._vocab]
+        counts = self.query_name_keys(text)
+        cols = [self._vocab[k] for k in counts]
+        vals = [(1.0 + math.log(c)) * self._idf[self._vocab[k]] for k, c in counts.items()]
         vec = sp.csr_matrix((vals, ([0] * len(cols), cols)), shape=(1, self.name_vectors.shape[1]))
         return _normalise_rows(vec)
 
