@@ -1,0 +1,216 @@
+"""Briefing mode: one article in large type for a projector or a screen share, stepped attribution by attribution.
+
+The URL is the state: ``/present?article=ID&view=all|direct|indirect|mixed&source=NAME&step=N&notes=1``
+(see ``components.briefing.PresentState``), so a colleague opening a copied link sees the same
+article, subset and spotlight. Widgets read their values from the URL on every run and write it
+back in their callbacks; ← and → (``st.button(shortcut=...)``) step, Home returns to the overview.
+No editing controls here, and private notes are never read: the switch shows shareable notes only.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from components.briefing import (
+    KIND_PHRASES,
+    PRESENT_VIEWS,
+    PresentState,
+    base_url,
+    corrected_analysis,
+    presentation_steps,
+    shareable_notes,
+)
+from components.charts import sources_figure, type_label
+from components.render import esc, reading_html
+from components.sources import CONTENT_JOINER, article_breakdown, source_names, sourcing_profile
+from dashboard import state
+
+KEY = "present"
+ALL = "All sources"
+VIEW_LABELS = {"all": "All", "direct": "Direct quotes", "indirect": "Reported", "mixed": "Mixed"}
+
+CSS = """<style>
+.sl-present .sl-article{font-size:1.5rem;line-height:1.75;max-width:none}
+.sl-present .sl-article h1{font-size:2.2rem;line-height:1.2}
+.sl-present .sl-meta{font-size:1.05rem;opacity:.95}
+.sl-present .sl-n{font-size:.8rem}
+.sl-present .sl-focus{outline:4px solid #7c3aed;outline-offset:3px;background:rgba(124,58,237,.20)!important}
+.sl-present.sl-stepping .sl-content:not(.sl-focus){background:transparent;border-bottom-color:rgba(128,128,128,.5)}
+.sl-spot{font-family:system-ui,sans-serif;border-left:8px solid #7c3aed;padding:.6rem 1rem;margin:.2rem 0 .6rem 0;
+  background:rgba(124,58,237,.10);border-radius:4px}
+.sl-spot .sl-spot-head{font-size:1.5rem;line-height:1.35}
+.sl-spot .sl-spot-src{font-weight:700}
+.sl-spot .sl-spot-kind{font-size:1.25rem;opacity:.95}
+.sl-spot .sl-spot-text{font-family:Georgia,'Times New Roman',serif;font-size:1.45rem;line-height:1.5;margin-top:.4rem}
+.sl-spot.sl-overview .sl-spot-head{font-size:1.3rem}
+.sl-present-notes{font-family:system-ui,sans-serif;font-size:1.1rem}
+.sl-present-notes q{font-style:italic}
+</style>"""
+
+
+def _labels(summaries) -> dict[str, str]:
+    return {s.id: " · ".join(b for b in (s.title or s.id, s.outlet, s.date) if b) for s in summaries}
+
+
+def _set_params(ps: PresentState) -> None:
+    """Make the URL say exactly ``ps`` (and nothing else)."""
+    wanted = ps.params()
+    for k in list(st.query_params):
+        if k not in wanted:
+            del st.query_params[k]
+    for k, v in wanted.items():
+        if st.query_params.get(k) != v:
+            st.query_params[k] = v
+
+
+def _current() -> PresentState:
+    return PresentState.from_params(st.query_params.to_dict())
+
+
+def _on_article() -> None:
+    _set_params(PresentState(article=st.session_state[f"{KEY}_article"], notes=_current().notes))
+
+
+def _on_view() -> None:
+    view = st.session_state[f"{KEY}_view"] or "all"
+    ps = _current()
+    _set_params(PresentState(ps.article, view, ps.source, 0, ps.notes))
+
+
+def _on_source() -> None:
+    src = st.session_state[f"{KEY}_source"]
+    ps = _current()
+    _set_params(PresentState(ps.article, ps.view, None if src == ALL else src, 0, ps.notes))
+
+
+def _on_notes() -> None:
+    ps = _current()
+    _set_params(PresentState(ps.article, ps.view, ps.source, ps.step, bool(st.session_state[f"{KEY}_notes"])))
+
+
+def _on_step(delta: int | None, total: int) -> None:
+    ps = _current()
+    if delta is None:
+        _set_params(PresentState(ps.article, ps.view, ps.source, 0, ps.notes))
+    else:
+        _set_params(ps.stepped(delta, total))
+
+
+def _spotlight_html(text: str, attributions, index: int | None, number: int, total: int) -> str:
+    if index is None:
+        what = f"{total} attribution{'s' * (total != 1)} to step through" if total else "Nothing to step through"
+        hint = " · → next, ← previous, Home: overview" if total else ""
+        return f'<div class="sl-spot sl-overview"><div class="sl-spot-head">Overview · {esc(what)}{hint}</div></div>'
+    a = attributions[index]
+    src = "; ".join(source_names(a, text))
+    content = CONTENT_JOINER.join(p.text(text) for p in a.content)
+    return (
+        f'<div class="sl-spot" data-att="{index}"><div class="sl-spot-head">'
+        f"<span>{number} / {total}</span> · <span class=\"sl-spot-src\">{esc(src)}</span> "
+        f"({esc(type_label(a.source_type))})</div>"
+        f'<div class="sl-spot-kind">{esc(KIND_PHRASES.get(a.kind, a.kind))} · cue “{esc(a.cue.text(text))}”'
+        f" · #{index + 1} in the article</div>"
+        f'<div class="sl-spot-text">{esc(content)}</div></div>'
+    )
+
+
+def page() -> None:
+    store = state.get_store()
+    summaries = store.list_articles()
+    if not summaries:
+        st.info("The library is empty: add articles on the Library page.")
+        return
+    labels = _labels(summaries)
+    ps = _current()
+    if ps.article not in labels:
+        if ps.article is not None:
+            st.warning(f"The link asks for article {ps.article!r}, which is not in this library; showing another.")
+        ps = PresentState(article=state.default_article_id() or next(iter(labels)), notes=ps.notes)
+
+    with st.spinner("Analysing…"):
+        opened = state.open_article(ps.article)
+    if opened is None:
+        st.error(f"Article {ps.article} is not in the library.")
+        return
+    article, analysis = opened
+    analysis = corrected_analysis(store, state.version(), article, analysis)
+    text, atts = article.text, analysis.attributions
+    df = article_breakdown(text, atts)
+    sources = [str(s) for s in df["source"]]
+    if ps.source is not None and ps.source not in sources:
+        st.warning(f"{ps.source!r} is not cited in this article; stepping through every source.")
+        ps = PresentState(ps.article, ps.view, None, 0, ps.notes)
+    steps = presentation_steps(text, atts, source=ps.source, view=ps.view)
+    if ps.step > len(steps):
+        ps = PresentState(ps.article, ps.view, ps.source, len(steps), ps.notes)
+    _set_params(ps)
+
+    # Widgets take their values from the URL (the deep link), and write it back when changed.
+    st.session_state[f"{KEY}_article"] = ps.article
+    st.session_state[f"{KEY}_view"] = ps.view
+    st.session_state[f"{KEY}_source"] = ps.source or ALL
+    st.session_state[f"{KEY}_notes"] = ps.notes
+    with st.sidebar:
+        st.selectbox("Article", list(labels), format_func=labels.get, key=f"{KEY}_article", on_change=_on_article)
+        st.segmented_control(
+            "Step through", PRESENT_VIEWS, format_func=VIEW_LABELS.get, key=f"{KEY}_view", on_change=_on_view
+        )
+        st.selectbox("Spotlight one source", [ALL, *sources], key=f"{KEY}_source", on_change=_on_source)
+        st.toggle("Show shareable notes", key=f"{KEY}_notes", on_change=_on_notes,
+                  help="Only notes an analyst marked shareable; private notes are never shown here.")
+        link = f"{base_url()}/present?{urlencode(ps.params())}"
+        st.caption("Link to this view (article, subset and step):")
+        st.code(link, language=None, wrap_lines=True)
+
+    total = len(steps)
+    focus = steps[ps.step - 1] if ps.step else None
+    prev_col, next_col, home_col, where_col = st.columns([1, 1, 1, 4], vertical_alignment="center")
+    prev_col.button("Previous", icon=":material/arrow_back:", shortcut="Left", key=f"{KEY}_prev",
+                    disabled=ps.step == 0, on_click=_on_step, args=(-1, total), width="stretch")
+    next_col.button("Next", icon=":material/arrow_forward:", shortcut="Right", key=f"{KEY}_next", type="primary",
+                    disabled=ps.step >= total, on_click=_on_step, args=(1, total), width="stretch")
+    home_col.button("Overview", icon=":material/home:", shortcut="Home", key=f"{KEY}_home",
+                    disabled=ps.step == 0, on_click=_on_step, args=(None, total), width="stretch")
+    subset = [VIEW_LABELS[ps.view]] + ([ps.source] if ps.source else [])
+    where_col.markdown(f"**Step {ps.step} of {total}** · {' · '.join(subset)}")
+    st.html(_spotlight_html(text, atts, focus, ps.step, total))
+
+    text_col, side = st.columns([3, 2], gap="large")
+    with text_col:
+        stepping = " sl-stepping" if focus is not None else ""
+        st.html(
+            CSS
+            + f'<div class="sl-present{stepping}">'
+            + reading_html(
+                article,
+                analysis,
+                labels=(),
+                attribution_filter=set(steps) if (ps.source or ps.view != "all") else None,
+                focus=focus,
+            )
+            + "</div>"
+        )
+    with side:
+        st.markdown("#### Sourcing profile")
+        st.markdown(f"<div style='font-size:1.2rem'>{esc(sourcing_profile(text, atts).summary())}</div>",
+                    unsafe_allow_html=True)
+        fig = sources_figure(df)
+        fig.update_layout(font={"size": 16})
+        st.plotly_chart(fig, key=f"{KEY}_chart", width="stretch", config={"displayModeBar": False})
+        if ps.notes:
+            st.markdown("#### Shareable notes")
+            notes = shareable_notes(store, article.id)
+            if not notes:
+                st.caption("No notes on this article are marked shareable.")
+            items = "".join(
+                f"<p>{'On <q>' + esc(n.quote) + '</q>: ' if n.quote else ''}{esc(n.text)} "
+                f"<small>— {esc(n.analyst)}, {esc(str(n.at)[:10])}</small></p>"
+                for n in notes
+            )
+            if items:
+                st.html(f'<div class="sl-present-notes">{items}</div>')
+
+
+page()

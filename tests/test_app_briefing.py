@@ -1,0 +1,136 @@
+"""Briefing mode (``/present``) and the briefing builder (``/briefing``) through Streamlit's AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture()
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCELIGHT_DB", str(tmp_path / "app.db"))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=180)
+    yield at
+    st.cache_resource.clear()
+
+
+def html_of(at: AppTest) -> str:
+    return "".join(el.proto.body for el in at.get("html"))
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def select(at: AppTest, label: str):
+    return next(s for s in at.selectbox if s.label == label)
+
+
+def seed(at: AppTest):
+    """The seed article and its analysis, as the app stores them (after one run)."""
+    from components.briefing import corrected_analysis
+    from components.store import Store
+    from dashboard import state
+
+    store = Store()
+    summary = next(s for s in store.list_articles() if s.origin.endswith("000_b880dba6bbaee506.txt"))
+    article = store.get_article(summary.id)
+    analysis = store.get_analysis(article.id, state.version())
+    return store, article, corrected_analysis(store, state.version(), article, analysis)
+
+
+def open_present(at: AppTest, **params) -> AppTest:
+    at.run()  # first run registers the pages (st.navigation)
+    at.switch_page("pages/present.py")
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def test_deep_link_round_trip_steps_through_one_source(app):
+    app.run()
+    store, article, analysis = seed(app)
+    from components.briefing import presentation_steps
+
+    peskov = presentation_steps(article.text, analysis.attributions, source="Dmitry Peskov")
+    assert len(peskov) >= 2
+    open_present(app, article=article.id, source="Dmitry Peskov", step="1")
+    assert not app.exception
+    # The URL is kept as given, and the widgets show what it says.
+    assert app.query_params["article"] == article.id
+    assert app.query_params["source"] == "Dmitry Peskov" and app.query_params["step"] == "1"
+    assert select(app, "Spotlight one source").value == "Dmitry Peskov"
+    page = html_of(app)
+    assert f'sl-focus" data-att="{peskov[0]}"' in page
+    assert page.count('class="sl-att sl-cue"') == len(peskov)  # only Peskov's attributions are marked
+    assert f"1 / {len(peskov)}" in page and "Dmitry Peskov" in page.split('class="sl-spot-src"')[1][:40]
+    assert "<h1>Kim Jong Un in Russia" in page
+
+    button(app, "Next").click().run()
+    assert not app.exception
+    assert app.query_params["step"] == "2" and app.query_params["source"] == "Dmitry Peskov"
+    page = html_of(app)
+    assert f'sl-focus" data-att="{peskov[1]}"' in page and f'sl-focus" data-att="{peskov[0]}"' not in page
+    assert f"2 / {len(peskov)}" in page
+
+    button(app, "Previous").click().run()
+    assert app.query_params["step"] == "1"
+    assert f'sl-focus" data-att="{peskov[0]}"' in html_of(app)
+
+    # A colleague opening the same link sees the same spotlight.
+    other = AppTest.from_file(APP, default_timeout=180)
+    open_present(other, **{k: app.query_params[k] for k in app.query_params})
+    assert f'sl-focus" data-att="{peskov[0]}"' in html_of(other)
+
+
+def test_stepping_stops_at_the_ends_and_overview_clears(app):
+    app.run()
+    _, article, analysis = seed(app)
+    n = len(analysis.attributions)
+    open_present(app, article=article.id, step=str(n + 5))  # a step past the end is clamped
+    assert app.query_params["step"] == str(n)
+    assert button(app, "Next").disabled
+    button(app, "Overview").click().run()
+    assert "step" not in app.query_params
+    assert 'sl-focus" data-att' not in html_of(app) and button(app, "Previous").disabled
+    button(app, "Next").click().run()
+    assert app.query_params["step"] == "1"
+
+
+def test_choosing_a_kind_and_an_unknown_source(app):
+    app.run()
+    _, article, analysis = seed(app)
+    open_present(app, article=article.id, source="Nobody at all", view="direct")
+    assert not app.exception
+    assert any("Nobody at all" in w.value for w in app.warning)
+    assert "source" not in app.query_params and app.query_params["view"] == "direct"
+    direct = sum(a.kind == "direct" for a in analysis.attributions)
+    assert html_of(app).count('class="sl-att sl-cue"') == direct
+    # Choosing a source in the sidebar writes it to the URL and restarts at the overview.
+    select(app, "Spotlight one source").set_value("Kremlin").run()
+    assert app.query_params["source"] == "Kremlin" and "step" not in app.query_params
+
+
+def test_private_notes_stay_hidden_and_shareable_ones_show_on_request(app):
+    app.run()
+    store, article, _ = seed(app)
+    from components.corrections import CorrectionsService
+
+    svc = CorrectionsService(store)
+    svc.add_note(article.id, "PRIVATE <b>do not show</b>", analyst="Ana")
+    svc.add_note(article.id, "Shareable: check Peskov's <i>wording</i>", analyst="Ana", shareable=True)
+    open_present(app, article=article.id)
+    assert "PRIVATE" not in html_of(app) and "Shareable" not in html_of(app)
+    next(t for t in app.toggle if t.label == "Show shareable notes").set_value(True).run()
+    assert app.query_params["notes"] == "1"
+    page = html_of(app)
+    assert "Shareable: check Peskov&#x27;s &lt;i&gt;wording&lt;/i&gt;" in page
+    assert "PRIVATE" not in page and "do not show" not in page
+    assert not [b for b in app.button if "save" in b.label.lower() or "delete" in b.label.lower()]
