@@ -103,7 +103,8 @@ def _cue_span(verb, extra_right=None) -> tuple[int, int]:
     return start.idx, _end(end)
 
 
-def _subject(verb, depth: int = 0, control: frozenset[str] = frozenset()):
+def _subject(verb, depth: int = 0, control: frozenset[str] = frozenset(),
+             came_from: int = -1):
     """The speaker of ``verb``: its subject, its passive agent, or one inherited up the tree."""
     for c in verb.children:
         if c.dep_ in SUBJ:
@@ -118,13 +119,16 @@ def _subject(verb, depth: int = 0, control: frozenset[str] = frozenset()):
                 if g.dep_ == "pobj":
                     return g
     if any(c.dep_ in ("nsubjpass", "csubj", "csubjpass") for c in verb.children):
+        pas = next(c for c in verb.children if c.dep_ in ("nsubjpass", "csubj", "csubjpass"))
+        if 0 <= came_from < verb.i and (pas.pos_ == "PRON" or pas.ent_type_ == "PERSON"):
+            return pas  # 'After saying X, she was whisked off': the one who said it
         return None  # passive without an agent: 'is expected to' names no speaker
     if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
         if verb.dep_ == "advcl" and verb.tag_ not in ("VBG",):
             return None  # 'when asked', 'if confirmed': not the same speaker frame
         if verb.dep_ == "xcomp" and control and verb.head.lemma_.lower() not in control:
             return None  # 'voted to condemn': only control verbs pass their subject down
-        return _subject(verb.head, depth + 1, control)
+        return _subject(verb.head, depth + 1, control, verb.i if verb.dep_ == "advcl" else -1)
     if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
         return verb.head
     return None
@@ -261,7 +265,10 @@ class Extractor:
             s, e = self.clip_start(s, verb.idx), self.clip_end(e, verb.idx)
             if s <= subj_span[0] < e and c.i > verb.i:
                 # 'The museum, Mr. Obama said, would make ...': the cue interrupts its content
-                pieces.append(self.piece(s, subj.left_edge.idx))
+                # (only when the clause's own subject is the part before the cue)
+                if any(g.dep_ in ("nsubj", "nsubjpass", "expl") and g.i < subj.i
+                       for g in c.children):
+                    pieces.append(self.piece(s, subj.left_edge.idx))
                 s = _end(verb.right_edge) if verb.right_edge.i < c.i else _end(verb)
             pieces.append(self.piece(s, e, that=c.dep_ == "ccomp"))
         cue_span = _cue_span(verb, extra)
@@ -272,6 +279,19 @@ class Extractor:
                 if ss:
                     pieces = [(min(s for s, _ in ss), max(e for _, e in ss))]
             return self._make(verb, cue_span, subj, pieces, "verb")
+        if "quote" in slots:
+            # 'Asked about it, O'Neill said, "Not going to go into that."': a quotation right
+            # after the cue wins over the clause before it
+            ve = _end(self.doc[_core_end(verb)])
+            vs = min(cue_span[0], subj.left_edge.idx)
+            for qs, qe in self.quotes.overlapping(ve, ve + 4):
+                if qs >= ve and self.text[ve:qs].strip() in (",", ":"):
+                    pieces = [(qs, qe)]
+                    # '“We will,” he said, “go on.”': the quote before the cue too
+                    pieces += [(a, b) for a, b in self.quotes.overlapping(max(vs - 4, 0), vs)
+                               if b <= vs and vs - b <= 3 and "\n" not in self.text[b:vs]
+                               and GAP_ONLY_PUNCT.match(self.text[b:vs])]
+                    return self._make(verb, cue_span, subj, pieces, "quote")
         if "reverse" in slots:
             cand = self._reverse(verb, subj, cue_span)
             if cand is not None:
@@ -525,7 +545,7 @@ class Extractor:
             prev = self._previous(cands + added, qs)
             # (a) continuation: '“A,” she said. “B.”' in the same paragraph
             if prev is not None and self.para_of(prev.region()[1]) == self.para_of(qs) \
-                    and self._rest_of_sentence(prev.region()[1], qs) \
+                    and self._rest_of_sentence(prev, qs) \
                     and self.quotes.overlapping(*prev.covering()):
                 prev.content.append((qs, qe))
                 claimed.append((qs, qe))
@@ -592,10 +612,13 @@ class Extractor:
         start = self.clip_start(start, h.idx)
         return self._make(h, _cue_span(h), subj, [self.piece(start, end, that=True)], "govern")
 
-    def _rest_of_sentence(self, s: int, e: int) -> bool:
-        """Whether ``text[s:e]`` is only the tail of one sentence ('to the TV. ')."""
+    def _rest_of_sentence(self, prev: Cand, e: int) -> bool:
+        """Whether the text between ``prev`` and ``e`` is only the tail of its cue's sentence
+        ('“A,” Melanie said to the TV. “B.”'); a long tail only right after the cue."""
+        s = prev.region()[1]
         gap = self.text[s:e]
-        if len(gap) > 60 or QUOTE_MARKS.search(gap):
+        ends_with_cue = s in (prev.cue[1], prev.src[1] if prev.src else -1)
+        if len(gap) > (300 if ends_with_cue else 60) or QUOTE_MARKS.search(gap):
             return False
         return not SENTENCE_END.search(gap.rstrip().rstrip(".!?,:;—–-"))
 
