@@ -96,29 +96,35 @@ def analysis_json(article, analysis) -> dict:
 
 def cmd_ingest(args) -> int:
     from components.analysis import analyze_missing
-    from components.articles import load_path
+    from components.articles import iter_article_files, load_paths
     from components.nlp import load_nlp
 
     store = _store(args)
-    added, skipped, rejected = [], [], []
     for path in args.paths:
-        report = load_path(path)
-        rejected.extend(report.rejected)
-        for w in report.warnings:
-            print(f"warning: {w}", file=sys.stderr)
-        a, s = store.add_articles(report.articles)
-        added += a
-        skipped += s
+        if not Path(path).exists():
+            raise BadInput(f"{path}: no such file or folder")
+    total = sum(len(iter_article_files(Path(p))) for p in args.paths)
+    bar = progress_bar("reading  ")
+    seen = [0]
+
+    def on_file(_f) -> None:
+        seen[0] += 1
+        bar(seen[0], total)
+
+    report = load_paths(args.paths, on_file=on_file)
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    added, skipped = store.add_articles(report.articles)
     analysed = 0
     if added and not args.no_analyze:
         analysed = analyze_missing(store, load_nlp(), ids=added, progress=progress_bar("analysing"))
-    print(
-        f"added {len(added)}, skipped {len(skipped)} (already in the library), rejected {len(rejected)}; "
-        f"analysed {analysed}"
-    )
-    for name, reason in rejected:
+    skipped_all = [(a, "already in the library") for a in skipped] + list(report.skipped)
+    print(f"added {len(added)}, skipped {len(skipped_all)}, rejected {len(report.rejected)}; analysed {analysed}")
+    for name, reason in skipped_all:
+        print(f"  skipped {name}: {reason}")
+    for name, reason in report.rejected:
         print(f"  rejected {name}: {reason}")
-    return 0 if added or skipped or not rejected else 2
+    return 0 if added or skipped_all or not report.rejected else 2
 
 
 def cmd_analyze(args) -> int:
@@ -194,6 +200,33 @@ def cmd_sources(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from components.analysis import analyze_missing, pipeline_version
+    from components.export import export
+    from components.nlp import load_nlp
+
+    store = _store(args)
+    nlp = load_nlp()
+    version = pipeline_version(nlp)
+    ids = args.article or None
+    if ids:
+        unknown = [i for i in ids if store.get_article(i) is None]
+        if unknown:
+            raise BadInput(f"export: no article with id {', '.join(unknown)} in the library")
+    missing = [i for i in store.missing_analyses(version) if ids is None or i in ids]
+    if missing:
+        analyze_missing(store, nlp, ids=missing, progress=progress_bar("analysing"))
+    report = export(store, version, args.format, args.output, article_ids=ids, nlp=nlp)
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(
+        f"wrote {report.format} to {report.path}: {report.articles} article(s), {report.entities} entities, "
+        f"{report.attributions} attributions, {report.notes} notes"
+        + (f", {report.unanchored} corrections that no longer anchor (listed in JSONL)" if report.unanchored else "")
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m components", description="Sourcelight from the command line.")
     p.add_argument("--db", default=None, help="database path or SQLAlchemy URL (default: $SOURCELIGHT_DB)")
@@ -227,6 +260,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--corpus", action="store_true", help="the breakdown across the whole library")
     s.add_argument("--json", action="store_true", help="print the rows as JSON")
     s.set_defaults(func=cmd_sources)
+
+    s = sub.add_parser("export", help="export analyses with analysts' corrections and provenance")
+    s.add_argument("--format", required=True, choices=["jsonl", "spacy", "conll", "brat", "csv"])
+    s.add_argument("--article", action="append", help="an article id (repeat; default: the whole library)")
+    s.add_argument("-o", "--output", required=True, help="file (brat: a folder or .zip)")
+    s.set_defaults(func=cmd_export)
     return p
 
 
