@@ -134,3 +134,46 @@ def test_private_notes_stay_hidden_and_shareable_ones_show_on_request(app):
     assert "Shareable: check Peskov&#x27;s &lt;i&gt;wording&lt;/i&gt;" in page
     assert "PRIVATE" not in page and "do not show" not in page
     assert not [b for b in app.button if "save" in b.label.lower() or "delete" in b.label.lower()]
+
+
+def preview_of(at: AppTest) -> str:
+    """The pack's preview (the Markdown export, shown on the page)."""
+    return next(m.value for m in at.markdown if m.value.startswith("# "))
+
+
+def test_builder_orders_articles_and_quotes(app):
+    app.run()
+    store, article, analysis = seed(app)
+    from components.briefing import reading_order
+
+    others = [s for s in store.list_articles() if s.id != article.id][:1]
+    app.switch_page("pages/briefing.py").run()
+    assert not app.exception
+    articles = next(m for m in app.multiselect if m.label == "Articles")
+    assert articles.value == [article.id]  # the seed to start with
+    articles.set_value([article.id, others[0].id]).run()
+    assert not app.exception
+    preview = preview_of(app)
+    assert preview.index("1\\. Kim Jong Un in Russia") < preview.index(f"2\\. {others[0].title[:20]}")
+    # Move the second article up: the pack's order follows.
+    next(b for b in app.button if b.help == "Move up" and not b.disabled).click().run()
+    preview = preview_of(app)
+    assert preview.index(f"1\\. {others[0].title[:20]}") < preview.index("2\\. Kim Jong Un in Russia")
+    # Pick two of the seed's quotes, the later one first: the pack keeps that order, and only those.
+    order = reading_order(analysis.attributions)
+    quotes = next(m for m in app.multiselect if m.key == f"brief_quotes_{article.id}")
+    quotes.set_value([order[3], order[0]]).run()
+    preview = preview_of(app)
+    seed_part = preview.split("2\\. Kim Jong Un in Russia", 1)[1]
+    assert seed_part.count("in the article](") == 2
+    assert seed_part.index(f"\\#{order[3] + 1} in the article") < seed_part.index(f"\\#{order[0] + 1} in the article")
+    assert len(app.get("download_button")) == 3
+
+
+def test_builder_says_when_similar_articles_are_not_indexed(app):
+    app.run()
+    app.switch_page("pages/briefing.py").run()
+    next(t for t in app.toggle if t.label == "Include similar-article links").set_value(True).run()
+    assert not app.exception
+    assert any("similarity index is not built" in i.value for i in app.info)
+    assert "similarity index is not built" in preview_of(app)
