@@ -238,6 +238,9 @@ class Extractor:
                 chosen.append(c)
             elif dep in ("dobj", "attr") and "dobj" in slots and c.pos_ != "PRON":
                 chosen.append(c)
+                # 'dismissed Estonia as being in the “suburbs”': the 'as' complement goes along
+                chosen.extend(g for g in verb.rights if g.i > c.i and
+                              (g.dep_ == "oprd" or (g.dep_ == "prep" and g.lower_ == "as")))
             elif dep == "prep" and "prep" in slots and c.lower_ in cue.preps:
                 objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
                 if objs:
@@ -492,7 +495,10 @@ class Extractor:
                 continue
             has_ent = any(e.label_ in ("PERSON", "ORG", "GPE", "NORP") for e in name.ents)
             caps = all(t.text.isupper() and len(t.text) > 1 for t in name)
-            if not (has_ent or caps):
+            # a headline 'Pence: Flowers Won't Be at Debate' names its speaker without NER help
+            headline = (ps, pe) == self.paras[0] and len(name) <= 3 and \
+                all(t.pos_ == "PROPN" for t in name)
+            if not (has_ent or caps or headline):
                 continue
             rest = (_end(sep), pe)
             if sep.text != ":":

@@ -29,7 +29,8 @@ def find_quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[t
     """Pair quotation marks; return half-open spans that include both marks, in text order."""
     paras = paragraphs(text) if paras is None else paras
     quotes: list[tuple[int, int]] = []
-    open_at: int | None = None
+    stack: list[int] = []  # open curly marks: a quote may nest another ('“… he calls “hell” …”')
+    pending: list[tuple[int, int]] = []  # inner pairs, used only if the outer one never closes
     skip: int | None = None  # position of a continuation mark opening the next paragraph
     for n, (ps, pe) in enumerate(paras):
         for m in QUOTE_CHAR.finditer(text, ps, pe):
@@ -37,18 +38,29 @@ def find_quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[t
             if pos == skip:
                 continue
             if ch in OPENERS:
-                open_at = pos  # an opening mark while one is open: the older one was unclosed
+                if stack and text[stack[-1]] not in OPENERS:
+                    stack.pop()  # a straight mark left open inside: unclosed, dropped
+                stack.append(pos)
             elif ch in CLOSERS:
-                if open_at is not None:
-                    quotes.append((open_at, pos + 1))
-                    open_at = None
-            elif open_at is None:  # straight quote: alternate
-                open_at = pos
+                if stack and text[stack[-1]] in OPENERS:
+                    start = stack.pop()
+                    if stack:
+                        pending.append((start, pos + 1))
+                    else:
+                        quotes.append((start, pos + 1))
+                        pending = []
+            elif stack and text[stack[-1] : stack[-1] + len(ch)] == ch:
+                start = stack.pop()  # straight marks alternate
+                if stack:
+                    pending.append((start, m.end()))
+                else:
+                    quotes.append((start, m.end()))
+                    pending = []
             else:
-                quotes.append((open_at, m.end()))
-                open_at = None
+                stack.append(pos)
         skip = None
-        if open_at is not None:
+        if stack:
+            open_at = stack[0]
             nxt = paras[n + 1] if n + 1 < len(paras) else None
             first = text[nxt[0]:].lstrip()[:2] if nxt else ""
             style = text[open_at : open_at + 2]
@@ -57,10 +69,14 @@ def find_quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[t
             else:
                 first = first[:1]
                 same = first == '"' if style[0] == '"' else first in OPENERS
-            if nxt and first and same:  # a stray straight mark is not continued by a curly one
+            if nxt and first and same and len(stack) == 1:
+                # a stray straight mark is not continued by a curly one
                 skip = nxt[0] + (len(text[nxt[0]:]) - len(text[nxt[0]:].lstrip()))
             else:
-                open_at = None
+                quotes.extend(pending)
+                pending = []
+                stack = []
+    quotes.sort()
     return quotes
 
 
