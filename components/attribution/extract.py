@@ -21,7 +21,7 @@ from components.attribution.lexicon import Lexicon, load_lexicon
 from components.attribution.quotes import QuoteIndex, find_quotes, paragraphs
 from components.records import Attribution, Span
 
-QUOTE_MARKS = re.compile(r"''|[\"“”«»]")
+QUOTE_MARKS = re.compile(r"''|[\"“”«»]|(?<!\w)‘")
 SENTENCE_END = re.compile(r"[.!?]\s")
 GAP_ONLY_PUNCT = re.compile(r"^[\s,.;:—–\-]*$")
 TRAILING_CONJ = re.compile(r"[\s,]+(and|but|or|as well as)[\s,]*$", re.I)

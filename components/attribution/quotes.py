@@ -76,8 +76,23 @@ def find_quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[t
                 quotes.extend(pending)
                 pending = []
                 stack = []
+    quotes.extend(_single_quotes(text, paras, quotes))
     quotes.sort()
     return quotes
+
+
+SINGLE = re.compile(r"(?<![\w’'])‘([^‘’\n]|’(?=\w))+’(?!\w)")
+
+
+def _single_quotes(text: str, paras, doubles) -> list[tuple[int, int]]:
+    """Curly single quotes ‘…’ outside any double quotation: headline style ('Calls Clinton
+    ‘A Disgrace’'). A ’ followed by a letter is an apostrophe ("Won’t") and does not close."""
+    out = []
+    for ps, pe in paras:
+        for m in SINGLE.finditer(text, ps, pe):
+            if not any(qs <= m.start() < qe for qs, qe in doubles):
+                out.append((m.start(), m.end()))
+    return out
 
 
 class QuoteIndex:
