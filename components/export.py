@@ -597,3 +597,30 @@ def read_brat(path: str | os.PathLike) -> dict[str, dict]:
                 raise BadInput(f"{path}: {name} has no {stem}.txt beside it")
             docs[stem] = {"text": text, "ann": parse_ann(body, text)}
     return docs
+
+
+MEDIA_TYPES = {
+    "jsonl": ("sourcelight.jsonl", "application/jsonl"),
+    "spacy": ("sourcelight.spacy", "application/octet-stream"),
+    "conll": ("sourcelight.conll", "text/plain"),
+    "brat": ("sourcelight-brat.zip", "application/zip"),
+    "csv": ("sourcelight-attributions.csv", "text/csv"),
+}
+
+
+def export_bytes(
+    store: Store, version: str, fmt: str, article_ids: Sequence[str] | None = None, nlp=None
+) -> tuple[bytes, str, str, ExportReport]:
+    """The same export in memory, for a download button: (data, file name, MIME type, report).
+
+    brat comes as a zip. Raises what ``export`` raises.
+    """
+    import tempfile
+
+    if fmt not in FORMATS:
+        raise BadInput(f"export format {fmt!r} is not one of {', '.join(FORMATS)}")
+    name, mime = MEDIA_TYPES[fmt]
+    with tempfile.TemporaryDirectory(prefix="sourcelight-export-") as tmp:
+        path = Path(tmp) / name
+        report = export(store, version, fmt, path, article_ids, nlp)
+        return path.read_bytes(), name, mime, report

@@ -22,6 +22,7 @@ from components.export import (
     FORMATS,
     conll_entities,
     export,
+    export_bytes,
     read_brat,
     read_conll,
     read_jsonl,
@@ -291,3 +292,13 @@ def test_real_pipeline_export_round_trips(nlp, seed_text, tmp_path):
     assert len(conll_entities(conll_doc)) == len(eff.analysis.entities)
     assert conll_entities(conll_doc)[0][2] == "analyst"
     store.engine.dispose()
+
+
+def test_export_bytes_for_download_buttons(library, tmp_path):
+    store, _svc = library
+    data, name, mime, report = export_bytes(store, V1, "brat", [AID])
+    assert (name, mime, report.article_ids) == ("sourcelight-brat.zip", "application/zip", (AID,))
+    (tmp_path / name).write_bytes(data)
+    assert set(read_brat(tmp_path / name)) == {AID}
+    data, name, _mime, _r = export_bytes(store, V1, "jsonl", [AID])
+    assert json.loads(data.decode("utf-8").splitlines()[0])["article"]["id"] == AID
