@@ -227,6 +227,27 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_index(args) -> int:
+    from components.similarity.engine import index_library
+
+    store = _store(args)
+    _, stats = index_library(store.get_articles(), store.engine, progress=progress_bar("embedding"))
+    print(
+        f"indexed {stats.embedded + stats.from_cache + stats.unchanged} articles: {stats.embedded} embedded now, "
+        f"{stats.from_cache} from the cache"
+    )
+    return 0
+
+
+def cmd_similar(args) -> int:
+    from components.similarity.engine import similar_jsonl
+
+    db = _store(args).engine if args.cache else None
+    n = similar_jsonl(args.corpus, args.queries, args.k, args.output, progress_bar("indexing"), db=db)
+    print(f"wrote {n} result lines to {args.output}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m components", description="Sourcelight from the command line.")
     p.add_argument("--db", default=None, help="database path or SQLAlchemy URL (default: $SOURCELIGHT_DB)")
@@ -266,6 +287,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--article", action="append", help="an article id (repeat; default: the whole library)")
     s.add_argument("-o", "--output", required=True, help="file (brat: a folder or .zip)")
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("index", help="embed and index what is new in the library")
+    s.set_defaults(func=cmd_index)
+
+    s = sub.add_parser("similar", help="similar articles for measurement: CORPUS.jsonl + queries -> OUT.jsonl")
+    s.add_argument("corpus", help="JSONL lines {id, title, text}")
+    s.add_argument("--queries", required=True, help="JSONL lines with query_doc_id")
+    s.add_argument("-k", type=int, default=50, help="results per query (default 50)")
+    s.add_argument("-o", "--output", required=True)
+    s.add_argument("--cache", action="store_true", help="keep embeddings in the library database for reuse")
+    s.set_defaults(func=cmd_similar)
     return p
 
 

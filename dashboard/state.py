@@ -100,3 +100,32 @@ def default_article_id() -> str | None:
         if s.origin.endswith(SEED_ID_FILE):
             return s.id
     return summaries[0].id if summaries else None
+
+
+@st.cache_resource(show_spinner=False)
+def get_similarity():
+    """The similarity engine over this library (embeddings cached in the store's database).
+
+    Empty until ``index_library_now`` adds the library's articles; thread-safe and shared.
+    """
+    from components.similarity import SimilarityEngine
+
+    return SimilarityEngine(get_store().engine)
+
+
+def index_library_now(progress=None):
+    """Add the library's articles the similarity engine lacks (cached vectors are reused, only
+    new texts are embedded). Returns ``IndexStats``."""
+    from components.similarity.engine import index_library
+
+    engine = get_similarity()
+    store = get_store()
+    new = [s.id for s in store.list_articles() if s.id not in engine]
+    _, stats = index_library(store.get_articles(new), None, progress=progress, engine=engine)
+    return stats
+
+
+def similarity_missing() -> int:
+    """How many library articles the similarity engine does not hold yet."""
+    engine = get_similarity()
+    return sum(1 for s in get_store().list_articles() if s.id not in engine)
