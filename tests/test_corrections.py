@@ -473,16 +473,23 @@ def test_tags(svc, store):
 WORKERS, EACH = 4, 25
 
 
-def _write_many(url: str, worker: int, n: int) -> list[int]:
-    """One analyst's session: ``n`` relabels (labels unique to them), notes and tags, as fast as possible."""
-    svc = CorrectionsService(Store(url), V1)
+def _write_many(url: str | CorrectionsService, worker: int, n: int, start_at: float = 0.0) -> list[int]:
+    """One analyst's session: ``n`` relabels (labels unique to them), notes and tags, as fast as possible.
+
+    ``url`` opens an engine of its own (another app process); a service is shared (one app's engine,
+    as Streamlit sessions share a cached resource).
+    """
+    shared = isinstance(url, CorrectionsService)
+    svc = url if shared else CorrectionsService(Store(url), V1)
+    time.sleep(max(0.0, start_at - time.time()))  # every worker starts writing at the same moment
     ids = []
     spans = [sel("Jordan", 1), sel("Monday"), sel("Reuters")]
     for i in range(n):
         ids.append(svc.relabel_entity(AID, spans[i % 3], f"W{worker}_{i}", analyst=f"analyst{worker}").id)
         svc.add_note(AID, f"note {worker}-{i}", analyst=f"analyst{worker}")
         svc.add_tag(AID, f"t{worker}-{i}", analyst=f"analyst{worker}")
-    svc.store.engine.dispose()
+    if not shared:
+        svc.store.engine.dispose()
     return ids
 
 
@@ -505,7 +512,7 @@ def test_concurrent_threads_lose_nothing(svc):
 
     def run(w: int) -> None:
         try:
-            results[w] = _write_many(svc.store.url, w, EACH)
+            results[w] = _write_many(svc if w % 2 else svc.store.url, w, EACH)  # half share one engine
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -521,7 +528,8 @@ def test_concurrent_threads_lose_nothing(svc):
 def test_concurrent_processes_lose_nothing(svc):
     ctx = mp.get_context("spawn")
     with ctx.Pool(WORKERS) as pool:
-        results = pool.starmap(_write_many, [(svc.store.url, w, EACH) for w in range(WORKERS)])
+        start_at = time.time() + 4  # after every spawned interpreter has started and imported
+        results = pool.starmap(_write_many, [(svc.store.url, w, EACH, start_at) for w in range(WORKERS)])
     _check_nothing_lost(svc, [i for ids in results for i in ids], WORKERS, EACH)
 
 
