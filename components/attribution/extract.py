@@ -50,6 +50,7 @@ class Cand:
     origin: str
     inherit_from: Cand | None = None
     conjuncts: list[int] = field(default_factory=list)  # token indices of coordinated heads
+    verbatim: bool = False  # a transcript turn: the speaker's words without quotation marks
 
     def region(self) -> tuple[int, int]:
         pts = [*self.content, self.cue] + ([self.src] if self.src else [])
@@ -144,6 +145,15 @@ def _source_span(subj, avoid: list[tuple[int, int]], text: str) -> tuple[int, in
         first = first.nbor()
         s = first.idx
     return _trim(text, s, e)
+
+
+def _title_case(span) -> bool:
+    """Whether most words of a quotation are capitalised, as in a title ('Gone with the Wind')."""
+    words = [t for t in span if t.is_alpha][1:]
+    words = [t for t in words if not t.is_stop] or words  # 'with', 'the' stay lower case
+    if not words:
+        return False
+    return sum(t.text[0].isupper() for t in words) >= 0.6 * len(words)
 
 
 def _core_end(verb) -> int:
@@ -510,6 +520,7 @@ class Extractor:
             cand = self._make(None, (sep.idx, _end(sep)), name.root, [piece], "layout")
             if cand is not None:
                 cand.src = (name.start_char, name.end_char)
+                cand.verbatim = sep.text == ":" and (caps or (ps, pe) != self.paras[0])
                 out.append(cand)
         return out
 
@@ -603,8 +614,8 @@ class Extractor:
             return None
         if h.pos_ != "VERB" or h.i < span.start and child.i < h.i:
             return None
-        if h.lemma_.lower() not in self.lex.verbs and words < 4:
-            return None
+        if h.lemma_.lower() not in self.lex.verbs and (words < 4 or _title_case(span)):
+            return None  # 'starred in “Gone with the Wind”': a quoted title, not speech
         subj = _subject(h, control=self.control)
         if subj is None or span.start <= subj.i < span.end or subj.lower_ in EXPLETIVES:
             return None
@@ -715,6 +726,8 @@ def _cut_trailing_cues(cands: list[Cand], text: str) -> None:
 
 
 def _kind(ext: Extractor, cand: Cand) -> str:
+    if cand.verbatim:
+        return "direct"
     share, whole = ext.quotes.quoted_share(ext.text, cand.content)
     if share >= 0.85:
         return "direct"

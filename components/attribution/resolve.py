@@ -107,6 +107,17 @@ class Resolver:
                 for seen in reversed(self.history):
                     if hl in seen.head_words and len(seen.names) == 1:
                         return seen.names[0], seen.stype
+                # 'Presidential spokesman Dmitry Peskov met ... The spokesman said': a title
+                # word right before an earlier person mention
+                for ms, _, label, name in reversed(self.book.mentions):
+                    if ms < pos and label == "PERSON":
+                        before = self.doc.char_span(ms, ms + 1, alignment_mode="expand")
+                        if before is None:
+                            continue
+                        i = before.start
+                        titles = {t.lemma_.lower() for t in self.doc[max(i - 3, 0) : i]}
+                        if hl in titles:
+                            return name, "person"
         return classify(np, self.book)
 
     def _pronoun(self, low: str, pos: int) -> tuple[str, str]:
