@@ -191,7 +191,7 @@ def test_choosing_a_source_lists_its_attributions_with_links(app, analysed_db):
         assert path == "read" and params["article"] == [seed.id]
         att = analysis.attributions[int(params["att"][0])]
         assert "Dmitry Peskov" in att.source_canonical
-        assert att.content[0].text(seed.text).strip(" “”\"") in content
+        assert att.content[0].text(seed.text).strip(' “”"') in content
     assert any("not planned directly at the forum" in c for c in said["content"])
     articles = next(df.value for df in app.dataframe if "open" in df.value.columns and "direct" in df.value.columns)
     assert list(articles["title"]) == ["Kim Jong Un in Russia to cut suspected arms deal"]

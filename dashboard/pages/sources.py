@@ -79,6 +79,30 @@ def _breakdown(long: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- panels
 
 
+_DAY_MS = 86_400_000
+# period → (tick format, tick step, bar width in ms)
+_TICKS = {
+    "D": ("%Y-%m-%d", _DAY_MS, 0.8 * _DAY_MS),
+    "W": ("%Y-%m-%d", 7 * _DAY_MS, 0.8 * 7 * _DAY_MS),
+    "M": ("%b %Y", "M1", 0.8 * 30 * _DAY_MS),
+}
+
+
+def _readable_dates(fig, freq: str):
+    """Bars one period wide and date ticks at the period's grain (no clock times)."""
+    fmt, step, width = _TICKS.get(freq, _TICKS["M"])
+    xs = [x for trace in fig.data for x in (trace.x or ())]
+    fig.update_xaxes(tickformat=fmt)
+    fig.update_traces(width=width, offset=0, selector={"type": "bar"})  # a bar covers its period
+    if len(xs) <= 3:  # plotly would otherwise tick every few hours around one or two bars
+        fig.update_xaxes(dtick=step, ticklabelmode="instant")
+        if len(xs) == 1:
+            one = pd.Timestamp(xs[0])
+            pad = pd.DateOffset(months=1) if freq == "M" else pd.Timedelta(days=7 if freq == "W" else 1)
+            fig.update_xaxes(range=[one - pad, one + pad])
+    return fig
+
+
 def analysis_status(store, version: str, *, key: str) -> tuple[int, set[str]]:
     """Says how many articles are not analysed yet, with a button that analyses them.
 
@@ -164,6 +188,7 @@ def filters(long: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, pd.DataFrame
 def _table(breakdown: pd.DataFrame) -> pd.DataFrame:
     view = breakdown.copy()
     view["type"] = view["type"].map(type_label)
+    view["nested_in"] = view["nested_in"].fillna("")
     return view[
         [
             "source",
@@ -272,31 +297,36 @@ def source_detail(long: pd.DataFrame, name: str, filtered: bool, *, key: str) ->
         f"in {said['article_id'].nunique()} article{'s' if said['article_id'].nunique() != 1 else ''}"
         + (" (within the filters)" if filtered else "")
     )
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        st.markdown("**Articles citing this source**")
-        arts = source_articles(long, name)
-        first_att = said.groupby("article_id", sort=False)["attribution_index"].first()
-        arts["open"] = [read_link(a, first_att.get(a)) for a in arts["article_id"]]
-        st.dataframe(
-            arts[["open", "title", "outlet", "date", "attributions", "direct", "indirect", "mixed", "words"]],
-            hide_index=True,
-            width="stretch",
-            key=f"{key}_articles",
-            column_config={
-                "open": st.column_config.LinkColumn("Open", display_text="Read ↗", width="small"),
-                "title": st.column_config.TextColumn("Title", width="large"),
-                "outlet": "Outlet",
-                "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-                "attributions": "Attributions",
-                "direct": "Direct",
-                "indirect": "Indirect",
-                "mixed": "Mixed",
-                "words": "Words",
-            },
-        )
-    with right:
-        st.markdown("**When this source is cited**")
+    st.markdown("**Articles citing this source**")
+    arts = source_articles(long, name)
+    first_att = said.groupby("article_id", sort=False)["attribution_index"].first()
+    arts["open"] = [read_link(a, first_att.get(a)) for a in arts["article_id"]]
+    st.dataframe(
+        arts[["open", "title", "outlet", "date", "attributions", "direct", "indirect", "mixed", "words"]],
+        hide_index=True,
+        width="stretch",
+        key=f"{key}_articles",
+        height="auto" if len(arts) <= 8 else 320,
+        column_config={
+            "open": st.column_config.LinkColumn(
+                "Open",
+                display_text="Read ↗",
+                width="small",
+                help="Opens the article at this source's first attribution",
+            ),
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "outlet": "Outlet",
+            "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+            "attributions": "Attributions",
+            "direct": "Direct",
+            "indirect": "Indirect",
+            "mixed": "Mixed",
+            "words": "Words",
+        },
+    )
+    head, pick = st.columns([3, 2], vertical_alignment="bottom")
+    head.markdown("**When this source is cited**")
+    with pick:
         freq = (
             st.segmented_control(
                 "Period",
@@ -309,19 +339,20 @@ def source_detail(long: pd.DataFrame, name: str, filtered: bool, *, key: str) ->
             )
             or "M"
         )
-        st.plotly_chart(
-            source_timeline_figure(source_timeline(long, name, freq), name, src_type),
-            key=f"{key}_timeline",
-            width="stretch",
-            config={"displaylogo": False},
-            alt=f"Timeline of attributions to {name}",
-        )
+    st.plotly_chart(
+        _readable_dates(source_timeline_figure(source_timeline(long, name, freq), name, src_type), freq),
+        key=f"{key}_timeline",
+        width="stretch",
+        config={"displaylogo": False},
+        alt=f"Timeline of attributions to {name}",
+    )
     st.markdown(f"#### What has {name} said?")
     view = said.assign(
-        open=[read_link(a, i) for a, i in zip(said["article_id"], said["attribution_index"], strict=True)]
+        open=[read_link(a, i) for a, i in zip(said["article_id"], said["attribution_index"], strict=True)],
+        nested=said["nested"].fillna(""),
     )
     st.dataframe(
-        view[["open", "date", "title", "outlet", "kind", "cue", "content", "nested"]],
+        view[["open", "date", "content", "cue", "kind", "nested", "title", "outlet"]],
         hide_index=True,
         width="stretch",
         key=f"{key}_said",
