@@ -300,3 +300,12 @@ def test_cli_missing_input_is_one_line_error(tmp_path, capsys):
     assert cli_main([str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o.jsonl")]) == 2
     err = capsys.readouterr().err
     assert "nope.jsonl" in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_groups_give_canonical_names(nlp):
+    from components.records import EntityGroup, Span
+
+    text = "The envoy arrived. Peskov said the talks went well."
+    group = EntityGroup("g1", "Dmitry Peskov", "PERSON", (Span(19, 25),))
+    (attr,) = extract_attributions(nlp(text), [group])
+    assert (attr.source_canonical, attr.source_type) == ("Dmitry Peskov", "person")
