@@ -161,8 +161,19 @@ def cmd_attribute(args) -> int:
     from components.attribution.cli import attribute_jsonl
     from components.nlp import load_nlp
 
-    counts = attribute_jsonl(args.input, args.output, load_nlp(), progress=progress_bar("attributing"))
-    print(json.dumps(counts))
+    try:
+        with open(args.input, encoding="utf-8", errors="replace") as fh:
+            total = sum(1 for line in fh if line.strip())
+    except OSError as exc:
+        raise BadInput(f"{args.input}: cannot read the input file ({exc.strerror})") from exc
+    bar = progress_bar("attributing")
+    counts = attribute_jsonl(args.input, args.output, load_nlp(), progress=lambda done: bar(done, total))
+    for w in counts.get("warnings", []):
+        print(f"warning: {w}", file=sys.stderr)
+    print(
+        f"wrote {counts['articles']} articles, {counts['attributions']} attributions to {args.output}"
+        + (f"; {counts['skipped']} input lines skipped" if counts.get("skipped") else "")
+    )
     return 0
 
 
