@@ -1,0 +1,93 @@
+"""Reusable widgets for analysts' work: filtering the library by tag, and export downloads.
+
+Each is a function taking ``key`` that prefixes every widget key, so a page can show several.
+They only lay out widgets and call ``components/`` (the corrections service and the exporters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from components.errors import SourcelightError
+from components.export import FORMATS, MEDIA_TYPES, export_bytes
+from dashboard import state
+
+FORMAT_LABELS = {
+    "jsonl": "JSONL",
+    "spacy": "spaCy DocBin",
+    "conll": "CoNLL-2003",
+    "brat": "brat (zip)",
+    "csv": "CSV",
+}
+FORMAT_HELP = {
+    "jsonl": "Our schema: entities, groups, attributions, each with provenance; notes, tags, removed items",
+    "spacy": "A spaCy DocBin (.spacy): doc.ents plus attributions as span groups",
+    "conll": "CoNLL-2003 BIO tags for entities",
+    "brat": "brat standoff: a .txt and an .ann per article, with annotation.conf, zipped",
+    "csv": "One row per attribution: source, cue, content, kind, provenance",
+}
+
+
+def tag_filter(*, key: str) -> set[str] | None:
+    """A multiselect of the library's tags; returns the ids of the articles carrying every chosen
+    tag, or None when no tag is chosen (no filtering)."""
+    svc = state.get_corrections()
+    counts = {t.tag: t.articles for t in svc.all_tags()}
+    if not counts:
+        st.caption("No article is tagged yet: tags are added on the Annotate page.")
+        return None
+    chosen = st.multiselect(
+        "Only articles tagged",
+        list(counts),
+        format_func=lambda t: f"{t} ({counts.get(t, 0)})",
+        key=f"{key}_tags",
+        placeholder="any tag",
+        help="Articles carrying every chosen tag",
+    )
+    if not chosen:
+        return None
+    keep: set[str] | None = None
+    for tag in chosen:
+        ids = set(svc.articles_with_tag(tag))
+        keep = ids if keep is None else keep & ids
+    return keep or set()
+
+
+def _deferred(article_ids: list[str] | None, fmt: str):
+    """The export, made when the button is pressed (on Streamlit's download thread)."""
+    store, version, nlp = state.get_store(), state.version(), state.get_nlp()
+
+    def make() -> bytes:
+        try:
+            return export_bytes(store, version, fmt, article_ids, nlp)[0]
+        except SourcelightError as exc:  # Streamlit commands are ignored here: the file says why
+            return f"Sourcelight export failed: {exc}\n".encode()
+
+    return make
+
+
+def export_buttons(article_ids: Sequence[str] | None, *, key: str, name: str = "sourcelight") -> None:
+    """One download button per export format (JSONL, spaCy, CoNLL, brat, CSV) of the effective
+    analyses (model output with analysts' corrections) of ``article_ids``, or of every analysed
+    article when None. Files are made only when a button is pressed."""
+    ids = list(article_ids) if article_ids is not None else None
+    if ids is None and not state.get_store().analysed_ids(state.version()):
+        st.caption("Nothing analysed yet: open an article first.")
+        return
+    cols = st.columns(len(FORMATS))
+    for col, fmt in zip(cols, FORMATS, strict=True):
+        default_name, mime = MEDIA_TYPES[fmt]
+        suffix = default_name.split("sourcelight", 1)[1]
+        col.download_button(
+            FORMAT_LABELS[fmt],
+            data=_deferred(ids, fmt),
+            file_name=f"{name}{suffix}",
+            mime=mime,
+            key=f"{key}_{fmt}",
+            help=FORMAT_HELP[fmt],
+            icon=":material/download:",
+            on_click="ignore",
+            width="stretch",
+        )
