@@ -19,6 +19,7 @@ from components.briefing import (
     PresentState,
     base_url,
     corrected_analysis,
+    md,
     presentation_steps,
     shareable_notes,
 )
@@ -32,7 +33,8 @@ ALL = "All sources"
 VIEW_LABELS = {"all": "All", "direct": "Direct quotes", "indirect": "Reported", "mixed": "Mixed"}
 
 CSS = """<style>
-.sl-present .sl-article{font-size:1.5rem;line-height:1.75;max-width:none}
+.sl-present .sl-article,.sl-present .sl-article p{font-size:1.45rem;line-height:1.7;max-width:none}
+.sl-present .sl-article p.sl-standfirst{font-size:1.5rem}
 .sl-present .sl-article h1{font-size:2.2rem;line-height:1.2}
 .sl-present .sl-meta{font-size:1.05rem;opacity:.95}
 .sl-present .sl-n{font-size:.8rem}
@@ -48,6 +50,32 @@ CSS = """<style>
 .sl-present-notes{font-family:system-ui,sans-serif;font-size:1.1rem}
 .sl-present-notes q{font-style:italic}
 </style>"""
+
+
+# Pixels of article text shown at once: with the step bar, fits a 1600×1000 (16:10) screen.
+TEXT_HEIGHT = 700
+
+# Scrolls the spotlighted attribution to the middle of the text box. Only an integer index from
+# this page reaches it (never article text), so it adds nothing an article could script.
+SCROLL_JS = """
+export default function (component) {
+  const want = Number((component.data || {}).att);
+  if (!Number.isInteger(want)) return;
+  let tries = 0;
+  const go = () => {
+    const el = document.querySelector(`.sl-present .sl-content.sl-focus[data-att="${want}"]`);
+    if (el) { el.scrollIntoView({ block: "center", behavior: "smooth" }); return; }
+    if (++tries < 60) setTimeout(go, 50);
+  };
+  go();
+}
+"""
+
+
+@st.cache_resource
+def _scroller():
+    """The scrolling component, registered once per process (re-registering logs a warning)."""
+    return st.components.v2.component("sourcelight_present_scroll", js=SCROLL_JS)
 
 
 def _labels(summaries) -> dict[str, str]:
@@ -174,13 +202,13 @@ def page() -> None:
     home_col.button("Overview", icon=":material/home:", shortcut="Home", key=f"{KEY}_home",
                     disabled=ps.step == 0, on_click=_on_step, args=(None, total), width="stretch")
     subset = [VIEW_LABELS[ps.view]] + ([ps.source] if ps.source else [])
-    where_col.markdown(f"**Step {ps.step} of {total}** · {' · '.join(subset)}")
-    st.html(_spotlight_html(text, atts, focus, ps.step, total))
-
+    where_col.markdown(f"**Step {ps.step} of {total}** · {' · '.join(md(x) for x in subset)}")
     text_col, side = st.columns([3, 2], gap="large")
     with text_col:
+        # The text scrolls in its own box, so the spotlight card and the chart stay in view.
+        box = st.container(height=TEXT_HEIGHT, border=False, key=f"{KEY}_text")
         stepping = " sl-stepping" if focus is not None else ""
-        st.html(
+        box.html(
             CSS
             + f'<div class="sl-present{stepping}">'
             + reading_html(
@@ -192,12 +220,16 @@ def page() -> None:
             )
             + "</div>"
         )
+        if focus is not None:
+            _scroller()(key=f"{KEY}_scroll_{focus}", data={"att": int(focus)})
     with side:
+        st.html(_spotlight_html(text, atts, focus, ps.step, total))
         st.markdown("#### Sourcing profile")
-        st.markdown(f"<div style='font-size:1.2rem'>{esc(sourcing_profile(text, atts).summary())}</div>",
-                    unsafe_allow_html=True)
+        st.html(f"<div style='font-size:1.15rem'>{esc(sourcing_profile(text, atts).summary())}</div>")
         fig = sources_figure(df)
-        fig.update_layout(font={"size": 16})
+        # Projector sizes; the type squares on the axis already say the type, so only kinds get a legend.
+        fig.update_layout(font={"size": 16}, legend={"title_text": ""})
+        fig.update_traces(showlegend=False, selector={"legendgroup": "type"})
         st.plotly_chart(fig, key=f"{KEY}_chart", width="stretch", config={"displayModeBar": False})
         if ps.notes:
             st.markdown("#### Shareable notes")

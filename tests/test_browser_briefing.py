@@ -1,0 +1,155 @@
+"""Briefing mode in a real browser: a deep link opens the same spotlight, the keyboard steps, both themes.
+
+Starts ``streamlit run`` on a free port over a temporary database (the bundled seeds), drives Debian's
+Chromium with Playwright, and saves ``docs/briefing-light.png`` and ``docs/briefing-dark.png`` (the
+README shows them). The app has no fixed theme base, so it follows the browser's colour scheme,
+which Playwright sets per page. Skips with the reason where Chromium is missing, except in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+DOCS = ROOT / "docs"
+SEED = ROOT / "seeds" / "000_b880dba6bbaee506.txt"
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _need_chromium():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: .ci/run installs the chromium package")
+        pytest.skip("Debian's Chromium is not installed (apt-get install chromium chromium-driver)")
+    pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    _need_chromium()
+    tmp = tmp_path_factory.mktemp("present")
+    env = dict(os.environ, SOURCELIGHT_DB=str(tmp / "app.db"), HF_HUB_OFFLINE="1")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.3)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+def seed_id() -> str:
+    from components.articles import load_path
+
+    return load_path(str(SEED)).articles[0].id
+
+
+def params(page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def focused(page) -> str:
+    """The attribution index spotlighted in the text (and in the spotlight card: they must agree)."""
+    page.wait_for_selector(".sl-present .sl-content.sl-focus", timeout=60_000)
+    in_text = page.locator(".sl-present .sl-content.sl-focus").first.get_attribute("data-att")
+    assert page.locator(".sl-spot").first.get_attribute("data-att") == in_text
+    return in_text
+
+
+def marked_in_order(page) -> list[str]:
+    """Indices of the attributions marked in the text, in reading order, each once."""
+    seen = page.locator(".sl-present .sl-content").evaluate_all("els => els.map(e => e.dataset.att)")
+    return list(dict.fromkeys(seen))
+
+
+def warm_up(browser, url: str) -> None:
+    """Open the app once. Until its entry script has run, a fresh server resolves ``/present`` to
+    ``dashboard/pages/present.py`` as a legacy pages/ page, without ``app.py``'s navigation and
+    wide layout (a Streamlit quirk of a pages/ folder beside ``st.navigation``)."""
+    page = browser.new_page()
+    page.goto(f"{url}/", timeout=60_000)
+    page.wait_for_selector(".sl-article", timeout=120_000)
+    page.close()
+
+
+def test_deep_link_then_keyboard_steps(app_url, browser):
+    aid = seed_id()
+    warm_up(browser, app_url)
+    page = browser.new_page(viewport={"width": 1600, "height": 1000}, color_scheme="light")
+    page.goto(f"{app_url}/present?article={aid}&source={quote('Dmitry Peskov')}&step=1", timeout=60_000)
+    first = focused(page)
+    order = marked_in_order(page)
+    assert len(order) >= 2 and first == order[0]  # only Peskov's attributions are marked; the first is lit
+    assert page.locator(".sl-spot-src").inner_text() == "Dmitry Peskov"
+    assert page.locator(".sl-spot-head", has_text=f"1 / {len(order)}").count() == 1
+
+    # Keyboard only: → steps on, ← steps back; the URL follows each step.
+    page.locator(".sl-present h1").click()  # focus the page, not a widget
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => location.search.includes('step=2')", timeout=30_000)
+    page.wait_for_selector(f'.sl-present .sl-content.sl-focus[data-att="{order[1]}"]', timeout=30_000)
+    assert focused(page) == order[1]
+    assert params(page) == {"article": aid, "source": "Dmitry Peskov", "step": "2"}
+    assert page.locator(".sl-spot-head", has_text=f"2 / {len(order)}").count() == 1
+    DOCS.mkdir(exist_ok=True)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(DOCS / "briefing-light.png"))
+    light_bg = page.evaluate("() => getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => location.search.includes('step=1')", timeout=30_000)
+    page.wait_for_selector(f'.sl-present .sl-content.sl-focus[data-att="{order[0]}"]', timeout=30_000)
+    assert focused(page) == order[0]
+
+    # A colleague opens the link as it now stands, in the dark theme, and sees the same spotlight.
+    link = page.url
+    page.close()
+    dark = browser.new_page(viewport={"width": 1600, "height": 1000}, color_scheme="dark")
+    dark.goto(re.sub(r"step=1", "step=2", link), timeout=60_000)
+    assert focused(dark) == order[1]
+    dark.wait_for_timeout(800)
+    dark_bg = dark.evaluate("() => getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+    assert dark_bg != light_bg  # the theme follows the system colour scheme
+    text_colour = dark.evaluate("() => getComputedStyle(document.querySelector('.sl-present h1')).color")
+    assert text_colour != "rgb(0, 0, 0)"
+    dark.screenshot(path=str(DOCS / "briefing-dark.png"))
+    dark.close()
