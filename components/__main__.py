@@ -259,6 +259,20 @@ def cmd_similar(args) -> int:
     return 0
 
 
+def cmd_brief(args) -> int:
+    from components.briefing import brief_cli
+
+    suffixes = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md"}
+    fmt = args.format or suffixes.get(Path(args.output).suffix.lower())
+    if fmt is None:
+        raise BadInput(f"{args.output}: say --format html|pdf|md (or end the name with .html, .pdf or .md)")
+    out = brief_cli(
+        _store(args), None, args.ids, fmt, args.output, similar=args.similar, progress=progress_bar("analysing")
+    )
+    print(f"wrote {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m components", description="Sourcelight from the command line.")
     p.add_argument("--db", default=None, help="database path or SQLAlchemy URL (default: $SOURCELIGHT_DB)")
@@ -309,6 +323,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", required=True)
     s.add_argument("--cache", action="store_true", help="keep embeddings in the library database for reuse")
     s.set_defaults(func=cmd_similar)
+
+    s = sub.add_parser("brief", help="a briefing pack of articles: all their quotes and shareable notes")
+    s.add_argument("ids", nargs="+", metavar="ARTICLE_ID")
+    s.add_argument("--format", choices=("html", "pdf", "md"), help="default: from the output's extension")
+    s.add_argument("-o", "--output", required=True)
+    s.add_argument("--similar", action="store_true", help="add similar-article links (needs `index` first)")
+    s.set_defaults(func=cmd_brief)
     return p
 
 
