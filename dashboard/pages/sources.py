@@ -6,7 +6,8 @@ Everything on this page comes from stored analyses: the long frame of every attr
 articles, so reruns (filters, choosing a source) only narrow and fold that frame. Articles not yet
 analysed are counted, named as such, and can be analysed from here. The chosen source lives in the
 URL (``?source=NAME``) so a view can be shared; links open the reading view at one attribution
-(``read?article=ID&att=INDEX``, INDEX counting the article's attributions from 0).
+(``./?article=ID&att=INDEX`` — the reading view is the default page — INDEX counting the
+article's attributions from 0).
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ from dashboard import state
 
 KEY = "src"
 NONE = "—"
-READ_PAGE = "read"  # relative, so links also work when the app is served under a base path
+# The reading view is the app's default page, which Streamlit serves at the root whatever its
+# url_path ("read?article=…" answers "Page not found" before falling back to it). Relative, so the
+# links also work when the app is served under a base path.
+READ_PAGE = "./"
 PERIODS = {"D": "Day", "W": "Week", "M": "Month"}
 
 
@@ -244,7 +248,7 @@ def top_sources(breakdown: pd.DataFrame, options: list[str], *, key: str) -> Non
         on_select=partial(_choose_from_table, f"{key}_table", names, options, box),
         selection_mode="single-row",
         column_config={
-            "source": st.column_config.TextColumn("Source", pinned=True),
+            "source": st.column_config.TextColumn("Source"),
             "type": "Type",
             "attributions": st.column_config.NumberColumn("Attributions", help="Claims attributed to the source"),
             "articles": st.column_config.NumberColumn("Articles", help="Articles citing the source"),
