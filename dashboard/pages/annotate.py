@@ -92,8 +92,8 @@ def close_dialog() -> None:
     st.session_state.pop(DIALOG, None)
 
 
-def _cancel(key: str) -> None:
-    if st.button("Cancel", key=key):
+def _cancel(key: str, where=st) -> None:
+    if where.button("Cancel", key=key):
         close_dialog()
         st.rerun()
 
@@ -173,10 +173,10 @@ def selection_panel(ctx: Ctx) -> None:
     else:
         st.markdown(f"**{ctx.quote(ctx.sel, 120)}**  \ncharacters {ctx.sel.start}–{ctx.sel.end}")
     off = ctx.sel is None
-    c1, c2 = st.columns(2)
-    if c1.button("Add entity", key=f"{K}_add_ent", disabled=off, icon=":material/add:", width="stretch"):
+    row = st.container(horizontal=True)
+    if row.button("Add entity", key=f"{K}_add_ent", disabled=off, icon=":material/add:", type="primary"):
         open_dialog("add_entity", span=[ctx.sel.start, ctx.sel.end], article=ctx.article.id)
-    if c2.button("Add note", key=f"{K}_add_pnote", disabled=off, icon=":material/sticky_note_2:", width="stretch"):
+    if row.button("Add note", key=f"{K}_add_pnote", disabled=off, icon=":material/sticky_note_2:"):
         open_dialog("add_note", span=[ctx.sel.start, ctx.sel.end], article=ctx.article.id)
     draft_panel(ctx)
 
@@ -193,9 +193,9 @@ def draft_panel(ctx: Ctx) -> None:
     """Build a missed attribution from selections: content, cue, optional source words."""
     d = _draft(ctx)
     st.markdown("**Add attribution** — select, then use the selection as:")
-    cols = st.columns(3)
-    for col, slot, label in zip(cols, ("content", "cue", "source"), ("Content", "Cue", "Source"), strict=True):
-        if col.button(label, key=f"{K}_use_{slot}", disabled=ctx.sel is None, width="stretch",
+    row = st.container(horizontal=True)
+    for slot, label in (("content", "Content"), ("cue", "Cue"), ("source", "Source")):
+        if row.button(label, key=f"{K}_use_{slot}", disabled=ctx.sel is None, width="content",
                       help=f"Use the selection as the attribution's {slot}"):
             d[slot] = [ctx.sel.start, ctx.sel.end]
             used = st.session_state.setdefault(f"{K}_used", set())
@@ -243,11 +243,12 @@ def dialog_add_entity(ctx: Ctx, span: list[int]) -> None:
     auto = "(same name and type → same entity, else a new one)"
     group = st.selectbox("Entity it belongs to", [auto, *groups], format_func=lambda g: groups.get(g, g),
                          key=f"{K}_ae_group")
-    if st.button("Save", key=f"{K}_ae_save", type="primary"):
+    buttons = st.container(horizontal=True)
+    if buttons.button("Save", key=f"{K}_ae_save", type="primary"):
         act(lambda who: ctx.svc.add_entity(ctx.article.id, sp, label, analyst=who,
                                            group=None if group == auto else group),
             f"Entity {ctx.quote(sp)} added", consume=True)
-    _cancel(f"{K}_ae_cancel")
+    _cancel(f"{K}_ae_cancel", buttons)
 
 
 @st.dialog("Add a note", on_dismiss=close_dialog)
@@ -256,10 +257,11 @@ def dialog_add_note(ctx: Ctx, span: list[int] | None) -> None:
     st.markdown(f"On the passage **{ctx.quote(sp)}**" if sp else "On the whole article")
     body = st.text_area("Note", key=f"{K}_an_text")
     shareable = st.checkbox("Shareable (goes into briefings)", key=f"{K}_an_share")
-    if st.button("Save", key=f"{K}_an_save", type="primary"):
+    buttons = st.container(horizontal=True)
+    if buttons.button("Save", key=f"{K}_an_save", type="primary"):
         act(lambda who: ctx.svc.add_note(ctx.article.id, body, analyst=who, span=sp, shareable=shareable),
             "Note added", consume=sp is not None)
-    _cancel(f"{K}_an_cancel")
+    _cancel(f"{K}_an_cancel", buttons)
 
 
 @st.dialog("Change an entity's type", on_dismiss=close_dialog)
@@ -271,14 +273,15 @@ def dialog_relabel(ctx: Ctx, index: int) -> None:
     label = st.selectbox("New type", others, format_func=lambda lb: f"{LABEL_NAMES[lb]} ({lb})", key=f"{K}_rl_label")
     n = sum(1 for x in ctx.analysis.entities if ctx.text[x.start : x.end] == name)
     every = st.checkbox(f"Apply to all mentions of this name ({n} marked “{name}”)", key=f"{K}_rl_all")
-    if st.button("Save", key=f"{K}_rl_save", type="primary"):
+    buttons = st.container(horizontal=True)
+    if buttons.button("Save", key=f"{K}_rl_save", type="primary"):
         if every:
             act(lambda who: ctx.svc.relabel_all_mentions(ctx.article.id, name, label, analyst=who),
                 f"Every “{name}” is now {label}")
         else:
             act(lambda who: ctx.svc.relabel_entity(ctx.article.id, e.span, label, analyst=who),
                 f"{ctx.quote(e.span)} is now {label}")
-    _cancel(f"{K}_rl_cancel")
+    _cancel(f"{K}_rl_cancel", buttons)
 
 
 def _group_options(ctx: Ctx, *, min_mentions: int = 1) -> dict[str, str]:
@@ -298,10 +301,11 @@ def dialog_merge(ctx: Ctx) -> None:
     keep = st.selectbox("Keep", list(opts), format_func=opts.get, key=f"{K}_mg_keep")
     other = st.selectbox("Merge into it", [g for g in opts if g != keep], format_func=opts.get, key=f"{K}_mg_other")
     name = st.text_input("Name of the merged entity (blank: keep the first one's)", key=f"{K}_mg_name")
-    if st.button("Merge", key=f"{K}_mg_save", type="primary", disabled=other is None):
+    buttons = st.container(horizontal=True)
+    if buttons.button("Merge", key=f"{K}_mg_save", type="primary", disabled=other is None):
         act(lambda who: ctx.svc.merge_groups(ctx.article.id, keep, other, analyst=who, name=name.strip() or None),
             f"Merged “{ctx.group_name(other)}” into “{ctx.group_name(keep)}”")
-    _cancel(f"{K}_mg_cancel")
+    _cancel(f"{K}_mg_cancel", buttons)
 
 
 @st.dialog("Split an entity", on_dismiss=close_dialog)
@@ -319,12 +323,13 @@ def dialog_split(ctx: Ctx) -> None:
     )
     name = st.text_input("Name of the new entity (blank: its first mention)", key=f"{K}_sp_name")
     label = st.selectbox("Its type", [KEEP, *LABELS], key=f"{K}_sp_label")
-    if st.button("Split", key=f"{K}_sp_save", type="primary"):
+    buttons = st.container(horizontal=True)
+    if buttons.button("Split", key=f"{K}_sp_save", type="primary"):
         act(lambda who: ctx.svc.split_group(
             ctx.article.id, gid, [mentions[i] for i in moving], analyst=who,
             name=name.strip() or None, label=None if label == KEEP else label,
         ), f"Split off {len(moving)} mention(s) of “{ctx.group_name(gid)}”")
-    _cancel(f"{K}_sp_cancel")
+    _cancel(f"{K}_sp_cancel", buttons)
 
 
 @st.dialog("Rename or retype an entity", on_dismiss=close_dialog)
@@ -333,7 +338,8 @@ def dialog_group_edit(ctx: Ctx) -> None:
     gid = st.selectbox("Entity", list(opts), format_func=opts.get, key=f"{K}_ge_group")
     name = st.text_input("New name (blank: keep)", key=f"{K}_ge_name")
     label = st.selectbox("New type (all its mentions)", [KEEP, *LABELS], key=f"{K}_ge_label")
-    if st.button("Save", key=f"{K}_ge_save", type="primary"):
+    buttons = st.container(horizontal=True)
+    if buttons.button("Save", key=f"{K}_ge_save", type="primary"):
         def change(who: str) -> None:
             if not name.strip() and label == KEEP:
                 raise _Nothing("nothing to change: give a new name or a new type")
@@ -343,7 +349,7 @@ def dialog_group_edit(ctx: Ctx) -> None:
                 ctx.svc.relabel_group(ctx.article.id, gid, label, analyst=who)
 
         act(change, f"“{ctx.group_name(gid)}” changed")
-    _cancel(f"{K}_ge_cancel")
+    _cancel(f"{K}_ge_cancel", buttons)
 
 
 class _Nothing(SourcelightError):
@@ -459,6 +465,22 @@ def provenance_panel(ctx: Ctx) -> None:
     for u in ctx.unanchored:
         st.warning(f"Correction #{u.correction.id} no longer fits the text after re-analysis: "
                    f"{u.correction.summary} — {u.reason}")
+
+
+def follow_selection(ctx: Ctx) -> None:
+    """A new selection that is an entity mention, or lies in an attribution, picks it in the lists."""
+    if ctx.sel is None or st.session_state.get(f"{K}_followed") == (ctx.sel_raw or {}).get("seq"):
+        return
+    st.session_state[f"{K}_followed"] = (ctx.sel_raw or {}).get("seq")
+    sel = ctx.sel
+    for i, e in enumerate(ctx.analysis.entities):
+        if (e.start, e.end) == (sel.start, sel.end):
+            st.session_state[f"{K}_ent_pick"] = i
+    for i, a in enumerate(ctx.analysis.attributions):
+        spans = [*a.content, a.cue] + ([a.source] if a.source else [])
+        if any(sp.start <= sel.start and sel.end <= sp.end for sp in spans):
+            st.session_state[f"{K}_att_pick"] = i
+            break
 
 
 def entities_tab(ctx: Ctx) -> None:
@@ -632,6 +654,7 @@ def page() -> None:
         article_panel(ctx)
     with st.sidebar:
         selection_panel(ctx)
+    follow_selection(ctx)
     with side:
         tabs = st.tabs(["Entities", "Attributions", "Notes & tags", "History", "Export"])
         with tabs[0]:
