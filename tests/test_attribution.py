@@ -309,3 +309,55 @@ def test_groups_give_canonical_names(nlp):
     group = EntityGroup("g1", "Dmitry Peskov", "PERSON", (Span(19, 25),))
     (attr,) = extract_attributions(nlp(text), [group])
     assert (attr.source_canonical, attr.source_type) == ("Dmitry Peskov", "person")
+
+
+# ------------------------------------------------------------------ rules added in rules-2
+# Each row: a sentence and the (source, cue, content, kind) that must be found (positives), or
+# a (cue, content) pair that must NOT be an attribution's (negatives).
+RULES2_POSITIVES = [
+    # a title's dot ('Mrs.') in the tail after the cue is no sentence end: the next quotation
+    # continues the same attribution
+    ('"We won," Mr. Obama said at a dinner in Washington, where Mrs. Clinton also spoke. '
+     '"Now we go on."',
+     ("Mr. Obama", "said",
+      '"We won," Mr. Obama said at a dinner in Washington, where Mrs. Clinton also spoke. '
+      '"Now we go on."', "direct")),
+    # a cue inside the speaker's relative clause ('who has backed') does not take the next quote
+    ("“Now is the time to act,” said Don Fowler, who has backed Hillary Clinton since 2008. "
+     "“I think the plan should be ready today.”",
+     ("Don Fowler, who has backed Hillary Clinton since 2008", "said",
+      "“Now is the time to act,” said Don Fowler, who has backed Hillary Clinton since 2008. "
+      "“I think the plan should be ready today.”", "direct")),
+    # a straight opening mark closed by a curly one is still a quotation
+    ('"Oz has a huge bully pulpit,” said David Gorski, a professor of surgery.',
+     ("David Gorski, a professor of surgery", "said", '"Oz has a huge bully pulpit,”', "direct")),
+]
+
+
+@pytest.mark.parametrize("text, expected", RULES2_POSITIVES)
+def test_rules2_positives(nlp, text, expected):
+    views = [_view(a, text) for a in _run(nlp, text)]
+    assert expected in views, views
+
+
+RULES2_NEGATIVES = [
+    # the relative-clause cue stays its own (short) attribution, never the quote's speaker
+    ("“Now is the time to act,” said Don Fowler, who has backed Hillary Clinton since 2008. "
+     "“I think the plan should be ready today.”",
+     ("has backed", "“I think the plan should be ready today.”")),
+]
+
+
+@pytest.mark.parametrize("text, forbidden", RULES2_NEGATIVES)
+def test_rules2_negatives(nlp, text, forbidden):
+    got = [(a.cue.text(text), a.content_span.text(text)) for a in _run(nlp, text)]
+    assert forbidden not in got, got
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('"Oz has a pulpit,” said X.', ['"Oz has a pulpit,”']),  # straight opener, curly closer
+    ('“Oz has a pulpit," said X.', ['“Oz has a pulpit,"']),  # curly opener, straight closer
+    ('a 6" board and “b” c', ["“b”"]),  # inch mark after a digit opens nothing
+])
+def test_quote_pairing_mixed_styles(text, expected):
+    assert [text[s:e] for s, e in find_quotes(text)] == expected

@@ -32,7 +32,8 @@ class NameBook:
     def __init__(self, doc, groups, lex: Lexicon):
         self.doc = doc
         self.lex = lex
-        text = doc.text
+        text = doc.text  # Doc.text joins every token on each access: read it once
+        self.text = text
         self.mentions: list[tuple[int, int, str, str]] = []  # start, end, label, canonical
         if groups:
             for g in groups:
@@ -114,7 +115,7 @@ def classify(np_tokens, book: NameBook) -> tuple[str, str]:
     if outlet is None:
         for m in book.in_span(s, e):
             if m[2] in ("ORG", "WORK_OF_ART", "GPE", "PERSON") and m[0] <= head.idx < m[1]:
-                outlet = book.outlet(book.doc.text[m[0] : m[1]])
+                outlet = book.outlet(book.text[m[0] : m[1]])
                 break
     if outlet is None and head.pos_ == "PROPN":
         # a name the NER missed ('The Bell'): the proper-noun run around the head

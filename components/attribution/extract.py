@@ -22,7 +22,11 @@ from components.attribution.quotes import QuoteIndex, find_quotes, paragraphs
 from components.records import Attribution, Span
 
 QUOTE_MARKS = re.compile(r"''|[\"“”«»]|(?<!\w)‘")
-SENTENCE_END = re.compile(r"[.!?]\s")
+# a sentence end: not the dot of a title or an initial ('Mrs. Clinton', 'John G. Roberts')
+SENTENCE_END = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bSen)(?<!\bRep)(?<!\bGov)"
+    r"(?<!\bGen)(?<!\bLt)(?<!\bCol)(?<!\bSgt)(?<!\bJr)(?<!\bSr)(?<!\bNo)(?<!\bvs)"
+    r"(?<!\b[A-Z])[.!?]\s")
 GAP_ONLY_PUNCT = re.compile(r"^[\s,.;:—–\-]*$")
 TRAILING_CONJ = re.compile(r"[\s,]+(and|but|or|as well as)[\s,]*$", re.I)
 STRIP_CHARS = " \t\n,;:—–-"
@@ -178,6 +182,7 @@ class Extractor:
     def __init__(self, doc, lex: Lexicon):
         self.doc = doc
         self.text = doc.text
+        self.tokens = list(doc)  # Token objects are built on each access: once per article
         self.lex = lex
         self.paras = paragraphs(self.text)
         self.quotes = QuoteIndex(find_quotes(self.text, self.paras))
@@ -221,7 +226,7 @@ class Extractor:
     def verb_cands(self) -> list[Cand]:
         out = []
         verbs = self.lex.verbs
-        for tok in self.doc:
+        for tok in self.tokens:
             if tok.pos_ not in ("VERB", "AUX") and tok.tag_[:2] != "VB":
                 continue
             cue = verbs.get(tok.lemma_.lower())
@@ -370,7 +375,7 @@ class Extractor:
     # ------------------------------------------------- nouns, adjectives, phrases
     def noun_cands(self) -> list[Cand]:
         out = []
-        for tok in self.doc:
+        for tok in self.tokens:
             if tok.pos_ != "NOUN":
                 continue
             cue = self.lex.nouns.get(tok.lemma_.lower())
@@ -402,7 +407,7 @@ class Extractor:
 
     def adj_cands(self) -> list[Cand]:
         out = []
-        for tok in self.doc:
+        for tok in self.tokens:
             if tok.pos_ != "ADJ" or tok.lemma_.lower() not in self.lex.adjectives:
                 continue
             if tok.dep_ != "acomp":
@@ -427,7 +432,7 @@ class Extractor:
         out = []
         doc = self.doc
         firsts = {p[0]: p for p in self.lex.phrases}
-        for tok in doc:
+        for tok in self.tokens:
             words = firsts.get(tok.lower_)
             if words is None or tok.i + len(words) > len(doc):
                 continue
@@ -640,8 +645,16 @@ class Extractor:
         return not SENTENCE_END.search(gap.rstrip().rstrip(".!?,:;—–-"))
 
     def _previous(self, cands: list[Cand], pos: int) -> Cand | None:
+        """The attribution that ends last before ``pos``; a cue inside another attribution's
+        source ('said Don Fowler, who has backed Clinton') describes that speaker and is
+        skipped, so the quotation continues the speaker's own attribution."""
+        doc = self.doc
+        srcs = [(doc[c.src_tok].left_edge.i, doc[c.src_tok].right_edge.i) for c in cands
+                if c.src_tok >= 0 and c.origin != "float"]
         best = None
         for c in cands:
+            if c.cue_tok >= 0 and any(s <= c.cue_tok <= e for s, e in srcs):
+                continue
             if c.region()[1] <= pos + 1 and (best is None or c.region()[1] > best.region()[1]):
                 best = c
         return best

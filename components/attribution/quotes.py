@@ -42,14 +42,15 @@ def find_quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[t
                     stack.pop()  # a straight mark left open inside: unclosed, dropped
                 stack.append(pos)
             elif ch in CLOSERS:
-                if stack and text[stack[-1]] in OPENERS:
+                if stack and (text[stack[-1]] in OPENERS or _mixed_pair(text, stack[-1], pos)):
                     start = stack.pop()
                     if stack:
                         pending.append((start, pos + 1))
                     else:
                         quotes.append((start, pos + 1))
                         pending = []
-            elif stack and text[stack[-1] : stack[-1] + len(ch)] == ch:
+            elif stack and (text[stack[-1] : stack[-1] + len(ch)] == ch
+                            or _mixed_pair(text, stack[-1], pos)):
                 start = stack.pop()  # straight marks alternate
                 if stack:
                     pending.append((start, m.end()))
@@ -79,6 +80,20 @@ def find_quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[t
     quotes.extend(_single_quotes(text, paras, quotes))
     quotes.sort()
     return quotes
+
+
+def _mixed_pair(text: str, open_at: int, close_at: int) -> bool:
+    """A straight mark paired with a curly one ('"Oz has a huge bully pulpit,” said ...'):
+    typing slips mix the styles; the pair counts when the first mark opens a word and the
+    second closes one."""
+    a, b = text[open_at], text[close_at]
+    if {a, b} not in ({'"', "”"}, {"“", '"'}) or a == "”" or b == "“":
+        return False
+    opens = (open_at == 0 or not text[open_at - 1].isalnum()) and \
+        open_at + 1 < len(text) and not text[open_at + 1].isspace()
+    closes = close_at > 0 and not text[close_at - 1].isspace() and \
+        (close_at + 1 >= len(text) or not text[close_at + 1].isalnum())
+    return opens and closes
 
 
 SINGLE = re.compile(r"(?<![\w’'])‘([^‘’\n]|’(?=\w))+’(?!\w)")

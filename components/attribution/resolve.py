@@ -73,7 +73,6 @@ class Resolver:
         return doc[left : right + 1]
 
     def resolve(self, cand) -> tuple[str, str]:
-        doc = self.doc
         s, e = cand.src
         heads = cand.conjuncts or [cand.src_tok]
         names: list[str] = []
@@ -88,7 +87,7 @@ class Resolver:
             types.append(stype)
             words |= {t.lemma_.lower() for t in np if not t.is_punct}
         if not names:
-            names, types = [clean_name(doc.text[s:e])], ["unnamed"]
+            names, types = [clean_name(self.book.text[s:e])], ["unnamed"]
         self.history.append(_Seen(s, names, types[0], words))
         return "; ".join(names), types[0]
 
