@@ -94,6 +94,19 @@ def _byline(article: Article) -> str:
 
 
 # --------------------------------------------------------------------------- index prompt
+def _index_missing(progress):
+    """Add the library's articles the shared engine lacks (stored vectors reused); ``IndexStats``.
+
+    What ``state.index_library_now`` means to do, on the engine itself: ``index_library(...,
+    engine=engine)`` replaces an *empty* engine (``engine or ...`` is false for ``len() == 0``) by a
+    new one, so the app's engine would never fill on a first build.
+    """
+    engine = state.get_similarity()
+    store = state.get_store()
+    new = [s.id for s in store.list_articles() if s.id not in engine]
+    return engine.index_articles(store.get_articles(new), progress=progress)
+
+
 def show_index_prompt(*, key: str) -> int:
     """Say how many library articles the similarity index lacks and offer to build it.
 
@@ -128,7 +141,7 @@ def show_index_prompt(*, key: str) -> int:
             bar.progress(n / of if of else 1.0, text=f"Indexing: {n} of {of} articles")
 
         try:
-            stats = state.index_library_now(progress=progress)
+            stats = _index_missing(progress)
         except SourcelightError as exc:
             st.error(str(exc))
             return missing

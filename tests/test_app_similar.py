@@ -254,6 +254,7 @@ def test_similar_claims_box_names_who_said_it_and_who_reported_it(embedded):
     page = markdown(at)
     assert "not analysed yet" not in page
     assert "Said by: " in page and "Reported by: Wikinews" in page
+    found = rows(at)
     first = at.markdown[[m.value for m in at.markdown].index(found[0]) + 1].value
     assert "Said by: " in first and "no attribution in this passage" not in first
     assert "Angela Merkel" in first or "German government" in first
