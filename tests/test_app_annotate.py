@@ -296,3 +296,34 @@ def test_export_buttons_for_the_article_and_the_library(app):
     labels = [d.proto.label for d in downloads]
     for name in ("JSONL", "spaCy DocBin", "CoNLL-2003", "brat (zip)", "CSV"):
         assert labels.count(name) == 2, labels  # this article, and the library
+
+
+def _tag_filter_script():
+    import streamlit as st
+
+    from dashboard.widgets import tag_filter
+
+    keep = tag_filter(key="lib")
+    st.write("ALL" if keep is None else ",".join(sorted(keep)) or "NONE")
+
+
+@pytest.mark.slow
+def test_tag_filter_narrows_the_library_to_articles_with_every_chosen_tag(app):
+    at = open_annotate(app)
+    aid = seed_id(at)
+    svc = service()
+    from components.articles import load_paste
+
+    (other,) = load_paste("Another report\n\nThe council met on Tuesday and said nothing new.")
+    svc.store.add_articles([other])
+    svc.add_tag(aid, "disinformation", analyst="Ana")
+    svc.add_tag(aid, "needs follow-up", analyst="Ana")
+    svc.add_tag(other.id, "disinformation", analyst="Bo")
+    lib = AppTest.from_function(_tag_filter_script, default_timeout=60).run()
+    assert lib.markdown[0].value == "ALL"
+    box = lib.multiselect[0]
+    assert box.options == ["disinformation (2)", "needs follow-up (1)"]
+    box.set_value(["disinformation"]).run()
+    assert lib.markdown[0].value == ",".join(sorted([aid, other.id]))
+    box.set_value(["disinformation", "needs follow-up"]).run()
+    assert lib.markdown[0].value == aid
