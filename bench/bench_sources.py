@@ -60,7 +60,8 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores, {cpu}"
+    load = ", load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()) if hasattr(os, "getloadavg") else ""
+    return f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores, {cpu}{load}"
 
 
 def ms(xs: list[float]) -> str:
