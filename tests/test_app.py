@@ -149,3 +149,20 @@ def test_analyst_corrections_show_with_provenance(app, tmp_path):
     page = html_of(app)
     assert "changed by Ana" in page and "sl-by-analyst" in page
     assert 'data-label="ORG"' in page.split("Dmitry Peskov</mark>")[0].rsplit("<mark", 1)[1]
+
+
+def test_library_filters_by_tag(app):
+    app.switch_page("pages/library.py").run()
+    assert not app.exception
+    assert "292 articles" in app.subheader[0].value
+    from components.corrections import CorrectionsService
+    from components.store import Store
+    from dashboard.state import version as current_version
+
+    store = Store()
+    seed = next(s for s in store.list_articles() if s.origin.endswith("000_b880dba6bbaee506.txt"))
+    CorrectionsService(store, current_version()).add_tag(seed.id, "needs follow-up", analyst="Ana")
+    app.run()
+    app.multiselect[0].set_value(["needs follow-up"]).run()
+    assert "1 articles" in app.subheader[0].value
+    assert list(app.dataframe[0].value["Title"]) == ["Kim Jong Un in Russia to cut suspected arms deal"]

@@ -9,6 +9,7 @@ from components.analysis import analyze_missing
 from components.articles import WIKINEWS_CREDIT, fetch_url, load_bytes, load_paste
 from components.errors import SourcelightError
 from dashboard import state
+from dashboard.widgets import export_buttons, tag_filter
 
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "jsonl", "csv"]
 
@@ -83,6 +84,8 @@ def add_panel(*, key: str) -> None:
 
 def library_table() -> None:
     summaries = state.get_store().list_articles()
+    keep = tag_filter(key="lib")
+    summaries = [s for s in summaries if keep is None or s.id in keep]
     done = state.get_store().analysed_ids(state.version())
     df = pd.DataFrame(
         [
@@ -111,4 +114,6 @@ def library_table() -> None:
 st.title("Library")
 add_panel(key="lib")
 library_table()
+with st.expander("Export the whole library (analyses with analysts' corrections and provenance)"):
+    export_buttons(None, key="lib_export", name="sourcelight-library")
 st.caption(f"Bundled articles: {WIKINEWS_CREDIT} Full list with addresses: seeds/ATTRIBUTION.md.")

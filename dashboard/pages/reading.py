@@ -174,7 +174,7 @@ def page() -> None:
     article, (analysis, provenance, unanchored) = opened
     for u in unanchored:
         st.warning(
-            f"An analyst's correction no longer fits the text after re-analysis: {u.correction.summary()} — {u.reason}"
+            f"An analyst's correction no longer fits the text after re-analysis: {u.correction.summary} — {u.reason}"
         )
     if st.session_state.get("read_current") != article_id:
         if st.session_state.get("read_current") is not None:
