@@ -171,6 +171,17 @@ def test_corpus_page_and_choosing_a_source_by_clicking_its_bar(app_url, context,
     page.wait_for_timeout(1500)
     DOCS.mkdir(exist_ok=True)
     page.screenshot(path=str(DOCS / "corpus-sources.png"))
+
+    # A row of the table chooses too: tick the second source's row.
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    box = table.bounding_box()
+    second = top[1]
+    assert second in _grid_text(table)
+    page.mouse.click(box["x"] + 14, box["y"] + 35 + 35 + 17)  # row marker of the second data row
+    page.get_by_role("heading", name=f"What has {second} said?").wait_for(timeout=30_000)
+    assert parse_qs(urlparse(page.url).query)["source"] == [second]
     page.close()
 
 
