@@ -331,6 +331,24 @@ RULES2_POSITIVES = [
     # a straight opening mark closed by a curly one is still a quotation
     ('"Oz has a huge bully pulpit,” said David Gorski, a professor of surgery.',
      ("David Gorski, a professor of surgery", "said", '"Oz has a huge bully pulpit,”', "direct")),
+    # a clause before a trailing cue: the whole sentence before the cue, not only the clause
+    # the parser hung under it
+    ("Clinton had told police that she did not want the escort, but the police overruled "
+     "that request, the source added.",
+     ("the source", "added", "Clinton had told police that she did not want the escort, but "
+      "the police overruled that request", "indirect")),
+    # a cue interrupting its content, the content going on after it
+    ("Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt in 1999.",
+     ("Mr. Clarke", "said", "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt "
+      "in 1999", "indirect")),
+    ("The difference now, he told me on Friday, is that he is the anchor of a news program.",
+     ("he", "told", "The difference now, he told me on Friday, is that he is the anchor of a "
+      "news program", "indirect")),
+    # a participle after 'by'/'after' takes the subject of the verb it hangs on
+    ("President Obama responded on Wednesday by saying his refusal to use the words was a "
+     "manufactured issue.",
+     ("President Obama", "saying", "his refusal to use the words was a manufactured issue",
+      "indirect")),
 ]
 
 
@@ -345,6 +363,19 @@ RULES2_NEGATIVES = [
     ("“Now is the time to act,” said Don Fowler, who has backed Hillary Clinton since 2008. "
      "“I think the plan should be ready today.”",
      ("has backed", "“I think the plan should be ready today.”")),
+    # a participle after an interrupting cue is the speaker's next act, not more content
+    ("It would take two weeks to convene the board, he said, citing the party rules.",
+     ("said", "It would take two weeks to convene the board, he said, citing the party rules")),
+    ('"We do not see a link to terrorism," the mayor said, adding that it would take hours.',
+     ("said", '"We do not see a link to terrorism," the mayor said, adding that it would take '
+      "hours")),
+    # a quotation ending one paragraph is not the object of a cue opening the next
+    ("“I also notified the Secret Service,” she wrote.\n\nIn her book, Clinton noted the "
+     "clot’s existence.",
+     ("noted", "“I also notified the Secret Service,”")),
+    # a cue with an object of its own is no parenthetical 'he said' around the sentence
+    ("During a speech on Monday, Trump attacked Clinton for her support of the war.",
+     ("attacked", "During a speech on Monday")),
 ]
 
 

@@ -128,7 +128,7 @@ def _subject(verb, depth: int = 0, control: frozenset[str] = frozenset(),
         if 0 <= came_from < verb.i and (pas.pos_ == "PRON" or pas.ent_type_ == "PERSON"):
             return pas  # 'After saying X, she was whisked off': the one who said it
         return None  # passive without an agent: 'is expected to' names no speaker
-    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
         if verb.dep_ == "advcl" and verb.tag_ not in ("VBG",):
             return None  # 'when asked', 'if confirmed': not the same speaker frame
         if verb.dep_ == "xcomp" and control and verb.head.lemma_.lower() not in control:
@@ -136,6 +136,12 @@ def _subject(verb, depth: int = 0, control: frozenset[str] = frozenset(),
         return _subject(verb.head, depth + 1, control, verb.i if verb.dep_ == "advcl" else -1)
     if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
         return verb.head
+    if depth < 3 and verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep" \
+            and verb.head.lower_ in ("by", "after", "before", "in", "while", "without") \
+            and verb.head.head.pos_ in ("VERB", "AUX"):
+        # 'Obama responded by saying ...', 'She began by noting ...': the subject of the verb
+        # the participle's preposition hangs on
+        return _subject(verb.head.head, depth + 1, control, verb.i)
     return None
 
 
@@ -277,6 +283,16 @@ class Extractor:
             for c in verb.children:
                 if c.dep_ == "dobj" and self.quotes.overlapping(*_subtree_span(c)):
                     chosen.append(c)
+        if chosen and "reverse" in slots and all(
+                c.dep_ == "ccomp" and c.i < verb.i
+                and not self.quotes.overlapping(self.clip_start(c.left_edge.idx, verb.idx), verb.idx)
+                for c in chosen):
+            # 'X, but Y, the source added.' / 'Lenox was a juggernaut, Mr. Clarke said, until
+            # ...': a clause before the cue is the whole sentence around the cue, not only the
+            # clause the parser hung under it
+            cand = self._reverse(verb, subj, _cue_span(verb, extra))
+            if cand is not None:
+                return cand
         subj_span = _subtree_span(subj)
         for c in chosen:
             s, e = _subtree_span(c)
@@ -327,8 +343,12 @@ class Extractor:
         """
         doc = self.doc
         head = verb.head
-        if head is verb and verb.dep_ != "ROOT" or verb.dep_ not in CONTENT_DEPS_REVERSE:
+        if head.i == verb.i and verb.dep_ != "ROOT" or verb.dep_ not in CONTENT_DEPS_REVERSE:
             return None
+        if any(c.dep_ in ("dobj", "attr", "oprd", "ccomp", "xcomp") and c.i > verb.i
+               and c.pos_ != "PRON" for c in verb.children):
+            return None  # 'Trump attacked Clinton for ...': a cue with its own object is no
+            # parenthetical 'he said'
         core_start = min(subj.left_edge.i if subj.i < verb.i else verb.i,
                          doc.char_span(*cue_span, alignment_mode="expand").start)
         core_end = _core_end(verb)
@@ -342,19 +362,26 @@ class Extractor:
         trailing = after is None or after.i >= sent.end or (
             after.is_punct and (after.i + 1 >= sent.end or after.text in (".", "!", "?")))
         if trailing:
-            start = min(sent.start, head.left_edge.i) if head is not verb else sent.start
+            start = min(sent.start, head.left_edge.i) if head.i != verb.i else sent.start
             start = self.clip_start(doc[start].idx, verb.idx)
             pieces = [self.piece(start, doc[core_start].idx)]
-        elif head is verb:
+        elif head.i == verb.i:
             # 'Though X, he said, Y': the cue is the root; its clauses on both sides
             if not (after.is_punct or after.is_quote):
                 return None
             start = self.clip_start(sent.start_char, verb.idx)
             end = self.clip_end(sent.end_char, verb.idx)
-            pieces = [self.piece(start, doc[core_start].idx), self.piece(_end(after), end)]
+            pieces = [self.piece(start, doc[core_start].idx)]
+            nxt = doc[after.i + 1] if after.i + 1 < sent.end else None
+            if nxt is not None and (nxt.tag_ != "VBG" or self.quotes.overlapping(_end(after), end)):
+                # '..., he said, adding that ...' / ', citing ...': a participle after the
+                # cue is the speaker's next act or the writer's comment, not this content
+                pieces.append(self.piece(_end(after), end))
         else:
             if not (after.is_punct or after.is_quote):
                 return None
+            while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+                head = head.head  # 'The difference now, he told me, is that ...': the clause
             hs, he = _subtree_span(head)
             hs = self.clip_start(hs, verb.idx)
             he = self.clip_end(he, verb.idx)
@@ -366,9 +393,12 @@ class Extractor:
         """'“…,” he said.' split by the parser into two sentences; 'he said: “…”'."""
         vs, ve = verb.left_edge.idx, _end(verb.right_edge)
         for qs, qe in self.quotes.overlapping(max(vs - 400, 0), min(ve + 400, len(self.text))):
-            if qe <= vs and GAP_ONLY_PUNCT.match(self.text[qe:vs]) and vs - qe < 4:
+            # (never across a paragraph break: 'In her book, Clinton noted ...' after a quote)
+            if qe <= vs and GAP_ONLY_PUNCT.match(self.text[qe:vs]) and vs - qe < 4 \
+                    and "\n" not in self.text[qe:vs]:
                 return self._make(verb, cue_span, subj, [(qs, qe)], "quote")
-            if qs >= ve and GAP_ONLY_PUNCT.match(self.text[ve:qs]) and qs - ve < 4:
+            if qs >= ve and GAP_ONLY_PUNCT.match(self.text[ve:qs]) and qs - ve < 4 \
+                    and "\n" not in self.text[ve:qs]:
                 return self._make(verb, cue_span, subj, [(qs, qe)], "quote")
         return None
 
@@ -446,7 +476,7 @@ class Extractor:
             # the clause the phrase modifies: the nearest verbal ancestor
             anchor = tok.head
             while anchor.dep_ not in ("ROOT",) and anchor.pos_ not in ("VERB", "AUX") \
-                    and anchor.head is not anchor:
+                    and anchor.head.i != anchor.i:
                 anchor = anchor.head
             phrase_s = tok.idx
             phrase_e = max(_end(last.right_edge), _end(subj.right_edge))
@@ -610,7 +640,7 @@ class Extractor:
             return None
         child, h = roots[0], roots[0].head
         for _ in range(3):
-            if h is child:
+            if h.i == child.i:
                 return None
             if h.pos_ == "VERB" and not (span.start <= h.i < span.end):
                 break
