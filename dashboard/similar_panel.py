@@ -93,6 +93,17 @@ def _byline(article: Article) -> str:
     return " · ".join(md(b) for b in (article.outlet, article.date) if b)
 
 
+def _memo(key: str, args: tuple, compute):
+    """``compute()``, remembered in the session for the same ``args`` (reruns of the page for other
+    widgets do not search again)."""
+    held = st.session_state.get(key)
+    if held is not None and held[0] == args:
+        return held[1]
+    value = compute()
+    st.session_state[key] = (args, value)
+    return value
+
+
 # --------------------------------------------------------------------------- index prompt
 def _index_missing(progress):
     """Add the library's articles the shared engine lacks (stored vectors reused); ``IndexStats``.
@@ -174,8 +185,8 @@ def _offer_analysis(ids: Sequence[str], what: str, *, key: str) -> None:
     if not ids:
         return
     n = len(ids)
-    verb = "is" if n == 1 else "are"
-    st.caption(f"{what} are shown only for articles already analysed: {n} of these {verb} not yet.")
+    these = "this article is" if n == 1 else f"these {n} articles are"
+    st.caption(f"{what} are shown only for articles already analysed, and {these} not yet.")
     label = "Analyse it" if n == 1 else f"Analyse these {n}"
     if st.button(label, key=f"{key}_analyse", icon=":material/search_insights:"):
         from components.analysis import analyze_missing
@@ -218,7 +229,7 @@ def show_similar(article: Article, analysis: Analysis, *, key: str, k: int = 8, 
             st.info("This article is not in the similarity index yet: build the index to compare it.")
         return
     try:
-        matches = engine.similar(article.id, k)
+        matches = _memo(f"{key}_memo", (article.id, k, len(engine)), lambda: engine.similar(article.id, k))
     except SourcelightError as exc:
         st.error(str(exc))
         return
@@ -230,8 +241,7 @@ def show_similar(article: Article, analysis: Analysis, *, key: str, k: int = 8, 
         return
     analyses = _stored_analyses([m.id for m in matches])
     st.caption(
-        "Score: meaning, shared words and shared names fused (higher is closer). "
-        "Shared names and sources say why."
+        "Score: meaning, shared words and shared names fused (higher is closer). Shared names and sources say why."
     )
     for n, m in enumerate(matches, 1):
         lines = [_article_row(n, others[m.id], m.score)]
@@ -286,7 +296,10 @@ def show_claims_for_text(text: str, *, key: str, exclude: Sequence[str] = (), k:
         return
     try:
         with st.spinner("Finding similar claims…"):
-            found = engine.similar_passages(text, k, exclude=list(exclude))
+            found = _memo(
+                f"{key}_memo", (text, k, tuple(exclude), len(engine)),
+                lambda: engine.similar_passages(text, k, exclude=list(exclude)),
+            )
     except SourcelightError as exc:
         st.error(str(exc))
         return
@@ -322,7 +335,7 @@ def show_claims_for_text(text: str, *, key: str, exclude: Sequence[str] = (), k:
             st.text(passage.strip())
             who = ", ".join(md(r) for r in dict.fromkeys(reported)) or "unknown"
             st.markdown(f"Said by: {said}  \nReported by: {who}")
-    _offer_analysis([i for i in others if i not in analyses], "Who said these", key=f"{key}_an")
+    _offer_analysis([i for i in others if i not in analyses], "Speakers", key=f"{key}_an")
 
 
 def _paragraphs(article: Article) -> list[Span]:
@@ -345,7 +358,7 @@ def show_similar_claims(
     k: int = 8,
     index_prompt: bool = False,
 ) -> None:
-    """"Find similar claims": passages elsewhere that say something close to a quote or paragraph.
+    """ "Find similar claims": passages elsewhere that say something close to a quote or paragraph.
 
     Args:
         article: the article being read.
@@ -370,6 +383,11 @@ def show_similar_claims(
         st.caption("This article has no text to compare.")
         return
     pick_key = f"{key}_pick"
+    if st.session_state.get(f"{key}_article") != article.id:
+        # Another article: the last choice belonged to the previous one.
+        st.session_state[f"{key}_article"] = article.id
+        st.session_state.pop(pick_key, None)
+        st.session_state.pop(f"{key}_focus_seen", None)
     if st.session_state.get(f"{key}_focus_seen", "unset") != index:
         # A newly spotlighted attribution becomes the starting point.
         st.session_state[f"{key}_focus_seen"] = index
@@ -378,7 +396,10 @@ def show_similar_claims(
     if st.session_state.get(pick_key) not in options:
         st.session_state[pick_key] = next(iter(options))
     pick = st.selectbox(
-        "Find claims like", list(options), format_func=lambda o: options[o][0], key=pick_key,
+        "Find claims like",
+        list(options),
+        format_func=lambda o: options[o][0],
+        key=pick_key,
         help="An attribution's words or a paragraph of this article",
     )
     query = options[pick][1]

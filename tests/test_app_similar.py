@@ -293,7 +293,7 @@ def test_similar_panel_on_the_seed_names_shared_entities_and_sources(embedded, m
     assert f"[{TITLES['bolton']}](./?article={ids[TITLES['bolton']]})" in found[0]
     assert "Shared names: North Korea, US, Russia" in found[0]
     assert all("Shared sources: not analysed yet" in r for r in found)
-    assert "Shared sources are shown only for articles already analysed: 6 of these are not yet." in [
+    assert "Shared sources are shown only for articles already analysed, and these 6 articles are not yet." in [
         c.value for c in at.caption
     ]
     button(at, "Analyse these 6").click().run()
