@@ -27,12 +27,17 @@ PAGE_SPECS = [
     ("briefing.py", "Briefing", ":material/slideshow:", "briefing"),
     ("library.py", "Library", ":material/library_books:", "library"),
 ]
-pages = [
-    st.Page(PAGES / f, title=t, icon=i, url_path=u, default=(f == "reading.py"))
-    for f, t, i, u in PAGE_SPECS
-    if (PAGES / f).exists()
-]
-nav = st.navigation(pages)
+pages = {u: st.Page(PAGES / f, title=t, icon=i, url_path=u) for f, t, i, u in PAGE_SPECS if (PAGES / f).exists()}
+
+
+def _home() -> None:
+    """The root URL opens the reading view at ``/read``, keeping the link's query parameters, so
+    ``/read?article=ID`` is the one address of an article (the default page has no path of its own)."""
+    st.switch_page(pages["read"], query_params=st.query_params.to_dict())
+
+
+home = st.Page(_home, title="Sourcelight", url_path="home", default=True, visibility="hidden")
+nav = st.navigation([home, *pages.values()])
 with st.sidebar:
     state.analyst_box()
 nav.run()
