@@ -12,6 +12,17 @@ from components.sources import article_breakdown, attribution_indices_for, attri
 from dashboard import state
 
 NONE = "—"
+BREAKDOWN_LABELS = {
+    "source": "Source",
+    "type": "Type",
+    "attributions": st.column_config.NumberColumn("Claims", help="Attributions to this source"),
+    "direct": "Direct",
+    "indirect": "Reported",
+    "mixed": "Mixed",
+    "words": st.column_config.NumberColumn("Words", help="Words of attributed content"),
+    "cues": "Cues",
+    "nested_in": st.column_config.TextColumn("Reported by", help="Whose report this source's claims appear in"),
+}
 
 
 def _article_label(summaries) -> dict[str, str]:
@@ -94,8 +105,18 @@ def sources_panel(article, analysis, *, key: str) -> list[int] | None:
         return None
     df = article_breakdown(article.text, atts)
     st.markdown(f"**Sourcing profile** · {sourcing_profile(article.text, atts).summary()}")
+    fig = sources_figure(df)
+    # A narrow side panel: the type squares on the axis and the table's Type column say the type, so
+    # only the kinds get a legend (both legends stacked left the bars a few pixels tall).
+    fig.update_traces(showlegend=False, selector={"legendgroup": "type"})
+    fig.update_layout(legend={"title_text": "", "orientation": "h"})
     event = st.plotly_chart(
-        sources_figure(df), key=f"{key}_chart", width="stretch", on_select="rerun", selection_mode="points"
+        fig,
+        key=f"{key}_chart",
+        width="stretch",
+        on_select="rerun",
+        selection_mode="points",
+        config={"displayModeBar": False},
     )
     options = [NONE] + list(df["source"])
     clicked = _clicked_source(event)
@@ -113,7 +134,7 @@ def sources_panel(article, analysis, *, key: str) -> list[int] | None:
         st.query_params["source"] = chosen
     view = df.copy()
     view["cues"] = view["cues"].map(lambda c: ", ".join(c) if isinstance(c, list | tuple) else c)
-    st.dataframe(view, hide_index=True, width="stretch")
+    st.dataframe(view, hide_index=True, width="stretch", column_config=BREAKDOWN_LABELS)
     if chosen == NONE:
         return None
     st.dataframe(attributions_of(article.text, atts, chosen), hide_index=True, width="stretch")
