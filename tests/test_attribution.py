@@ -64,7 +64,7 @@ FORMS = [
      ("Washington", "has urged", "North Korea to stop selling arms", "indirect")),
     # X has expressed concern over ...
     ("Seoul has expressed concern over the summit.",
-     ("Seoul", "has expressed", "concern over the summit", "indirect")),
+     ("Seoul", "has expressed concern over", "the summit", "indirect")),
     # coordinated sources: one attribution
     ("Both Pyongyang and Moscow have denied the reports of arms sales.",
      ("Pyongyang and Moscow", "have denied", "the reports of arms sales", "indirect")),
@@ -77,9 +77,9 @@ FORMS = [
      ("Putin", "pledged", "to expand bilateral ties with North Korea", "indirect")),
     # noun cues
     ("The senator raised questions about the deal.",
-     ("The senator", "raised", "questions about the deal", "indirect")),
+     ("The senator", "raised questions about", "the deal", "indirect")),
     ("Trump's criticism of the judge drew attention.",
-     ("Trump's", "criticism", "of the judge", "indirect")),
+     ("Trump's", "criticism of", "the judge", "indirect")),
     # a transcript turn
     ("WALLACE: Let us start with the breaking news on the debate.",
      ("WALLACE", ":", "Let us start with the breaking news on the debate", "direct")),
@@ -349,6 +349,30 @@ RULES2_POSITIVES = [
      "manufactured issue.",
      ("President Obama", "saying", "his refusal to use the words was a manufactured issue",
       "indirect")),
+    # noun cues: the noun and its preposition are the cue (PolNeAR's convention)
+    ("Republicans have expressed deep concern about the new voting policy.",
+     ("Republicans", "have expressed deep concern about", "the new voting policy",
+      "indirect")),
+    ("The senator questioned his refusal to release the tax returns.",
+     ("his", "refusal", "to release the tax returns", "indirect")),
+    # 'called on Y to act': the object and its infinitive
+    ("Palmieri called on Trump to stop attacking Machado and apologize.",
+     ("Palmieri", "called on", "Trump to stop attacking Machado and apologize", "indirect")),
+    # 'called X Y' with a label, quoted or not
+    ("The Trump campaign called the charges unsubstantiated and false.",
+     ("The Trump campaign", "called", "the charges unsubstantiated and false", "indirect")),
+    ("Clinton called her vote in favor of the Iraq war a mistake.",
+     ("Clinton", "called", "her vote in favor of the Iraq war a mistake", "indirect")),
+    # a view: object + 'as' complement
+    ("Critics see the program as an easy way to gain citizenship.",
+     ("Critics", "see", "the program as an easy way to gain citizenship", "indirect")),
+    # criticism of a person or body
+    ("Trump attacked Clinton for her support of the war in Iraq.",
+     ("Trump", "attacked", "Clinton for her support of the war in Iraq", "indirect")),
+    # content that opens a quotation runs to the quotation's end
+    ("He characterized Tim Kaine as, “a little desperate there, jumping in all the time.”",
+     ("He", "characterized",
+      "Tim Kaine as, “a little desperate there, jumping in all the time.”", "mixed")),
 ]
 
 
@@ -377,6 +401,20 @@ RULES2_NEGATIVES = [
     ("During a speech on Monday, Trump attacked Clinton for her support of the war.",
      ("attacked", "During a speech on Monday")),
 ]
+
+
+RULES2_SILENT = [
+    # an 'as' verb without an 'as' complement, an attack on a place, a bare 'called X'
+    "The senator saw the new film about the war last night.",
+    "The rebels attacked the city of Aleppo at dawn.",
+    "The chairman called the meeting for Monday afternoon.",
+    "The artist painted the old house on the hill.",
+]
+
+
+@pytest.mark.parametrize("text", RULES2_SILENT)
+def test_rules2_silent(nlp, text):
+    assert _run(nlp, text) == []
 
 
 @pytest.mark.parametrize("text, forbidden", RULES2_NEGATIVES)

@@ -177,6 +177,13 @@ def _core_end(verb) -> int:
     return end
 
 
+def _is_party(tok) -> bool:
+    """Whether an object names a person, a group or a body ('attacked Clinton', 'them')."""
+    if tok.pos_ == "PRON":
+        return tok.lower_ in ("him", "her", "them")
+    return tok.ent_type_ in ("PERSON", "ORG", "NORP") or tok.pos_ == "PROPN"
+
+
 def _conjunct_heads(subj) -> list[int]:
     heads = [subj.i] + [c.i for c in subj.conjuncts if c.i > subj.i]
     return heads if len(heads) > 1 else []
@@ -263,11 +270,24 @@ class Extractor:
                 chosen.extend(g for g in verb.rights if g.i > c.i and
                               (g.dep_ == "oprd" or (g.dep_ == "prep" and g.lower_ == "as")))
             elif dep == "prep" and "prep" in slots and c.lower_ in cue.preps:
-                objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")
+                        and g.ent_type_ not in ("DATE", "TIME")]  # 'called for Monday'
                 if objs:
                     chosen.append(objs[0])
                     if c.i == verb.i + 1:
                         extra = c
+                    # 'called on Trump to stop attacking': the infinitive after the object
+                    chosen.extend(g for g in verb.rights if g.dep_ == "xcomp" and g.i > objs[0].i
+                                  and g not in chosen)
+            elif dep == "dobj" and "as" in slots and c.pos_ != "PRON" or (
+                    dep == "dobj" and "dobj_person" in slots and _is_party(c)):
+                # 'see the program as a way to ...' (an 'as' complement makes the object a
+                # view); 'attacked Clinton for her vote' (a person or body as object)
+                tail = [g for g in verb.rights if g.i > c.i and g.dep_ == "prep" and
+                        (g.lower_ == "as" or "dobj_person" in slots and
+                         g.lower_ in ("for", "over", "on", "about", "as"))]
+                if tail or "dobj_person" in slots:
+                    chosen.extend([c, *tail[:1]])
             elif dep == "prt" and c.lower_ in cue.preps:
                 extra = c
         if not chosen and "named" in slots:
@@ -275,9 +295,14 @@ class Extractor:
             objs = [c for c in verb.children if c.dep_ == "dobj"]
             labels = [c for c in verb.children
                       if c.dep_ in ("oprd", "xcomp", "advcl", "ccomp", "attr", "prep")
-                      and c.i > verb.i and self.quotes.overlapping(*_subtree_span(c))]
+                      and c.i > verb.i and (c.dep_ == "oprd" or
+                                            self.quotes.overlapping(*_subtree_span(c)))]
             if objs and labels:
                 chosen.extend([objs[0], labels[0]])
+            elif objs and any(g.dep_ in ("dobj", "oprd") and g.i > objs[0].i
+                              for g in objs[0].children):
+                # 'has called climate change a hoax': the parser hangs the label on the object
+                chosen.append(objs[0])
         # a clause object ('said what ...') or a quoted object counts for speech verbs
         if not chosen and "quote" in slots:
             for c in verb.children:
@@ -414,23 +439,36 @@ class Extractor:
             content_kids = [c for c in tok.rights
                             if (c.dep_ == "prep" and c.lower_ in cue.preps)
                             or (c.dep_ in ("acl", "ccomp") and "that" in cue.preps)
+                            or (c.dep_ in ("acl", "xcomp") and "to" in cue.preps
+                                and any(g.lower_ == "to" and g.dep_ == "aux" for g in c.lefts))
                             or (c.dep_ == "relcl" and False)]
             if not content_kids:
                 continue
             end = max(_end(c.right_edge) for c in content_kids)
+            # PolNeAR's convention: the noun and its preposition belong to the cue ('has
+            # expressed deep concern about | the policy', 'criticism of | the judge'); the
+            # content is the preposition's object, or the clause ('claims that | ...')
+            first = content_kids[0]
+            if first.dep_ == "prep":
+                objs = [g for g in first.children if g.dep_ in ("pobj", "pcomp")]
+                if not objs:
+                    continue
+                start, cue_end = objs[0].left_edge.idx, _end(first)
+            else:
+                start, cue_end = first.left_edge.idx, _end(tok)
             head = tok.head
             if tok.dep_ == "dobj" and head.lemma_.lower() in self.lex.light_verbs:
                 subj = _subject(head)
                 if subj is None:
                     continue
-                cand = self._make(head, _cue_span(head), subj, [self.piece(tok.idx, end)], "noun")
+                cue = (_cue_span(head)[0], cue_end)
+                cand = self._make(head, cue, subj, [self.piece(start, end, that=True)], "noun")
             else:
                 poss = [c for c in tok.lefts if c.dep_ == "poss"]
                 if not poss or poss[0].pos_ not in ("PROPN", "NOUN", "PRON"):
                     continue
-                start = min(c.idx for c in content_kids)
-                cand = self._make(tok, (tok.idx, _end(tok)), poss[0],
-                                  [self.piece(start, end)], "noun")
+                cand = self._make(tok, (tok.idx, cue_end), poss[0],
+                                  [self.piece(start, end, that=True)], "noun")
             if cand is not None:
                 out.append(cand)
         return out
@@ -572,7 +610,9 @@ class Extractor:
                         ps, pe = self.paras[self.para_of(s)]
                         qs, qe = max(qs, ps), min(qe, pe)
                     if inter >= 0.3 * (qe - qs) or (s <= qs + 2 and qe - 2 <= e) or \
-                            inter >= 0.8 * (e - s):
+                            inter >= 0.8 * (e - s) or (s <= qs < e < qe):
+                        # (the last: content that opens a quotation runs to its end, as in
+                        # 'characterized Kaine as, “a little desperate there, ...”')
                         # do not swallow the cue or source that sits inside a long quote
                         if cand.cue[0] >= qs and cand.cue[1] <= qe:
                             continue
