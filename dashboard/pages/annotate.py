@@ -195,8 +195,13 @@ def draft_panel(ctx: Ctx) -> None:
     st.markdown("**Add attribution** — select, then use the selection as:")
     row = st.container(horizontal=True)
     for slot, label in (("content", "Content"), ("cue", "Cue"), ("source", "Source")):
-        if row.button(label, key=f"{K}_use_{slot}", disabled=ctx.sel is None, width="content",
-                      help=f"Use the selection as the attribution's {slot}"):
+        if row.button(
+            label,
+            key=f"{K}_use_{slot}",
+            disabled=ctx.sel is None,
+            width="content",
+            help=f"Use the selection as the attribution's {slot}",
+        ):
             d[slot] = [ctx.sel.start, ctx.sel.end]
             used = st.session_state.setdefault(f"{K}_used", set())
             used.add((ctx.sel_raw or {}).get("seq"))
@@ -209,17 +214,28 @@ def draft_panel(ctx: Ctx) -> None:
             hint = f"*select words, then press {slot.capitalize()}*"
             st.markdown(f"{slot.capitalize()}: {ctx.quote(sp) if sp else hint}")
         groups = {g.id: f"{g.name} ({LABEL_NAMES.get(g.label, g.label)})" for g in ctx.analysis.groups}
-        ent = st.selectbox("The source is (entity)", [NONE, *groups], format_func=lambda g: groups.get(g, g),
-                           key=f"{K}_d_entity", help="Whom the source words refer to, e.g. whom “she” means")
+        ent = st.selectbox(
+            "The source is (entity)",
+            [NONE, *groups],
+            format_func=lambda g: groups.get(g, g),
+            key=f"{K}_d_entity",
+            help="Whom the source words refer to, e.g. whom “she” means",
+        )
         canonical = st.text_input("Source name (blank: from the entity or the source words)", key=f"{K}_d_name")
         stype = st.selectbox("Source type", [NONE, *SOURCE_TYPES], key=f"{K}_d_type")
         kind = st.selectbox("Kind", KINDS, key=f"{K}_d_kind")
         b1, b2 = st.columns(2)
         if b1.button("Save attribution", key=f"{K}_d_save", type="primary", disabled=not (d["content"] and d["cue"])):
+
             def add(who: str) -> None:
                 ctx.svc.add_attribution(
-                    ctx.article.id, analyst=who, cue=d["cue"], content=[d["content"]], kind=kind,
-                    source=d["source"], canonical=canonical.strip() or None,
+                    ctx.article.id,
+                    analyst=who,
+                    cue=d["cue"],
+                    content=[d["content"]],
+                    kind=kind,
+                    source=d["source"],
+                    canonical=canonical.strip() or None,
                     source_type=None if stype == NONE else stype,
                     entity=None if ent == NONE else ctx.group_mention(ent),
                 )
@@ -241,13 +257,18 @@ def dialog_add_entity(ctx: Ctx, span: list[int]) -> None:
     label = st.selectbox("Type", LABELS, format_func=lambda lb: f"{LABEL_NAMES[lb]} ({lb})", key=f"{K}_ae_label")
     groups = {g.id: f"{g.name} ({LABEL_NAMES.get(g.label, g.label)})" for g in ctx.analysis.groups}
     auto = "(same name and type → same entity, else a new one)"
-    group = st.selectbox("Entity it belongs to", [auto, *groups], format_func=lambda g: groups.get(g, g),
-                         key=f"{K}_ae_group")
+    group = st.selectbox(
+        "Entity it belongs to", [auto, *groups], format_func=lambda g: groups.get(g, g), key=f"{K}_ae_group"
+    )
     buttons = st.container(horizontal=True)
     if buttons.button("Save", key=f"{K}_ae_save", type="primary"):
-        act(lambda who: ctx.svc.add_entity(ctx.article.id, sp, label, analyst=who,
-                                           group=None if group == auto else group),
-            f"Entity {ctx.quote(sp)} added", consume=True)
+        act(
+            lambda who: ctx.svc.add_entity(
+                ctx.article.id, sp, label, analyst=who, group=None if group == auto else group
+            ),
+            f"Entity {ctx.quote(sp)} added",
+            consume=True,
+        )
     _cancel(f"{K}_ae_cancel", buttons)
 
 
@@ -259,8 +280,11 @@ def dialog_add_note(ctx: Ctx, span: list[int] | None) -> None:
     shareable = st.checkbox("Shareable (goes into briefings)", key=f"{K}_an_share")
     buttons = st.container(horizontal=True)
     if buttons.button("Save", key=f"{K}_an_save", type="primary"):
-        act(lambda who: ctx.svc.add_note(ctx.article.id, body, analyst=who, span=sp, shareable=shareable),
-            "Note added", consume=sp is not None)
+        act(
+            lambda who: ctx.svc.add_note(ctx.article.id, body, analyst=who, span=sp, shareable=shareable),
+            "Note added",
+            consume=sp is not None,
+        )
     _cancel(f"{K}_an_cancel", buttons)
 
 
@@ -276,11 +300,15 @@ def dialog_relabel(ctx: Ctx, index: int) -> None:
     buttons = st.container(horizontal=True)
     if buttons.button("Save", key=f"{K}_rl_save", type="primary"):
         if every:
-            act(lambda who: ctx.svc.relabel_all_mentions(ctx.article.id, name, label, analyst=who),
-                f"Every “{name}” is now {label}")
+            act(
+                lambda who: ctx.svc.relabel_all_mentions(ctx.article.id, name, label, analyst=who),
+                f"Every “{name}” is now {label}",
+            )
         else:
-            act(lambda who: ctx.svc.relabel_entity(ctx.article.id, e.span, label, analyst=who),
-                f"{ctx.quote(e.span)} is now {label}")
+            act(
+                lambda who: ctx.svc.relabel_entity(ctx.article.id, e.span, label, analyst=who),
+                f"{ctx.quote(e.span)} is now {label}",
+            )
     _cancel(f"{K}_rl_cancel", buttons)
 
 
@@ -303,8 +331,10 @@ def dialog_merge(ctx: Ctx) -> None:
     name = st.text_input("Name of the merged entity (blank: keep the first one's)", key=f"{K}_mg_name")
     buttons = st.container(horizontal=True)
     if buttons.button("Merge", key=f"{K}_mg_save", type="primary", disabled=other is None):
-        act(lambda who: ctx.svc.merge_groups(ctx.article.id, keep, other, analyst=who, name=name.strip() or None),
-            f"Merged “{ctx.group_name(other)}” into “{ctx.group_name(keep)}”")
+        act(
+            lambda who: ctx.svc.merge_groups(ctx.article.id, keep, other, analyst=who, name=name.strip() or None),
+            f"Merged “{ctx.group_name(other)}” into “{ctx.group_name(keep)}”",
+        )
     _cancel(f"{K}_mg_cancel", buttons)
 
 
@@ -318,17 +348,26 @@ def dialog_split(ctx: Ctx) -> None:
     gid = st.selectbox("Entity", list(opts), format_func=opts.get, key=f"{K}_sp_group")
     mentions = [e.span for e in ctx.analysis.entities if e.group == gid]
     moving = st.multiselect(
-        "Mentions that are a different entity", range(len(mentions)),
-        format_func=lambda i: f"{ctx.quote(mentions[i])} at {mentions[i].start}", key=f"{K}_sp_mentions",
+        "Mentions that are a different entity",
+        range(len(mentions)),
+        format_func=lambda i: f"{ctx.quote(mentions[i])} at {mentions[i].start}",
+        key=f"{K}_sp_mentions",
     )
     name = st.text_input("Name of the new entity (blank: its first mention)", key=f"{K}_sp_name")
     label = st.selectbox("Its type", [KEEP, *LABELS], key=f"{K}_sp_label")
     buttons = st.container(horizontal=True)
     if buttons.button("Split", key=f"{K}_sp_save", type="primary"):
-        act(lambda who: ctx.svc.split_group(
-            ctx.article.id, gid, [mentions[i] for i in moving], analyst=who,
-            name=name.strip() or None, label=None if label == KEEP else label,
-        ), f"Split off {len(moving)} mention(s) of “{ctx.group_name(gid)}”")
+        act(
+            lambda who: ctx.svc.split_group(
+                ctx.article.id,
+                gid,
+                [mentions[i] for i in moving],
+                analyst=who,
+                name=name.strip() or None,
+                label=None if label == KEEP else label,
+            ),
+            f"Split off {len(moving)} mention(s) of “{ctx.group_name(gid)}”",
+        )
     _cancel(f"{K}_sp_cancel", buttons)
 
 
@@ -340,6 +379,7 @@ def dialog_group_edit(ctx: Ctx) -> None:
     label = st.selectbox("New type (all its mentions)", [KEEP, *LABELS], key=f"{K}_ge_label")
     buttons = st.container(horizontal=True)
     if buttons.button("Save", key=f"{K}_ge_save", type="primary"):
+
         def change(who: str) -> None:
             if not name.strip() and label == KEEP:
                 raise _Nothing("nothing to change: give a new name or a new type")
@@ -373,8 +413,12 @@ def dialog_attribution(ctx: Ctx, index: int) -> None:
         if sel:
             st.caption(f"Current selection: {ctx.quote(sel)}")
         groups = _group_options(ctx)
-        ent = st.selectbox("The source is (entity) — e.g. whom “he” or “the spokesman” means", [KEEP, NONE, *groups],
-                           format_func=lambda g: groups.get(g, g), key=f"{K}_at_entity")
+        ent = st.selectbox(
+            "The source is (entity) — e.g. whom “he” or “the spokesman” means",
+            [KEEP, NONE, *groups],
+            format_func=lambda g: groups.get(g, g),
+            key=f"{K}_at_entity",
+        )
         canonical = st.text_input("Source name (blank: keep, or the chosen entity's name)", key=f"{K}_at_name")
         stype = st.selectbox("Source type", [KEEP, NONE, *SOURCE_TYPES], key=f"{K}_at_type")
         if st.button("Save", key=f"{K}_at_save_src", type="primary"):
@@ -389,8 +433,11 @@ def dialog_attribution(ctx: Ctx, index: int) -> None:
                 kw["canonical"] = canonical.strip()
             if stype != KEEP:
                 kw["source_type"] = None if stype == NONE else stype
-            act(lambda who: ctx.svc.set_source(aid, index, analyst=who, **kw), f"Source of #{index + 1} changed",
-                consume="source" in kw and kw["source"] is not None)
+            act(
+                lambda who: ctx.svc.set_source(aid, index, analyst=who, **kw),
+                f"Source of #{index + 1} changed",
+                consume="source" in kw and kw["source"] is not None,
+            )
     elif what in ("Cue", "Content"):
         if not sel:
             st.info(f"Select the new {what.lower()} in the article first, then open this form again.")
@@ -398,16 +445,23 @@ def dialog_attribution(ctx: Ctx, index: int) -> None:
             st.markdown(f"New {what.lower()}: **{ctx.quote(sel, 200)}**")
             mode = "replace"
             if what == "Content":
-                mode = st.radio("The selection", ["replace", "add as another piece"], horizontal=True,
-                                key=f"{K}_at_cmode")
+                mode = st.radio(
+                    "The selection", ["replace", "add as another piece"], horizontal=True, key=f"{K}_at_cmode"
+                )
             if st.button("Save", key=f"{K}_at_save_span", type="primary"):
                 if what == "Cue":
-                    act(lambda who: ctx.svc.set_cue(aid, index, sel, analyst=who), f"Cue of #{index + 1} changed",
-                        consume=True)
+                    act(
+                        lambda who: ctx.svc.set_cue(aid, index, sel, analyst=who),
+                        f"Cue of #{index + 1} changed",
+                        consume=True,
+                    )
                 else:
                     pieces = [sel] if mode == "replace" else [*a.content, sel]
-                    act(lambda who: ctx.svc.set_content(aid, index, pieces, analyst=who),
-                        f"Content of #{index + 1} changed", consume=True)
+                    act(
+                        lambda who: ctx.svc.set_content(aid, index, pieces, analyst=who),
+                        f"Content of #{index + 1} changed",
+                        consume=True,
+                    )
     else:
         kind = st.selectbox("Kind", [k for k in KINDS if k != a.kind], key=f"{K}_at_kind")
         if st.button("Save", key=f"{K}_at_save_kind", type="primary"):
@@ -463,8 +517,10 @@ def provenance_panel(ctx: Ctx) -> None:
             f"Removed by analysts: {len(p.removed_entities)} entities, {len(p.removed_attributions)} attributions."
         )
     for u in ctx.unanchored:
-        st.warning(f"Correction #{u.correction.id} no longer fits the text after re-analysis: "
-                   f"{u.correction.summary} — {u.reason}")
+        st.warning(
+            f"Correction #{u.correction.id} no longer fits the text after re-analysis: "
+            f"{u.correction.summary} — {u.reason}"
+        )
 
 
 def follow_selection(ctx: Ctx) -> None:
@@ -489,13 +545,20 @@ def entities_tab(ctx: Ctx) -> None:
         st.caption("No entities in this article.")
     else:
         rows = [
-            {"#": i + 1, "Text": ctx.text[e.start : e.end], "Type": e.label, "Entity": ctx.group_name(e.group),
-             "At": e.start, "By": _origin(o)}
+            {
+                "#": i + 1,
+                "Text": ctx.text[e.start : e.end],
+                "Type": e.label,
+                "Entity": ctx.group_name(e.group),
+                "At": e.start,
+                "By": _origin(o),
+            }
             for i, (e, o) in enumerate(zip(ents, ctx.provenance.entities, strict=False))
         ]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=260)
         idx = st.selectbox(
-            "Entity mention", range(len(ents)),
+            "Entity mention",
+            range(len(ents)),
             format_func=lambda i: f"#{i + 1} {ctx.quote(ents[i].span)} ({ents[i].label}) at {ents[i].start}",
             key=f"{K}_ent_pick",
         )
@@ -504,13 +567,17 @@ def entities_tab(ctx: Ctx) -> None:
             open_dialog("relabel", index=idx, article=ctx.article.id)
         if c2.button("Remove", key=f"{K}_ent_remove", icon=":material/delete:", width="stretch"):
             e = ents[idx]
-            act(lambda who: ctx.svc.remove_entity(ctx.article.id, e.span, analyst=who),
-                f"Entity {ctx.quote(e.span)} removed")
+            act(
+                lambda who: ctx.svc.remove_entity(ctx.article.id, e.span, analyst=who),
+                f"Entity {ctx.quote(e.span)} removed",
+            )
     st.markdown("**Entities (groups of mentions)**")
     groups = ctx.analysis.groups
     if groups:
-        rows = [{"Entity": g.name, "Type": g.label, "Mentions": len(g.mentions), "By": _origin(o)}
-                for g, o in zip(groups, ctx.provenance.groups, strict=False)]
+        rows = [
+            {"Entity": g.name, "Type": g.label, "Mentions": len(g.mentions), "By": _origin(o)}
+            for g, o in zip(groups, ctx.provenance.groups, strict=False)
+        ]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=200)
     c1, c2, c3 = st.columns(3)
     if c1.button("Merge two…", key=f"{K}_grp_merge", disabled=len(groups) < 2, width="stretch"):
@@ -527,14 +594,22 @@ def attributions_tab(ctx: Ctx) -> None:
         st.caption("No attributions in this article.")
         return
     rows = [
-        {"#": i + 1, "Source": a.source_canonical or (ctx.quote(a.source) if a.source else "—"),
-         "Type": a.source_type or "", "Cue": ctx.text[a.cue.start : a.cue.end], "Kind": a.kind,
-         "Content": " … ".join(ctx.text[p.start : p.end] for p in a.content), "By": _origin(o)}
+        {
+            "#": i + 1,
+            "Source": a.source_canonical or (ctx.quote(a.source) if a.source else "—"),
+            "Type": a.source_type or "",
+            "Cue": ctx.text[a.cue.start : a.cue.end],
+            "Kind": a.kind,
+            "Content": " … ".join(ctx.text[p.start : p.end] for p in a.content),
+            "By": _origin(o),
+        }
         for i, (a, o) in enumerate(zip(atts, ctx.provenance.attributions, strict=False))
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=260)
     idx = st.selectbox(
-        "Attribution", range(len(atts)), format_func=lambda i: attribution_title(ctx.text, atts[i], i + 1),
+        "Attribution",
+        range(len(atts)),
+        format_func=lambda i: attribution_title(ctx.text, atts[i], i + 1),
         key=f"{K}_att_pick",
     )
     c1, c2 = st.columns(2)
@@ -571,8 +646,16 @@ def notes_tab(ctx: Ctx) -> None:
     if key not in st.session_state:
         st.session_state[key] = [t.tag for t in tags]
     known = sorted({t.tag for t in ctx.svc.all_tags()} | set(st.session_state[key]))
-    st.multiselect("Tags", known, key=key, accept_new_options=True, on_change=_apply_tags, args=(ctx, key),
-                   placeholder="type a tag, e.g. disinformation", help="Type a new tag and press Enter")
+    st.multiselect(
+        "Tags",
+        known,
+        key=key,
+        accept_new_options=True,
+        on_change=_apply_tags,
+        args=(ctx, key),
+        placeholder="type a tag, e.g. disinformation",
+        help="Type a new tag and press Enter",
+    )
     err = st.session_state.pop(f"{K}_tag_error", None)
     if err:
         st.error(err)

@@ -73,12 +73,32 @@ def _article_panel(n: int, total: int, article, analysis, labels: dict[str, str]
     with st.container(border=True):
         head, up, down, drop = st.columns([8, 1, 1, 1], vertical_alignment="center")
         head.markdown(f"**{n}\\. {md(labels.get(aid, aid))}**")
-        up.button("", icon=":material/arrow_upward:", key=f"{KEY}_up_{aid}", help="Move up",
-                  disabled=n == 1, on_click=_move, args=(n - 1, -1))
-        down.button("", icon=":material/arrow_downward:", key=f"{KEY}_down_{aid}", help="Move down",
-                    disabled=n == total, on_click=_move, args=(n - 1, 1))
-        drop.button("", icon=":material/close:", key=f"{KEY}_drop_{aid}", help="Remove from the briefing",
-                    on_click=_remove, args=(aid,))
+        up.button(
+            "",
+            icon=":material/arrow_upward:",
+            key=f"{KEY}_up_{aid}",
+            help="Move up",
+            disabled=n == 1,
+            on_click=_move,
+            args=(n - 1, -1),
+        )
+        down.button(
+            "",
+            icon=":material/arrow_downward:",
+            key=f"{KEY}_down_{aid}",
+            help="Move down",
+            disabled=n == total,
+            on_click=_move,
+            args=(n - 1, 1),
+        )
+        drop.button(
+            "",
+            icon=":material/close:",
+            key=f"{KEY}_drop_{aid}",
+            help="Remove from the briefing",
+            on_click=_remove,
+            args=(aid,),
+        )
         atts = analysis.attributions
         if not atts:
             st.caption("No attributions found in this article: the briefing shows its metadata and profile.")
@@ -88,7 +108,10 @@ def _article_panel(n: int, total: int, article, analysis, labels: dict[str, str]
         if key not in st.session_state:
             st.session_state[key] = reading_order(atts)
         chosen = st.multiselect(
-            "Quotes (in the order picked)", list(titles), format_func=titles.get, key=key,
+            "Quotes (in the order picked)",
+            list(titles),
+            format_func=titles.get,
+            key=key,
             help="Remove the ones you don't want; re-add one to move it to the end.",
         )
         notes = shareable_notes(state.get_store(), aid)
@@ -120,9 +143,12 @@ def page() -> None:
     title = st.text_input("Title", key=f"{KEY}_title", placeholder="Briefing: …")
     opt1, opt2 = st.columns(2)
     charts = opt1.toggle("Include the breakdown charts", value=True, key=f"{KEY}_charts")
-    with_similar = opt2.toggle("Include similar-article links", value=False, key=f"{KEY}_similar",
-                               help="From the similarity index (built on the Search page or with "
-                                    "`python -m components index`).")
+    with_similar = opt2.toggle(
+        "Include similar-article links",
+        value=False,
+        key=f"{KEY}_similar",
+        help="From the similarity index (built on the Search page or with `python -m components index`).",
+    )
 
     version = state.version()
     picks: dict[str, list[int]] = {}

@@ -136,7 +136,7 @@ def _spotlight_html(text: str, attributions, index: int | None, number: int, tot
     content = CONTENT_JOINER.join(p.text(text) for p in a.content)
     return (
         f'<div class="sl-spot" data-att="{index}"><div class="sl-spot-head">'
-        f"<span>{number} / {total}</span> · <span class=\"sl-spot-src\">{esc(src)}</span> "
+        f'<span>{number} / {total}</span> · <span class="sl-spot-src">{esc(src)}</span> '
         f"({esc(type_label(a.source_type))})</div>"
         f'<div class="sl-spot-kind">{esc(KIND_PHRASES.get(a.kind, a.kind))} · cue “{esc(a.cue.text(text))}”'
         f" · #{index + 1} in the article</div>"
@@ -186,8 +186,12 @@ def page() -> None:
             "Step through", PRESENT_VIEWS, format_func=VIEW_LABELS.get, key=f"{KEY}_view", on_change=_on_view
         )
         st.selectbox("Spotlight one source", [ALL, *sources], key=f"{KEY}_source", on_change=_on_source)
-        st.toggle("Show shareable notes", key=f"{KEY}_notes", on_change=_on_notes,
-                  help="Only notes an analyst marked shareable; private notes are never shown here.")
+        st.toggle(
+            "Show shareable notes",
+            key=f"{KEY}_notes",
+            on_change=_on_notes,
+            help="Only notes an analyst marked shareable; private notes are never shown here.",
+        )
         link = f"{base_url()}/present?{urlencode(ps.params())}"
         st.caption("Link to this view (article, subset and step):")
         st.code(link, language=None, wrap_lines=True)
@@ -195,12 +199,37 @@ def page() -> None:
     total = len(steps)
     focus = steps[ps.step - 1] if ps.step else None
     prev_col, next_col, home_col, where_col = st.columns([1, 1, 1, 4], vertical_alignment="center")
-    prev_col.button("Previous", icon=":material/arrow_back:", shortcut="Left", key=f"{KEY}_prev",
-                    disabled=ps.step == 0, on_click=_on_step, args=(-1, total), width="stretch")
-    next_col.button("Next", icon=":material/arrow_forward:", shortcut="Right", key=f"{KEY}_next", type="primary",
-                    disabled=ps.step >= total, on_click=_on_step, args=(1, total), width="stretch")
-    home_col.button("Overview", icon=":material/home:", shortcut="Home", key=f"{KEY}_home",
-                    disabled=ps.step == 0, on_click=_on_step, args=(None, total), width="stretch")
+    prev_col.button(
+        "Previous",
+        icon=":material/arrow_back:",
+        shortcut="Left",
+        key=f"{KEY}_prev",
+        disabled=ps.step == 0,
+        on_click=_on_step,
+        args=(-1, total),
+        width="stretch",
+    )
+    next_col.button(
+        "Next",
+        icon=":material/arrow_forward:",
+        shortcut="Right",
+        key=f"{KEY}_next",
+        type="primary",
+        disabled=ps.step >= total,
+        on_click=_on_step,
+        args=(1, total),
+        width="stretch",
+    )
+    home_col.button(
+        "Overview",
+        icon=":material/home:",
+        shortcut="Home",
+        key=f"{KEY}_home",
+        disabled=ps.step == 0,
+        on_click=_on_step,
+        args=(None, total),
+        width="stretch",
+    )
     subset = [VIEW_LABELS[ps.view]] + ([ps.source] if ps.source else [])
     where_col.markdown(f"**Step {ps.step} of {total}** · {' · '.join(md(x) for x in subset)}")
     text_col, side = st.columns([3, 2], gap="large")
