@@ -349,6 +349,12 @@ RULES2_POSITIVES = [
      "manufactured issue.",
      ("President Obama", "saying", "his refusal to use the words was a manufactured issue",
       "indirect")),
+    # a second, unquoted cue of the same speaker ('and has backed') does not take the quote
+    ("“Now is the time to act,” said Don Fowler, who led the party in 1995, and has backed "
+     "Hillary Clinton since 2008. “I think the plan should be ready today.”",
+     ("Don Fowler, who led the party in 1995", "said",
+      "“Now is the time to act,” said Don Fowler, who led the party in 1995, and has backed "
+      "Hillary Clinton since 2008. “I think the plan should be ready today.”", "direct")),
     # noun cues: the noun and its preposition are the cue (PolNeAR's convention)
     ("Republicans have expressed deep concern about the new voting policy.",
      ("Republicans", "have expressed deep concern about", "the new voting policy",
@@ -393,6 +399,11 @@ RULES2_NEGATIVES = [
     ('"We do not see a link to terrorism," the mayor said, adding that it would take hours.',
      ("said", '"We do not see a link to terrorism," the mayor said, adding that it would take '
       "hours")),
+    # a reporting participle after the cue takes the next quotation, not the first cue
+    ('"We need change," Sanders said, suggesting a few questions, including, "Do you think '
+     'billionaires need a tax break?"',
+     ("said", '"We need change," Sanders said, suggesting a few questions, including, "Do you '
+      'think billionaires need a tax break?"')),
     # a quotation ending one paragraph is not the object of a cue opening the next
     ("“I also notified the Secret Service,” she wrote.\n\nIn her book, Clinton noted the "
      "clot’s existence.",

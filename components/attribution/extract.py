@@ -712,7 +712,15 @@ class Extractor:
         ends_with_cue = s in (prev.cue[1], prev.src[1] if prev.src else -1)
         if len(gap) > (300 if ends_with_cue else 60) or QUOTE_MARKS.search(gap):
             return False
-        return not SENTENCE_END.search(gap.rstrip().rstrip(".!?,:;—–-"))
+        if SENTENCE_END.search(gap.rstrip().rstrip(".!?,:;—–-")):
+            return False
+        span = self.doc.char_span(s, e, alignment_mode="contract")
+        # '“A,” Sanders said, suggesting questions, including “B”': a reporting participle
+        # starts the speaker's next act, and the quotation after it belongs to that act
+        # ('said Caddell, speaking of ...' is only a tail)
+        return span is None or not any(
+            t.tag_ == "VBG" and t.dep_ in ("advcl", "xcomp", "conj")
+            and t.lemma_.lower() in self.lex.verbs for t in span)
 
     def _previous(self, cands: list[Cand], pos: int) -> Cand | None:
         """The attribution that ends last before ``pos``; a cue inside another attribution's
@@ -727,7 +735,18 @@ class Extractor:
                 continue
             if c.region()[1] <= pos + 1 and (best is None or c.region()[1] > best.region()[1]):
                 best = c
+        if best is not None and best.src_tok >= 0 and not self._quoted(best):
+            # '“A,” said X, ..., and has backed Y. “B.”': a second cue of the same speaker
+            # without a quotation; the quotation continues that speaker's quoted attribution
+            same = [c for c in cands if c.src_tok == best.src_tok and c is not best
+                    and c.region()[1] <= pos + 1 and self._quoted(c)
+                    and self.para_of(c.region()[1]) == self.para_of(pos)]
+            if same:
+                best = max(same, key=lambda c: c.region()[1])
         return best
+
+    def _quoted(self, cand: Cand) -> bool:
+        return any(self.quotes.overlapping(s, e) for s, e in cand.content)
 
     def _starts_sentence(self, qs: int) -> bool:
         j = qs - 1
