@@ -156,3 +156,20 @@ def test_rendered_page_is_inert(tmp_path, browser):
     assert page.evaluate("() => window.__xss") is None
     assert "<script>window.__xss = 1</script>" in page.locator(".sl-article").inner_text()
     page.close()
+
+
+def test_ticking_an_entity_row_marks_its_mentions(app_url, browser):
+    url, _ = app_url
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(f"{url}/", timeout=60_000)
+    page.wait_for_selector(".sl-article mark.sl-ent", timeout=120_000)
+    assert page.locator(".sl-article mark.sl-sel").count() == 0
+    grid = page.locator('[data-testid="stDataFrame"]').first  # the Entities tab's table
+    box = grid.bounding_box()
+    # Rows are 35 px under a 35 px header; row 3 is Kim Jong Un (Russia and North Korea come first).
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 2 * 35 + 17)
+    page.wait_for_function("document.querySelectorAll('.sl-article mark.sl-sel').length > 0", timeout=30_000)
+    marked = {t.strip() for t in page.locator(".sl-article mark.sl-sel").all_inner_texts()}
+    assert any(t.startswith("Kim Jong Un") for t in marked) and any(t.startswith("Kim") for t in marked)
+    assert not any("Jong-Il" in t for t in marked)  # the father is another row
+    page.close()

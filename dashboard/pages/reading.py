@@ -62,7 +62,9 @@ def choose_article(*, key: str) -> str | None:
 
 
 def entity_panel(analysis, *, key: str) -> str | None:
-    """One row per real-world entity; choosing one marks its mentions. Returns the group id."""
+    """One row per real-world entity; choosing one (its table row, or the list) marks its mentions.
+
+    Returns the chosen group id."""
     groups = sorted(analysis.groups, key=lambda g: (-len(g.mentions), g.name))
     if not groups:
         st.caption("No named entities found.")
@@ -76,10 +78,24 @@ def entity_panel(analysis, *, key: str) -> str | None:
     )
     options = [NONE] + [g.id for g in groups]
     names = {g.id: f"{g.name} ({LABEL_NAMES.get(g.label, g.label)}, {len(g.mentions)})" for g in groups}
+    # The table is drawn below the list but read first: a ticked row drives the list's value.
+    rows = st.session_state.get(f"{key}_table", {}).get("selection", {}).get("rows", [])
+    ticked = groups[rows[0]].id if rows and rows[0] < len(groups) else None
+    if ticked != st.session_state.get(f"{key}_ticked"):
+        st.session_state[f"{key}_ticked"] = ticked
+        st.session_state[f"{key}_group"] = ticked or NONE
     chosen = st.selectbox(
         "Mark an entity's mentions", options, format_func=lambda i: names.get(i, i), key=f"{key}_group"
     )
-    st.dataframe(df, hide_index=True, width="stretch", height=320)
+    st.dataframe(
+        df,
+        hide_index=True,
+        width="stretch",
+        height=320,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"{key}_table",
+    )
     return None if chosen == NONE else chosen
 
 
@@ -200,7 +216,14 @@ def page() -> None:
     if st.session_state.get("read_current") != article_id:
         if st.session_state.get("read_current") is not None:
             # Another article: choices made on the previous one no longer apply, nor do its deep-link parts.
-            for k in ("read_src_source", "read_src_clicked", "read_att_att", "read_ent_group"):
+            for k in (
+                "read_src_source",
+                "read_src_clicked",
+                "read_att_att",
+                "read_ent_group",
+                "read_ent_table",
+                "read_ent_ticked",
+            ):
                 st.session_state.pop(k, None)
             for k in ("att", "source"):
                 st.query_params.pop(k, None)
