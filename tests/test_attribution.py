@@ -375,6 +375,16 @@ RULES2_POSITIVES = [
     # criticism of a person or body
     ("Trump attacked Clinton for her support of the war in Iraq.",
      ("Trump", "attacked", "Clinton for her support of the war in Iraq", "indirect")),
+    # the object and the reason: 'praised X for Y', 'blamed X for Y'
+    ("Governor Tomblin lauded Mr. Clarke for helping develop new and innovative ideas.",
+     ("Governor Tomblin", "lauded", "Mr. Clarke for helping develop new and innovative ideas",
+      "indirect")),
+    ("Stumpf blamed low-level workers for the fraudulent accounts.",
+     ("Stumpf", "blamed", "low-level workers for the fraudulent accounts", "indirect")),
+    # a stance verb with an object
+    ("The candidate openly admires Russian President Vladimir Putin as a strong leader.",
+     ("The candidate", "openly admires", "Russian President Vladimir Putin as a strong leader",
+      "indirect")),
     # content that opens a quotation runs to the quotation's end
     ("He characterized Tim Kaine as, “a little desperate there, jumping in all the time.”",
      ("He", "characterized",

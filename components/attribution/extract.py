@@ -267,8 +267,9 @@ class Extractor:
             elif dep in ("dobj", "attr") and "dobj" in slots and c.pos_ != "PRON":
                 chosen.append(c)
                 # 'dismissed Estonia as being in the “suburbs”': the 'as' complement goes along
+                # 'praised Clarke for helping ...', 'blamed workers for ...': the reason too
                 chosen.extend(g for g in verb.rights if g.i > c.i and
-                              (g.dep_ == "oprd" or (g.dep_ == "prep" and g.lower_ == "as")))
+                              (g.dep_ == "oprd" or (g.dep_ == "prep" and g.lower_ in ("as", "for"))))
             elif dep == "prep" and "prep" in slots and c.lower_ in cue.preps:
                 objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")
                         and g.ent_type_ not in ("DATE", "TIME")]  # 'called for Monday'
