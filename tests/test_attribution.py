@@ -344,6 +344,12 @@ RULES2_POSITIVES = [
     ("The difference now, he told me on Friday, is that he is the anchor of a news program.",
      ("he", "told", "The difference now, he told me on Friday, is that he is the anchor of a "
       "news program", "indirect")),
+    # a cue inside a subordinate clause: the content is the whole sentence, and a gerund
+    # subject after the cue ('replacing Clinton would be ...') is content, not a participle
+    ("Though that transition was relatively seamless, he said, replacing Clinton would be "
+     "much more acrimonious.",
+     ("he", "said", "Though that transition was relatively seamless, he said, replacing "
+      "Clinton would be much more acrimonious", "indirect")),
     # a participle after 'by'/'after' takes the subject of the verb it hangs on
     ("President Obama responded on Wednesday by saying his refusal to use the words was a "
      "manufactured issue.",

@@ -399,7 +399,10 @@ class Extractor:
             end = self.clip_end(sent.end_char, verb.idx)
             pieces = [self.piece(start, doc[core_start].idx)]
             nxt = doc[after.i + 1] if after.i + 1 < sent.end else None
-            if nxt is not None and (nxt.tag_ != "VBG" or self.quotes.overlapping(_end(after), end)):
+            participle = nxt is not None and nxt.tag_ == "VBG" and nxt.head.i == verb.i \
+                and nxt.dep_ in ("advcl", "xcomp", "conj")  # not a gerund subject ('replacing
+            # Clinton would be ...')
+            if nxt is not None and (not participle or self.quotes.overlapping(_end(after), end)):
                 # '..., he said, adding that ...' / ', citing ...': a participle after the
                 # cue is the speaker's next act or the writer's comment, not this content
                 pieces.append(self.piece(_end(after), end))
@@ -408,6 +411,8 @@ class Extractor:
                 return None
             while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
                 head = head.head  # 'The difference now, he told me, is that ...': the clause
+            while head.dep_ == "advcl" and head.head.i != head.i:
+                head = head.head  # 'Though X was seamless, he said, Y would be ...': the main one
             hs, he = _subtree_span(head)
             hs = self.clip_start(hs, verb.idx)
             he = self.clip_end(he, verb.idx)
