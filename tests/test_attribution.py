@@ -347,9 +347,9 @@ RULES2_POSITIVES = [
     # a cue inside a subordinate clause: the content is the whole sentence, and a gerund
     # subject after the cue ('replacing Clinton would be ...') is content, not a participle
     ("Though that transition was relatively seamless, he said, replacing Clinton would be "
-     "much more acrimonious.",
+     "much more acrimonious and could lead to intense lobbying.",
      ("he", "said", "Though that transition was relatively seamless, he said, replacing "
-      "Clinton would be much more acrimonious", "indirect")),
+      "Clinton would be much more acrimonious and could lead to intense lobbying", "indirect")),
     # a participle after 'by'/'after' takes the subject of the verb it hangs on
     ("President Obama responded on Wednesday by saying his refusal to use the words was a "
      "manufactured issue.",
