@@ -391,6 +391,16 @@ RULES2_POSITIVES = [
     ("The candidate openly admires Russian President Vladimir Putin as a strong leader.",
      ("The candidate", "openly admires", "Russian President Vladimir Putin as a strong leader",
       "indirect")),
+    # a reflexive object with an 'as' complement
+    ("Trump has portrayed himself as a shrewd manipulator of the tax code.",
+     ("Trump", "has portrayed", "himself as a shrewd manipulator of the tax code", "indirect")),
+    # bragging about something
+    ("Donald Trump continually brags about his prowess in the primary debates.",
+     ("Donald Trump", "continually brags about", "his prowess in the primary debates",
+      "indirect")),
+    # a one-word content that names a party ('endorsed Clinton')
+    ("The flight attendants' union endorsed Clinton on Tuesday.",
+     ("The flight attendants' union", "endorsed", "Clinton", "indirect")),
     # content that opens a quotation runs to the quotation's end
     ("He characterized Tim Kaine as, “a little desperate there, jumping in all the time.”",
      ("He", "characterized",
@@ -436,6 +446,9 @@ RULES2_SILENT = [
     "The rebels attacked the city of Aleppo at dawn.",
     "The chairman called the meeting for Monday afternoon.",
     "The artist painted the old house on the hill.",
+    # a one-word content that names no party stays out ('denied it', 'endorsed it')
+    "The senator endorsed it.",
+    "The company denied everything.",
 ]
 
 

@@ -225,8 +225,9 @@ class Extractor:
         if not content:
             return None
         words = sum(len(WORDS.findall(self.text[s:e])) for s, e in content)
-        if words < 2:
-            return None  # 'denied it', 'said so': no content worth showing
+        if words < 2 and not (origin == "verb" and self._named(content)):
+            return None  # 'denied it', 'said so': no content worth showing ('endorsed
+            # Clinton', a named party, is a stance worth showing)
         src = None
         conj: list[int] = []
         if subj is not None:
@@ -234,6 +235,14 @@ class Extractor:
             conj = _conjunct_heads(subj)
         return Cand(cue_span, cue_tok.i if cue_tok is not None else -1, src,
                     subj.i if subj is not None else -1, content, origin, conjuncts=conj)
+
+    def _named(self, content: list[tuple[int, int]]) -> bool:
+        """Whether a one-word content is a named person, group or body ('endorsed Clinton')."""
+        if len(content) != 1:
+            return False
+        span = self.doc.char_span(*content[0], alignment_mode="expand")
+        return span is not None and len(span) == 1 and \
+            span[0].ent_type_ in ("PERSON", "ORG", "NORP")
 
     # ------------------------------------------------------------- verb cues
     def verb_cands(self) -> list[Cand]:
@@ -280,11 +289,12 @@ class Extractor:
                     # 'called on Trump to stop attacking': the infinitive after the object
                     chosen.extend(g for g in verb.rights if g.dep_ == "xcomp" and g.i > objs[0].i
                                   and g not in chosen)
-            elif dep == "dobj" and "as" in slots and c.pos_ != "PRON" or (
+            elif dep == "dobj" and "as" in slots and (c.pos_ != "PRON" or c.lower_.endswith("self")
+                                                      or c.lower_.endswith("selves")) or (
                     dep == "dobj" and "dobj_person" in slots and _is_party(c)):
                 # 'see the program as a way to ...' (an 'as' complement makes the object a
                 # view); 'attacked Clinton for her vote' (a person or body as object)
-                tail = [g for g in verb.rights if g.i > c.i and g.dep_ == "prep" and
+                tail = [g for g in verb.rights if g.i > c.i and g.dep_ in ("prep", "advcl") and
                         (g.lower_ == "as" or "dobj_person" in slots and
                          g.lower_ in ("for", "over", "on", "about", "as"))]
                 if tail or "dobj_person" in slots:
