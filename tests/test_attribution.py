@@ -401,6 +401,14 @@ RULES2_POSITIVES = [
     # a one-word content that names a party ('endorsed Clinton')
     ("The flight attendants' union endorsed Clinton on Tuesday.",
      ("The flight attendants' union", "endorsed", "Clinton", "indirect")),
+    # a quoted paragraph signed by a name after a dash (vox pops)
+    ("“He represents our greatest shame.” ― Sonya Herridge\n“He is ignorant of our culture "
+     "and lives.”― Pamela Padilla",
+     ("Pamela Padilla", "―", "“He is ignorant of our culture and lives.”", "direct")),
+    # a quote governed by a verb keeps out the aside after it
+    ('Another critic likened the rules to "burning the Constitution" - a charge that might '
+     'have stung.',
+     ("Another critic", "likened", 'the rules to "burning the Constitution"', "mixed")),
     # content that opens a quotation runs to the quotation's end
     ("He characterized Tim Kaine as, “a little desperate there, jumping in all the time.”",
      ("He", "characterized",
@@ -438,6 +446,17 @@ RULES2_NEGATIVES = [
     ("During a speech on Monday, Trump attacked Clinton for her support of the war.",
      ("attacked", "During a speech on Monday")),
 ]
+
+
+def test_relative_pronoun_source_names_its_antecedent(nlp):
+    text = "Mr. Kamin, who emphasized that the plan was complex, left early."
+    got = {(a.source.text(text), a.source_canonical) for a in _run(nlp, text) if a.source}
+    assert got == {("who", "Kamin")}
+
+
+def test_live_blog_time_stamp_is_no_speaker(nlp):
+    text = "5:45 p.m.: Gary Johnson's doctor is calling the candidate extremely fit."
+    assert all(a.source is None or "5:45" not in a.source.text(text) for a in _run(nlp, text))
 
 
 RULES2_SILENT = [

@@ -30,6 +30,8 @@ SENTENCE_END = re.compile(
 GAP_ONLY_PUNCT = re.compile(r"^[\s,.;:—–\-]*$")
 TRAILING_CONJ = re.compile(r"[\s,]+(and|but|or|as well as)[\s,]*$", re.I)
 STRIP_CHARS = " \t\n,;:—–-"
+# the signature after a quoted paragraph: '” ― Pamela Padilla'
+SIGNATURE = re.compile(r"[\s\u00a0]*([―—–]|--?)[\s\u00a0]*([^\W\d][\w.'’ \-]{1,60}?)[\s\u00a0.]*$")
 WORDS = re.compile(r"\w+")
 SUBJ = ("nsubj",)
 CONTENT_DEPS_REVERSE = ("parataxis", "ccomp", "conj", "advcl", "dep", "ROOT")
@@ -114,7 +116,9 @@ def _subject(verb, depth: int = 0, control: frozenset[str] = frozenset(),
     for c in verb.children:
         if c.dep_ in SUBJ:
             if c.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                return verb.head
+                # 'Critics, who see ...': the relative pronoun is the source as written
+                # (PolNeAR marks it); the resolver names its antecedent
+                return c if verb.head.pos_ in ("NOUN", "PROPN") else verb.head
             if c.lower_ in EXPLETIVES and c.lower_ == "there":
                 return None
             return c
@@ -574,6 +578,10 @@ class Extractor:
             span = doc.char_span(ps, pe, alignment_mode="expand")
             if span is None or len(span) < 3:
                 continue
+            signed = self._signed_quote(ps, pe)
+            if signed is not None:
+                out.append(signed)
+                continue
             first = span.start
             while first < span.end - 2 and doc[first].is_quote:
                 first += 1  # a transcript quoted whole: '"WALLACE: ...'
@@ -587,8 +595,8 @@ class Extractor:
                 continue
             name = doc[span.start : sep.i]
             if any(not (t.pos_ == "PROPN" or t.text.isupper() or t.is_title) or t.is_punct
-                   for t in name):
-                continue
+                   for t in name) or any(c.isdigit() for c in name.text):
+                continue  # ('5:45 p.m.: ...' is a live blog's time stamp, not a speaker)
             if name.text.lower() in self.lex.label_stoplist or \
                     name[0].lower_ in self.lex.label_stoplist:
                 continue
@@ -612,6 +620,26 @@ class Extractor:
                 cand.verbatim = sep.text == ":" and (caps or (ps, pe) != self.paras[0])
                 out.append(cand)
         return out
+
+    def _signed_quote(self, ps: int, pe: int) -> Cand | None:
+        """'“…” ― Pamela Padilla': a paragraph of quotation signed by a name after a dash."""
+        quotes = self.quotes.overlapping(ps, pe)
+        if not quotes or self.text[ps:quotes[0][0]].strip() or quotes[-1][1] > pe:
+            return None
+        m = SIGNATURE.match(self.text, quotes[-1][1], pe)
+        if m is None:
+            return None
+        name = self.doc.char_span(m.start(2), m.end(2), alignment_mode="expand")
+        if name is None or not 1 <= len(name) <= 6 or \
+                any(not (t.is_title or t.text.isupper() or t.pos_ == "PROPN") for t in name):
+            return None
+        content = [(q[0], q[1]) for q in quotes]
+        cand = self._make(None, (m.start(1), m.end(1)), name.root, content, "layout")
+        if cand is not None:
+            cand.src = (name.start_char, name.end_char)
+            cand.src_tok = name.root.i
+            cand.verbatim = True
+        return cand
 
     # ------------------------------------------------------------- quotations
     def snap_to_quotes(self, cands: list[Cand]) -> None:
@@ -717,6 +745,8 @@ class Extractor:
                  and c.i <= child.i]
         start = min([c.left_edge.idx for c in comps] + [child.left_edge.idx])
         end = max(_end(child.right_edge), qe)
+        if self.text[qe:end].lstrip()[:1] in (",", "-", "—", "–", ";", "("):
+            end = qe  # 'likened the rules to “…” - a charge that ...': an aside after the quote
         start = self.clip_start(start, h.idx)
         return self._make(h, _cue_span(h), subj, [self.piece(start, end, that=True)], "govern")
 

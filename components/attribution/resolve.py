@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from components.attribution.canonical import NameBook, classify, clean_name
 from components.attribution.lexicon import Lexicon
 
+RELATIVE = {"who", "which", "that", "whom"}
 LATTER = re.compile(r"^(the\s+)?(latter|former)$", re.I)
 DEFINITE = re.compile(r"^(the|this|that)\s+", re.I)
 
@@ -98,6 +99,10 @@ class Resolver:
         m = LATTER.match(low)
         if m:
             return self._latter(m.group(2), pos)
+        if len(np) == 1 and low in RELATIVE and head.head.dep_ == "relcl":
+            # 'Mr. Kamin, who emphasized ...': the relative pronoun names its antecedent
+            ante = head.head.head
+            return self._one(self._np(ante.i, (ante.idx, ante.idx + len(ante.text))), pos)
         if len(np) == 1 and head.pos_ == "PRON":
             return self._pronoun(low, pos)
         if DEFINITE.match(low) and not any(t.pos_ == "PROPN" for t in np):
