@@ -3,9 +3,11 @@
 Measures, in one run and on the same machine, the parse time (``nlp.pipe`` over every article)
 and the extra time of ``extract_attributions`` on the parsed docs, and prints the ratio (target:
 the rules add at most 25% to the parse) together with the machine. With ``--score`` it also
-writes the contract file and runs the shared scorer on it. Run from the repository root:
+writes the contract file and runs the shared scorer on it; ``--split N`` then also scores the
+first N articles and the rest separately (the overfitting check: rules tuned on the first part
+must move the held-out rest the same way). Run from the repository root:
 
-    .venv/bin/python bench/bench_attribution.py [--repeat 3] [--score]
+    .venv/bin/python bench/bench_attribution.py [--repeat 3] [--score] [--split 60]
 """
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ def main() -> int:
     ap.add_argument("--gold", type=Path, default=GOLD)
     ap.add_argument("--repeat", type=int, default=3, help="rule passes (the best one is kept)")
     ap.add_argument("--score", action="store_true", help="also write predictions and score them")
+    ap.add_argument("--split", type=int, default=0,
+                    help="with --score: also score the first N articles and the rest apart")
     args = ap.parse_args()
     if not args.gold.is_file():
         print(f"error: {args.gold} not found (needs ../shared)", file=sys.stderr)
@@ -68,7 +72,24 @@ def main() -> int:
                 line = {"id": row["id"], "attributions": [to_contract(a, row["text"]) for a in attrs]}
                 fh.write(json.dumps(line, ensure_ascii=False) + "\n")
         subprocess.run([sys.executable, str(SCORER), str(args.gold), str(out)], check=True)
+        if 0 < args.split < len(rows):
+            _score_split(args.gold, out, args.split)
     return 0
+
+
+def _score_split(gold: Path, pred: Path, n: int) -> None:
+    """Score articles [0, n) and [n, end) apart with the shared scorer."""
+    import tempfile
+
+    golds = [line for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    preds = [line for line in pred.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, part in ((f"first {n}", slice(0, n)), (f"last {len(golds) - n}", slice(n, None))):
+            g, p = Path(tmp) / "gold.jsonl", Path(tmp) / "pred.jsonl"
+            g.write_text("\n".join(golds[part]) + "\n", encoding="utf-8")
+            p.write_text("\n".join(preds[part]) + "\n", encoding="utf-8")
+            print(f"\n== {name} articles ==", flush=True)
+            subprocess.run([sys.executable, str(SCORER), str(g), str(p)], check=True)
 
 
 if __name__ == "__main__":
