@@ -80,7 +80,7 @@ class Embedded:
 
 
 def pool(title_vec: np.ndarray, passages: np.ndarray) -> np.ndarray:
-    """The article vector: title and position-decayed passages, normalised (see module constants)."""
+    """The article vector: title plus position-decayed passages, normalised (module constants)."""
     vec = TITLE_WEIGHT * title_vec.astype(np.float64)
     if len(passages):
         weights = DECAY ** np.arange(len(passages))
