@@ -409,6 +409,11 @@ RULES2_POSITIVES = [
     ('Another critic likened the rules to "burning the Constitution" - a charge that might '
      'have stung.',
      ("Another critic", "likened", 'the rules to "burning the Constitution"', "mixed")),
+    # speaking of / responding with
+    ("Chief Justice Roberts spoke of the legacy of racism in American law.",
+     ("Chief Justice Roberts", "spoke of", "the legacy of racism in American law", "indirect")),
+    ("Trump has responded with attacks on Machado and her past.",
+     ("Trump", "has responded with", "attacks on Machado and her past", "indirect")),
     # content that opens a quotation runs to the quotation's end
     ("He characterized Tim Kaine as, “a little desperate there, jumping in all the time.”",
      ("He", "characterized",
@@ -467,6 +472,7 @@ RULES2_SILENT = [
     "The artist painted the old house on the hill.",
     # a one-word content that names no party stays out ('denied it', 'endorsed it')
     "The senator endorsed it.",
+    "She spoke at the rally in Ohio on Monday night.",  # speaking, no 'of'/'about' content
     "The company denied everything.",
 ]
 
