@@ -350,6 +350,14 @@ RULES2_POSITIVES = [
      "much more acrimonious and could lead to intense lobbying.",
      ("he", "said", "Though that transition was relatively seamless, he said, replacing "
       "Clinton would be much more acrimonious and could lead to intense lobbying", "indirect")),
+    # parser slips repaired: a name swallowed into the phrase before a subjectless cue, and
+    # a that-clause hung on the object as a relative clause
+    ("In a March meeting with the editorial board of the Washington Post Trump said that U.S. "
+     "involvement in NATO may need to be diminished.",
+     ("Trump", "said", "U.S. involvement in NATO may need to be diminished", "indirect")),
+    ("In Honolulu last week, he told a meeting of Pacific Island leaders that few people "
+     "understood the stakes of climate change.",
+     ("he", "told", "that few people understood the stakes of climate change", "indirect")),
     # a participle after 'by'/'after' takes the subject of the verb it hangs on
     ("President Obama responded on Wednesday by saying his refusal to use the words was a "
      "manufactured issue.",
@@ -459,6 +467,13 @@ def test_relative_pronoun_source_names_its_antecedent(nlp):
     assert got == {("who", "Kamin")}
 
 
+def test_stranded_name_is_resolved_as_shown(nlp):
+    text = ("In a March meeting with the editorial board of the Washington Post Trump said that "
+            "U.S. involvement in NATO may need to be diminished.")
+    got = [(a.source.text(text), a.source_canonical, a.source_type) for a in _run(nlp, text)]
+    assert got == [("Trump", "Trump", "person")]
+
+
 def test_live_blog_time_stamp_is_no_speaker(nlp):
     text = "5:45 p.m.: Gary Johnson's doctor is calling the candidate extremely fit."
     assert all(a.source is None or "5:45" not in a.source.text(text) for a in _run(nlp, text))
@@ -473,6 +488,8 @@ RULES2_SILENT = [
     # a one-word content that names no party stays out ('denied it', 'endorsed it')
     "The senator endorsed it.",
     "She spoke at the rally in Ohio on Monday night.",  # speaking, no 'of'/'about' content
+    # a relative clause without 'that' as a mark is no reported clause
+    "He told a story that everyone had heard before.",
     "The company denied everything.",
 ]
 

@@ -122,7 +122,9 @@ def classify(np_tokens, book: NameBook) -> tuple[str, str]:
         outlet = book.outlet(" ".join(t.text for t in np_tokens if t.pos_ == "PROPN"))
     if outlet is not None:
         return outlet.name, "media"
-    mentions = book.in_span(s, e)
+    # a mention that starts before the phrase is not its name ('the Washington Post Trump',
+    # one ORG to the small model, around the source 'Trump')
+    mentions = [m for m in book.in_span(s, e) if m[0] >= s]
     head_mention = next((m for m in mentions if m[0] <= head.idx < m[1]), None)
     if head_mention is not None:
         label = head_mention[2]

@@ -259,12 +259,38 @@ class Extractor:
             if cue is None:
                 continue
             subj = _subject(tok, control=self.control)
+            stranded = subj is None and tok.dep_ == "ROOT"
+            if stranded:
+                subj = self._stranded_subject(tok)
             if subj is None or subj.lower_ == "it" and tok.pos_ == "AUX":
                 continue
             cand = self._verb_content(tok, cue, subj)
+            if cand is not None and stranded:
+                first = subj.i
+                while first > 0 and self.doc[first - 1].pos_ == "PROPN" and \
+                        self.doc[first - 1].ent_type_ == "PERSON" == subj.ent_type_:
+                    first -= 1  # the person's name only, not the phrase that swallowed it
+                cand.src = (self.doc[first].idx, _end(subj))
             if cand is not None:
                 out.append(cand)
         return out
+
+    def _stranded_subject(self, verb):
+        """A name right before a subjectless root cue that the parser swallowed into the
+        phrase before it ('In a meeting with the board of the Washington Post Trump said
+        that ...'): only with a that-clause after the cue."""
+        if not any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
+            return None
+        j = verb.i - 1
+        while j >= 0 and self.doc[j].dep_ in ("aux", "neg", "advmod"):
+            j -= 1
+        if j < 0:
+            return None
+        prev = self.doc[j]
+        if prev.pos_ == "PROPN" and prev.ent_type_ in ("PERSON", "ORG", "NORP") \
+                and prev.head.i != verb.i and not prev.whitespace_ == "":
+            return prev
+        return None
 
     def _verb_content(self, verb, cue, subj) -> Cand | None:
         slots = cue.slots
@@ -305,6 +331,16 @@ class Extractor:
                     chosen.extend([c, *tail[:1]])
             elif dep == "prt" and c.lower_ in cue.preps:
                 extra = c
+        if not chosen and "ccomp" in slots:
+            # 'told a meeting of island leaders that few people understood ...': a that-clause
+            # the parser hung on the object as a relative clause
+            for c in verb.children:
+                if c.dep_ == "dobj" and c.i > verb.i:
+                    for g in c.subtree:
+                        if g.dep_ == "relcl" and any(k.dep_ == "mark" and k.lower_ == "that"
+                                                     and k.i < g.i for k in g.children):
+                            chosen.append(g)
+                            break
         if not chosen and "named" in slots:
             # 'called half of Trump's supporters “deplorables”': object + quoted label
             objs = [c for c in verb.children if c.dep_ == "dobj"]

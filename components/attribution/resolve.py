@@ -81,6 +81,9 @@ class Resolver:
         words: set[str] = set()
         for h in heads:
             np = self._np(h, (s, e))
+            if np is not None and len(np) and np.start_char < s:
+                # resolve the source as shown, not a phrase the parser wrapped around it
+                np = self.doc.char_span(s, max(np.end_char, s + 1), alignment_mode="expand")
             if np is None or len(np) == 0:
                 continue
             name, stype = self._one(np, s)
