@@ -451,6 +451,11 @@ RULES2_NEGATIVES = [
      'billionaires need a tax break?"',
      ("said", '"We need change," Sanders said, suggesting a few questions, including, "Do you '
       'think billionaires need a tax break?"')),
+    # a reporting participle after an interrupting cue keeps its own quotation
+    ('"We will win," Robby Mook said in a statement, arguing that Trump "lashed out at our '
+     'generals."',
+     ("said", '"We will win," Robby Mook said in a statement, arguing that Trump "lashed out at '
+      'our generals."')),
     # a quotation ending one paragraph is not the object of a cue opening the next
     ("“I also notified the Secret Service,” she wrote.\n\nIn her book, Clinton noted the "
      "clot’s existence.",
@@ -490,6 +495,8 @@ RULES2_SILENT = [
     "She spoke at the rally in Ohio on Monday night.",  # speaking, no 'of'/'about' content
     # a relative clause without 'that' as a mark is no reported clause
     "He told a story that everyone had heard before.",
+    # a pro-form is the content of a trailing cue, not the sentence before it
+    "But when Congress cut funding for the program two years later, Mexico said enough.",
     "The company denied everything.",
 ]
 

@@ -42,6 +42,7 @@ SPEAKER_PRONOUNS = {"i", "we", "you", "me", "us"}
 GENERIC_SUBJECTS = {"nobody", "anyone", "anybody", "everyone", "everybody", "no one", "someone",
                     "somebody", "whoever"}
 MAX_FLOAT_PARAGRAPHS = 2
+PRO_FORMS = {"so", "enough", "otherwise", "yes", "no", "nothing", "little", "much"}
 
 
 @dataclass
@@ -437,6 +438,8 @@ class Extractor:
         after = doc[core_end + 1] if core_end + 1 < len(doc) else None
         trailing = after is None or after.i >= sent.end or (
             after.is_punct and (after.i + 1 >= sent.end or after.text in (".", "!", "?")))
+        if verb.i + 1 < len(doc) and doc[verb.i + 1].lower_ in PRO_FORMS:
+            return None  # 'Mexico said enough.', 'he said so': the content is the pro-form
         if trailing:
             start = min(sent.start, head.left_edge.i) if head.i != verb.i else sent.start
             start = self.clip_start(doc[start].idx, verb.idx)
@@ -452,7 +455,9 @@ class Extractor:
             participle = nxt is not None and nxt.tag_ == "VBG" and nxt.head.i == verb.i \
                 and nxt.dep_ in ("advcl", "xcomp", "conj")  # not a gerund subject ('replacing
             # Clinton would be ...')
-            if nxt is not None and (not participle or self.quotes.overlapping(_end(after), end)):
+            reporting = participle and nxt.lemma_.lower() in self.lex.verbs  # 'arguing that'
+            if nxt is not None and not reporting and (
+                    not participle or self.quotes.overlapping(_end(after), end)):
                 # '..., he said, adding that ...' / ', citing ...': a participle after the
                 # cue is the speaker's next act or the writer's comment, not this content
                 pieces.append(self.piece(_end(after), end))
