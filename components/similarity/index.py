@@ -19,7 +19,7 @@ EXACT_LIMIT = 500_000
 #: for the same recall (50k vectors, 2 cores: 16 s vs 71 s); results are rescored in float32.
 CONNECTIVITY = 16
 EXPANSION_ADD = 64
-EXPANSION_SEARCH = 512
+EXPANSION_SEARCH = 2048  # 1M synthetic: recall@10 0.92 at p95 21 ms (512: 0.80, 128: 0.61)
 GRAPH_DTYPE = "f16"
 
 
