@@ -265,6 +265,10 @@ def show_matches(matches, *, key: str) -> None:
     if not matches:
         st.caption("Nothing in the library matches.")
         return
+    st.caption(
+        "Score: meaning, words and names fused, relative to the library (higher is closer; below 0 is a weak "
+        "match). Meaning is the best passage's cosine, words the BM25 score."
+    )
     for n, m in enumerate(matches, 1):
         other = others[m.id]
         lines = [_article_row(n, other, m.score)]
@@ -297,7 +301,8 @@ def show_claims_for_text(text: str, *, key: str, exclude: Sequence[str] = (), k:
     try:
         with st.spinner("Finding similar claims…"):
             found = _memo(
-                f"{key}_memo", (text, k, tuple(exclude), len(engine)),
+                f"{key}_memo",
+                (text, k, tuple(exclude), len(engine)),
                 lambda: engine.similar_passages(text, k, exclude=list(exclude)),
             )
     except SourcelightError as exc:
