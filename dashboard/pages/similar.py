@@ -23,7 +23,9 @@ def search_box(*, key: str) -> None:
         st.session_state[f"{key}_q"] = st.query_params.get("q", "")
     left, right = st.columns([5, 1], vertical_alignment="bottom")
     query = left.text_input(
-        "Search the library", key=f"{key}_q", placeholder="a name, a phrase, a question…",
+        "Search the library",
+        key=f"{key}_q",
+        placeholder="a name, a phrase, a question…",
         help="Matches meaning, words and names; press Enter to search",
     )
     k = right.selectbox("Results", RESULTS, index=1, key=f"{key}_k")
@@ -49,7 +51,9 @@ def search_box(*, key: str) -> None:
 def claims_box(*, key: str) -> None:
     """A pasted sentence → passages elsewhere that say something close, with who said and reported them."""
     text = st.text_area(
-        "Paste a sentence or a quote", key=f"{key}_text", height=100,
+        "Paste a sentence or a quote",
+        key=f"{key}_text",
+        height=100,
         placeholder="e.g. The spokesman said the talks would go ahead as planned.",
     )
     st.button("Find similar claims", key=f"{key}_go", icon=":material/format_quote:")
