@@ -10,7 +10,7 @@ as a reference line); then, each repeated, with the median and minimum printed:
    does when its ``st.cache_data`` entry is missing (first visit, or the library changed);
 2. one rerun's work on that frame: breakdown, filters, top-sources and outlet figures, and one
    chosen source's articles, timeline and "what has this source said?" table;
-3. the whole page through Streamlit's AppTest (app.py + pages/sources.py, a source chosen): first
+3. the whole page through Streamlit's AppTest (app.py + views/sources.py, a source chosen): first
    run with an empty data cache, then warm reruns. The spaCy pipeline and the store are loaded
    before timing (they are cached resources shared by every page and session).
 
@@ -145,7 +145,7 @@ def bench_page(db: str, n: int) -> None:
     for _ in range(max(3, n // 3)):
         st.cache_data.clear()
         at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=300)
-        at.switch_page("pages/sources.py")
+        at.switch_page("views/sources.py")
         at.query_params["source"] = SOURCE
         cold.append(run(at))
     warm = [run(at) for _ in range(n)]

@@ -16,14 +16,14 @@ from dashboard import state  # noqa: E402
 
 st.set_page_config(page_title="Sourcelight", page_icon=":material/flashlight_on:", layout="wide")
 
-PAGES = Path(__file__).resolve().parent / "pages"
+PAGES = Path(__file__).resolve().parent / "views"
 # (file, title, icon, url path); a page whose file is absent is left out of the navigation.
 PAGE_SPECS = [
     ("reading.py", "Read", ":material/article:", "read"),
     ("annotate.py", "Annotate", ":material/edit_note:", "annotate"),
     ("present.py", "Present", ":material/co_present:", "present"),
     ("sources.py", "Sources", ":material/hub:", "sources"),
-    ("similar.py", "Search", ":material/search:", "search"),
+    ("search.py", "Search", ":material/search:", "search"),
     ("briefing.py", "Briefing", ":material/slideshow:", "briefing"),
     ("library.py", "Library", ":material/library_books:", "library"),
 ]

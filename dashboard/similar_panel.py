@@ -5,7 +5,7 @@ Layout only over the shared similarity engine (``state.get_similarity()``) and i
 there: names both articles mention (``Match.shared_entities``) and, for articles already analysed,
 the sources both cite (canonical names of their attributions). Other articles are never analysed
 just to draw this panel; the analyst can ask for it with one button. Links are relative
-(``./?article=ID&att=INDEX``: the reading view is the app's root page), so they work under a base
+(``./read?article=ID&att=INDEX``: the reading view's page), so they work under a base
 path too. Every widget key starts with the ``key`` given to the ``show_...`` function.
 """
 
@@ -22,8 +22,8 @@ from components.records import Analysis, Article, Attribution, Span
 from components.render import attribution_title
 from dashboard import state
 
-#: The reading view is the app's default page, served at the root whatever its url_path.
-READ_PAGE = "./"
+#: The reading view's page (the root URL redirects there); relative, so links work under a base path.
+READ_PAGE = "./read"
 #: Characters of a paragraph or quote shown in choice labels.
 LABEL_CHARS = 70
 NONE_IN_COMMON = "none in common"

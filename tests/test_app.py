@@ -92,7 +92,7 @@ def test_unknown_deep_link_says_so_and_opens_the_seed(app):
 
 
 def test_paste_adds_and_bad_paste_explains(app):
-    app.switch_page("pages/library.py").run()
+    app.switch_page("views/library.py").run()
     assert not app.exception
     app.text_area[0].set_value("   ").run()
     next(b for b in app.button if b.label == "Add pasted text").click().run()
@@ -103,7 +103,7 @@ def test_paste_adds_and_bad_paste_explains(app):
 
 
 def test_fetch_refuses_other_schemes(app):
-    app.switch_page("pages/library.py").run()
+    app.switch_page("views/library.py").run()
     app.text_input[0].set_value("file:///etc/passwd").run()
     next(b for b in app.button if b.label == "Fetch").click().run()
     assert app.error and "http" in app.error[0].value
@@ -152,7 +152,7 @@ def test_analyst_corrections_show_with_provenance(app, tmp_path):
 
 
 def test_library_filters_by_tag(app):
-    app.switch_page("pages/library.py").run()
+    app.switch_page("views/library.py").run()
     assert not app.exception
     assert "292 articles" in app.subheader[0].value
     from components.corrections import CorrectionsService

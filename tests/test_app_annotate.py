@@ -20,7 +20,7 @@ from components.records import Span
 from dashboard.selection import check_selection, selection_span, utf16_to_index
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "dashboard" / "pages" / "annotate.py")
+PAGE = str(ROOT / "dashboard" / "views" / "annotate.py")
 SEED = ROOT / "seeds" / "000_b880dba6bbaee506.txt"
 
 

@@ -48,7 +48,7 @@ def seed(at: AppTest):
 
 def open_present(at: AppTest, **params) -> AppTest:
     at.run()  # first run registers the pages (st.navigation)
-    at.switch_page("pages/present.py")
+    at.switch_page("views/present.py")
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()
@@ -147,7 +147,7 @@ def test_builder_orders_articles_and_quotes(app):
     from components.briefing import reading_order
 
     others = [s for s in store.list_articles() if s.id != article.id][:1]
-    app.switch_page("pages/briefing.py").run()
+    app.switch_page("views/briefing.py").run()
     assert not app.exception
     articles = next(m for m in app.multiselect if m.label == "Articles")
     assert articles.value == [article.id]  # the seed to start with
@@ -172,7 +172,7 @@ def test_builder_orders_articles_and_quotes(app):
 
 def test_builder_says_when_similar_articles_are_not_indexed(app):
     app.run()
-    app.switch_page("pages/briefing.py").run()
+    app.switch_page("views/briefing.py").run()
     next(t for t in app.toggle if t.label == "Include similar-article links").set_value(True).run()
     assert not app.exception
     assert any("similarity index is not built" in i.value for i in app.info)

@@ -78,8 +78,8 @@ def test_markdown_in_titles_cannot_change_a_row():
     assert md("[x](javascript:alert(1)) *bold* $x$ :red[y]\nnext") == (
         r"\[x\]\(javascript\:alert\(1\)\) \*bold\* \$x\$ \:red\[y\] next"
     )
-    assert read_link("ab c", 3) == "./?article=ab+c&att=3"
-    assert read_link("abc") == "./?article=abc"
+    assert read_link("ab c", 3) == "./read?article=ab+c&att=3"
+    assert read_link("abc") == "./read?article=abc"
 
 
 # --------------------------------------------------------------------------- the app
@@ -144,7 +144,7 @@ def embedded(env, embedded_db) -> Path:
 
 def search_page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page("pages/similar.py")
+    at.switch_page("views/search.py")
     return at
 
 
@@ -162,7 +162,7 @@ def texts(at: AppTest) -> list[str]:
 
 def rows(at: AppTest) -> list[str]:
     """Result rows: markdown blocks that start with a numbered, linked title."""
-    return [m.value for m in at.markdown if m.value.startswith("**") and "](./?article=" in m.value]
+    return [m.value for m in at.markdown if m.value.startswith("**") and "](./read?article=" in m.value]
 
 
 def ids_by_title(db: Path) -> dict[str, str]:
@@ -216,7 +216,7 @@ def test_search_box_lists_articles_with_why_and_links(embedded):
     assert {TITLES["airlift"], TITLES["novichok"]} == {
         t for t in (TITLES["airlift"], TITLES["novichok"]) for r in top if f"[{t}]" in r.replace("\\", "")
     }
-    assert f"(./?article={ids[TITLES['novichok']]})" in "".join(top)
+    assert f"(./read?article={ids[TITLES['novichok']]})" in "".join(top)
     assert "Wikinews · 2020" in top[0] and "score " in top[0]
     assert "Names from the query: Navalny" in markdown(at)
     assert at.query_params["q"] == "Was Navalny poisoned?"
@@ -226,7 +226,7 @@ def test_search_box_lists_articles_with_why_and_links(embedded):
     # A shared link with ?q= opens the same search.
     st.cache_resource.clear()
     again = AppTest.from_file(APP, default_timeout=180)
-    again.switch_page("pages/similar.py")
+    again.switch_page("views/search.py")
     again.query_params["q"] = "Robert Mugabe"
     again.run()
     build(again)
@@ -248,7 +248,7 @@ def test_similar_claims_box_names_who_said_it_and_who_reported_it(embedded):
     assert any("Novichok" in t or "nerve agent" in t for t in texts(at))  # the passage itself
     assert "Said by: not analysed yet" in markdown(at)
     # Who said it needs the other articles' analyses: one click analyses only those listed.
-    n = len({r.split("(./?article=")[1].split(")")[0].split("&")[0] for r in found})
+    n = len({r.split("(./read?article=")[1].split(")")[0].split("&")[0] for r in found})
     button(at, f"Analyse these {n}").click().run()
     assert not at.exception
     page = markdown(at)
@@ -258,7 +258,7 @@ def test_similar_claims_box_names_who_said_it_and_who_reported_it(embedded):
     first = at.markdown[[m.value for m in at.markdown].index(found[0]) + 1].value
     assert "Said by: " in first and "no attribution in this passage" not in first
     assert "Angela Merkel" in first or "German government" in first
-    assert f"(./?article={ids[TITLES['novichok']]}&att=" in rows(at)[0]
+    assert f"(./read?article={ids[TITLES['novichok']]}&att=" in rows(at)[0]
 
 
 def seed_panel(which: str, att_source: str | None = None):
@@ -290,7 +290,7 @@ def test_similar_panel_on_the_seed_names_shared_entities_and_sources(embedded, m
     build(at)
     found = rows(at)
     assert len(found) == 6  # every other article, best first
-    assert f"[{TITLES['bolton']}](./?article={ids[TITLES['bolton']]})" in found[0]
+    assert f"[{TITLES['bolton']}](./read?article={ids[TITLES['bolton']]})" in found[0]
     assert "Shared names: North Korea, US, Russia" in found[0]
     assert all("Shared sources: not analysed yet" in r for r in found)
     assert "Shared sources are shown only for articles already analysed, and these 6 articles are not yet." in [
@@ -317,7 +317,7 @@ def test_similar_claims_start_from_the_spotlighted_attribution(embedded, monkeyp
     assert pick.value.startswith("att:")
     assert "Vladimir Putin" in pick.options[pick.index]
     found = rows(at)
-    assert found and all("./?article=" in r for r in found)
+    assert found and all("./read?article=" in r for r in found)
     assert len(at.text) == len(found)  # each with its passage
     # a paragraph can be the starting point too
     assert any(o.startswith("¶1 · ") for o in pick.options)

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
-PAGE = "pages/sources.py"
+PAGE = "views/sources.py"
 SEED = ROOT / "seeds" / "000_b880dba6bbaee506.txt"
 WIKINEWS = ROOT / "seeds" / "wikinews_2019_2020.jsonl"
 pytestmark = pytest.mark.slow
@@ -188,7 +188,7 @@ def test_choosing_a_source_lists_its_attributions_with_links(app, analysed_db):
     for link, content in zip(said["open"], said["content"], strict=True):
         path, query = link.split("?", 1)
         params = parse_qs(query)
-        assert path == "./" and params["article"] == [seed.id]  # the reading view is the root page
+        assert path == "./read" and params["article"] == [seed.id]  # the reading view's page
         att = analysis.attributions[int(params["att"][0])]
         assert "Dmitry Peskov" in att.source_canonical
         assert att.content[0].text(seed.text).strip(' “”"') in content

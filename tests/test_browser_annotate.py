@@ -107,8 +107,7 @@ def browser(app):
             executable_path=CHROMIUM,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
         )
-        # A fresh server serves its very first request from dashboard/pages/ on its own (Streamlit's
-        # automatic pages), before app.py has declared the navigation: open the app once first.
+        # Open the app once so the models are loaded before the tests' shorter waits.
         warm = b.new_page()
         warm.goto(app[0] + "/", timeout=60_000)
         warm.wait_for_selector(".sl-article", timeout=120_000)

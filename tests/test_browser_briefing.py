@@ -101,21 +101,13 @@ def marked_in_order(page) -> list[str]:
     return list(dict.fromkeys(seen))
 
 
-def warm_up(browser, url: str) -> None:
-    """Open the app once. Until its entry script has run, a fresh server resolves ``/present`` to
-    ``dashboard/pages/present.py`` as a legacy pages/ page, without ``app.py``'s navigation and
-    wide layout (a Streamlit quirk of a pages/ folder beside ``st.navigation``)."""
-    page = browser.new_page()
-    page.goto(f"{url}/", timeout=60_000)
-    page.wait_for_selector(".sl-article", timeout=120_000)
-    page.close()
-
-
 def test_deep_link_then_keyboard_steps(app_url, browser):
     aid = seed_id()
-    warm_up(browser, app_url)
     page = browser.new_page(viewport={"width": 1600, "height": 1000}, color_scheme="light")
+    # The deep link is the fresh server's very first request: it must still get app.py's navigation.
     page.goto(f"{app_url}/present?article={aid}&source={quote('Dmitry Peskov')}&step=1", timeout=60_000)
+    page.wait_for_selector(".sl-present .sl-content.sl-focus", timeout=180_000)
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 1
     first = focused(page)
     order = marked_in_order(page)
     assert len(order) >= 2 and first == order[0]  # only Peskov's attributions are marked; the first is lit

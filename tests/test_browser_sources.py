@@ -99,8 +99,7 @@ def context(app_url):
             args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
         )
         ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
-        # Open the entry page once: the first run of app.py registers the navigation (a deep link
-        # as the very first request of a fresh server is served as a bare page file).
+        # Open the app once so the models are loaded before the tests' shorter waits.
         page = ctx.new_page()
         page.goto(f"{app_url}/", timeout=60_000)
         page.wait_for_selector(".sl-article", timeout=180_000)
@@ -209,7 +208,7 @@ def test_a_link_in_what_has_this_source_said_opens_the_passage(app_url, context,
     assert len(context.pages) == before + 1, "clicking the link opened no tab"
     opened = context.pages[-1]
     opened.wait_for_selector(".sl-article", timeout=120_000)
-    assert urlparse(opened.url).path == "/"
+    assert urlparse(opened.url).path == "/read"
     assert opened.get_by_text("Page not found").count() == 0
     query = parse_qs(urlparse(opened.url).query)
     assert query["article"] == [seed.id]

@@ -492,6 +492,6 @@ def index_library(
     Returns:
         The engine, ready for searches, and what was done.
     """
-    engine = engine or SimilarityEngine(db, encoder)
+    engine = engine if engine is not None else SimilarityEngine(db, encoder)
     stats = engine.index_articles(articles, progress=progress)
     return engine, stats

@@ -10,6 +10,7 @@ from components.entities import DEFAULT_LABELS, LABEL_NAMES
 from components.render import attribution_title, esc, legend_html, reading_html
 from components.sources import article_breakdown, attribution_indices_for, attributions_of, sourcing_profile
 from dashboard import state
+from dashboard.similar_panel import show_similar, show_similar_claims
 
 NONE = "—"
 BREAKDOWN_LABELS = {
@@ -243,13 +244,17 @@ def page() -> None:
 
     text_col, side = st.columns([3, 2], gap="large")
     with side:
-        ent_tab, src_tab, att_tab = st.tabs(["Entities", "Sources", "Who said what"])
+        ent_tab, src_tab, att_tab, sim_tab = st.tabs(["Entities", "Sources", "Who said what", "Similar"])
         with ent_tab:
             group = entity_panel(analysis, key="read_ent")
         with src_tab:
             only = sources_panel(article, analysis, key="read_src")
         with att_tab:
             focus = attribution_panel(article, analysis, key="read_att")
+        with sim_tab:
+            show_similar(article, analysis, key="read_sim")
+            st.markdown("**Find similar claims**")
+            show_similar_claims(article, analysis, focus, key="read_claims")
     with text_col:
         st.html(
             legend_html(labels)

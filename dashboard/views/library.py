@@ -75,7 +75,7 @@ def add_panel(*, key: str) -> None:
     last = st.session_state.get(f"{key}_last")
     if last:
         st.page_link(
-            "pages/reading.py",
+            "views/reading.py",
             label="Open the last added article",
             icon=":material/article:",
             query_params={"article": last},

@@ -6,8 +6,7 @@ Everything on this page comes from stored analyses: the long frame of every attr
 articles, so reruns (filters, choosing a source) only narrow and fold that frame. Articles not yet
 analysed are counted, named as such, and can be analysed from here. The chosen source lives in the
 URL (``?source=NAME``) so a view can be shared; links open the reading view at one attribution
-(``./?article=ID&att=INDEX`` — the reading view is the default page — INDEX counting the
-article's attributions from 0).
+(``./read?article=ID&att=INDEX``, INDEX counting the article's attributions from 0).
 """
 
 from __future__ import annotations
@@ -42,10 +41,9 @@ from dashboard import state
 
 KEY = "src"
 NONE = "—"
-# The reading view is the app's default page, which Streamlit serves at the root whatever its
-# url_path ("read?article=…" answers "Page not found" before falling back to it). Relative, so the
-# links also work when the app is served under a base path.
-READ_PAGE = "./"
+# The reading view's page (``/read``; the root URL redirects there). Relative, so the links also
+# work when the app is served under a base path.
+READ_PAGE = "./read"
 PERIODS = {"D": "Day", "W": "Week", "M": "Month"}
 
 
