@@ -106,11 +106,15 @@ def default_article_id() -> str | None:
 def get_similarity():
     """The similarity engine over this library (embeddings cached in the store's database).
 
-    Empty until ``index_library_now`` adds the library's articles; thread-safe and shared.
+    Starts with the library's articles whose vectors are already stored (nothing is embedded, the
+    encoder is not loaded); ``index_library_now`` adds the rest. Thread-safe and shared.
     """
     from components.similarity import SimilarityEngine
 
-    return SimilarityEngine(get_store().engine)
+    store = get_store()
+    engine = SimilarityEngine(store.engine)
+    engine.index_articles(store.get_articles(), cached_only=True)
+    return engine
 
 
 def index_library_now(progress=None):

@@ -178,6 +178,14 @@ def build(at: AppTest, label: str = "Build the similarity index") -> AppTest:
     return button(at, label).click().run()
 
 
+def restored(at: AppTest) -> AppTest:
+    """The app started on a library whose vectors are stored: the index is there, no prompt."""
+    assert not at.exception
+    assert not any(b.label == "Build the similarity index" for b in at.button)
+    assert not any("similarity index" in i.value for i in at.info)
+    return at
+
+
 slow = pytest.mark.slow
 
 
@@ -195,19 +203,22 @@ def test_prompt_builds_the_index_then_a_later_start_reuses_the_vectors(env):
     assert not at.info  # the prompt is gone
     assert len(rows(at)) >= 2  # the search typed before building now answers
 
-    # A restart of the app: a new engine, the same database.
+    # A restart of the app: a new engine, the same database. It starts with the stored vectors,
+    # without embedding anything or loading the encoder: no prompt, and the search answers at once.
     st.cache_resource.clear()
-    again = search_page().run()
-    assert "not built yet (7 articles to add)" in again.info[0].value
-    build(again)
-    assert again.success[0].value == "Similarity index ready: 7 articles (0 embedded now, 7 from stored vectors)."
+    again = search_page()
+    again.query_params["q"] = "Navalny"
+    again.run()
+    assert not again.exception
+    assert not again.info and not any(b.label == "Build the similarity index" for b in again.button)
+    assert len(rows(again)) >= 2
 
 
 @slow
 def test_search_box_lists_articles_with_why_and_links(embedded):
     ids = ids_by_title(embedded)
     at = search_page().run()
-    build(at)
+    restored(at)
     at.text_input[0].set_value("Was Navalny poisoned?").run()
     assert not at.exception
     found = rows(at)
@@ -229,7 +240,7 @@ def test_search_box_lists_articles_with_why_and_links(embedded):
     again.switch_page("views/search.py")
     again.query_params["q"] = "Robert Mugabe"
     again.run()
-    build(again)
+    restored(again)
     assert again.text_input[0].value == "Robert Mugabe"
     assert f"[{TITLES['mugabe']}]" in rows(again)[0]
 
@@ -238,7 +249,7 @@ def test_search_box_lists_articles_with_why_and_links(embedded):
 def test_similar_claims_box_names_who_said_it_and_who_reported_it(embedded):
     ids = ids_by_title(embedded)
     at = search_page().run()
-    build(at)
+    restored(at)
     at.text_area[0].set_value("Merkel said there was unequivocal proof that Navalny was poisoned with a nerve agent.").run()
     button(at, "Find similar claims").click().run()
     assert not at.exception
@@ -285,9 +296,7 @@ def test_similar_panel_on_the_seed_names_shared_entities_and_sources(embedded, m
     monkeypatch.chdir(ROOT)
     ids = ids_by_title(embedded)
     at = AppTest.from_function(seed_panel, args=("similar",), default_timeout=180).run()
-    assert not at.exception
-    assert "not built yet (7 articles to add)" in at.info[0].value
-    build(at)
+    restored(at)
     found = rows(at)
     assert len(found) == 6  # every other article, best first
     assert f"[{TITLES['bolton']}](./read?article={ids[TITLES['bolton']]})" in found[0]
@@ -312,7 +321,7 @@ def test_similar_claims_start_from_the_spotlighted_attribution(embedded, monkeyp
     monkeypatch.chdir(ROOT)
     at = AppTest.from_function(seed_panel, args=("claims", "Vladimir Putin"), default_timeout=180).run()
     assert not at.exception
-    build(at)
+    restored(at)
     pick = next(s for s in at.selectbox if s.label == "Find claims like")
     assert pick.value.startswith("att:")
     assert "Vladimir Putin" in pick.options[pick.index]

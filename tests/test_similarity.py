@@ -181,6 +181,33 @@ def test_cache_round_trip_through_sqlite(tmp_path):
     assert enc2.calls == 1
 
 
+def test_cached_only_restores_what_was_indexed_without_embedding(tmp_path):
+    db = sa.create_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    SimilarityEngine(db, FakeEncoder()).index_articles(CORPUS[:4])
+
+    def no_model():
+        raise AssertionError("cached_only must not load the encoder")
+
+    restarted = SimilarityEngine(db)
+    seen = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(SimilarityEngine, "encoder", property(lambda self: no_model()))
+        stats = restarted.index_articles(CORPUS, lambda d, t: seen.append((d, t)), cached_only=True)
+    assert stats.embedded == 0 and stats.from_cache == 4 and len(restarted) == 4
+    assert {a[0] for a in CORPUS[:4]} == {a[0] for a in CORPUS if a[0] in restarted}
+    assert seen[-1] == (4, 4)
+    # the rest is embedded later, on demand, and nothing already held is embedded again
+    restarted._encoder = FakeEncoder()
+    stats = restarted.index_articles(CORPUS)
+    assert stats.embedded == len(CORPUS) - 4 and stats.unchanged == 4 and len(restarted) == len(CORPUS)
+
+
+def test_index_library_keeps_an_empty_engine_it_is_given():
+    engine = SimilarityEngine(None, FakeEncoder())
+    same, stats = index_library(CORPUS[:2], None, engine=engine)
+    assert same is engine and len(engine) == 2 and stats.embedded == 2
+
+
 def test_changed_text_is_reindexed():
     enc = FakeEncoder()
     engine = SimilarityEngine(None, enc)

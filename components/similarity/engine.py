@@ -138,11 +138,15 @@ class SimilarityEngine:
         self,
         articles: Iterable[tuple[str, str, str] | Article],
         progress: Progress | None = None,
+        *,
+        cached_only: bool = False,
     ) -> IndexStats:
         """Add articles (``(id, title, text)`` or ``Article``); embed only texts never seen.
 
         A known id with new text is re-indexed. ``progress(done, total)`` is called after each
-        batch. Vectors come from the cache when present (read in one query on first use).
+        batch. Vectors come from the cache when present (read in one query on first use). With
+        ``cached_only``, articles whose vectors are not cached are left out (nothing is embedded and
+        the encoder is not loaded): how a restarted app gets back the index it had.
 
         Raises:
             BadInput: an item is malformed, both its title and text are empty, or an id repeats.
@@ -172,9 +176,10 @@ class SimilarityEngine:
                     self._embedded[h] = cached[h]
                     from_cache += 1
                     ready.append((id_, title, text, h))
-                else:
+                elif not cached_only:
                     pending.add(h)
                     todo.append((id_, title, text, h))
+            total = len(ready) + unchanged + len(todo) if cached_only else total
             done = total - len(todo)
             if progress:
                 progress(done, total)
