@@ -121,3 +121,30 @@ def test_build_search_and_open_a_result(app_url, browser):
     page.wait_for_timeout(800)
     page.screenshot(path=str(DOCS / "similar.png"), full_page=False)
     page.close()
+
+
+def test_similar_tab_of_the_reading_view(app_url, browser):
+    """The reading view's Similar tab: similar articles with why, and similar claims, each a link."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(f"{app_url}/read", timeout=60_000)
+    page.wait_for_selector(".sl-article", timeout=120_000)
+    page.get_by_role("tab", name="Similar").click()
+    panel = page.get_by_role("tabpanel").filter(has_text="Find similar claims")
+    panel.wait_for(timeout=120_000)
+    build = panel.get_by_role("button", name="Build the similarity index")
+    if build.count():  # this module's other test may have built it already
+        build.click()
+        page.get_by_text("Similarity index ready").wait_for(timeout=180_000)
+    rows = panel.locator('[data-testid="stMarkdownContainer"] a[href*="read?article="]')
+    rows.first.wait_for(timeout=120_000)
+    assert panel.get_by_text("Shared names:").count() >= 1
+    assert panel.get_by_text("Find claims like").count() >= 1
+    assert "Kim Jong Un in Russia" not in rows.first.inner_text()  # never the open article itself
+    title = rows.first.inner_text()
+    with page.expect_popup() as opened:
+        rows.first.click()
+    other = opened.value
+    other.wait_for_selector(".sl-article", timeout=120_000)
+    assert other.locator("h1", has_text=title).count() >= 1
+    other.close()
+    page.close()

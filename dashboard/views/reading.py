@@ -244,17 +244,21 @@ def page() -> None:
 
     text_col, side = st.columns([3, 2], gap="large")
     with side:
-        ent_tab, src_tab, att_tab, sim_tab = st.tabs(["Entities", "Sources", "Who said what", "Similar"])
+        # Only the Similar tab runs lazily (when open): it searches the library; the others feed the text.
+        ent_tab, src_tab, att_tab, sim_tab = st.tabs(
+            ["Entities", "Sources", "Who said what", "Similar"], key="read_tab", on_change="rerun"
+        )
         with ent_tab:
             group = entity_panel(analysis, key="read_ent")
         with src_tab:
             only = sources_panel(article, analysis, key="read_src")
         with att_tab:
             focus = attribution_panel(article, analysis, key="read_att")
-        with sim_tab:
-            show_similar(article, analysis, key="read_sim")
-            st.markdown("**Find similar claims**")
-            show_similar_claims(article, analysis, focus, key="read_claims")
+        if sim_tab.open:
+            with sim_tab:
+                show_similar(article, analysis, key="read_sim")
+                st.markdown("**Find similar claims**")
+                show_similar_claims(article, analysis, focus, key="read_claims")
     with text_col:
         st.html(
             legend_html(labels)
