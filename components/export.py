@@ -6,7 +6,8 @@ each with its provenance, what analysts removed, unanchored corrections, notes, 
 version, export time); a spaCy ``DocBin`` (``doc.ents`` plus the attributions as the span groups
 ``sl_source``, ``sl_cue`` and ``sl_content``, one span id per attribution, details in
 ``doc.user_data["sourcelight"]``); CoNLL-2003 BIO for entities; brat standoff (a ``.txt`` and an
-``.ann`` per article, in a folder or a zip, with ``annotation.conf``); and a CSV of attributions.
+``.ann`` per article, in a folder or a zip, with ``annotation.conf``); and a CSV of attributions,
+whose text cells are guarded against spreadsheet formula injection (:func:`csv_guard`).
 Tokens for the token-based formats come from the pipeline's tokenizer, split further wherever an
 entity or attribution boundary falls inside a token, so every span is exported exactly. Files are
 written to a temporary name and renamed, so a killed export never leaves half a file.
@@ -38,6 +39,26 @@ CSV_COLUMNS = (
 #: The line spaCy's CoNLL-2003 reader (``conll_ner_to_docs``) splits documents on.
 CONLL_DOCSTART = "-DOCSTART- -X- O O"
 CONTENT_JOIN = " … "  # between the pieces of a quote broken by its cue, in the CSV
+#: A CSV cell starting with one of these is run as a formula by spreadsheets (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_GUARD = "'"
+
+
+def csv_guard(value: object) -> str:
+    """A CSV text cell a spreadsheet shows as text: a cell starting like a formula (or with the
+    guard itself) gets a leading ``'``. Article text is hostile: a quote or a title starting with
+    ``=HYPERLINK(…)`` must not run when an analyst opens the export. :func:`csv_unguard` reverses it."""
+    text = "" if value is None else str(value)
+    return CSV_GUARD + text if text.startswith((*FORMULA_START, CSV_GUARD)) else text
+
+
+def csv_unguard(cell: str) -> str:
+    """The exported value of a CSV text cell written by :func:`csv_guard`."""
+    return cell[len(CSV_GUARD):] if cell.startswith(CSV_GUARD) else cell
+
+
+#: The CSV columns that carry text from articles or analysts (guarded); the others are ours.
+CSV_TEXT_COLUMNS = ("title", "outlet", "date", "source", "canonical", "cue", "content", "provenance")
 
 
 @dataclass(frozen=True)
@@ -277,7 +298,7 @@ def _write_csv(items: list[_Item], out: Path) -> list[str]:
     for item in items:
         a, t = item.article, item.article.text
         for i, (x, p) in enumerate(zip(item.eff.analysis.attributions, item.eff.provenance.attributions, strict=True)):
-            w.writerow({
+            row = {
                 "article_id": a.id, "title": a.title, "outlet": a.outlet, "date": a.date, "index": i,
                 "source": _span_text(t, x.source) or "",
                 "canonical": x.source_canonical or "",
@@ -292,7 +313,8 @@ def _write_csv(items: list[_Item], out: Path) -> list[str]:
                     "content": [s.as_list() for s in x.content],
                 }),
                 "provenance": p.label,
-            })
+            }
+            w.writerow({k: csv_guard(v) if k in CSV_TEXT_COLUMNS else v for k, v in row.items()})
     _atomic_write(out, buf.getvalue().encode("utf-8"))
     return [str(out)]
 

@@ -19,8 +19,11 @@ from components.errors import BadInput
 from components.export import (
     CONTENT_JOIN,
     CSV_COLUMNS,
+    CSV_TEXT_COLUMNS,
     FORMATS,
     conll_entities,
+    csv_guard,
+    csv_unguard,
     export,
     export_bytes,
     read_brat,
@@ -233,6 +236,7 @@ def test_csv_round_trip(library, tmp_path):
     assert tuple(rows[0]) == CSV_COLUMNS
     frame = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
     assert frame.to_dict("records") == rows
+    rows = [{k: csv_unguard(v) if k in CSV_TEXT_COLUMNS else v for k, v in r.items()} for r in rows]
     assert len(rows) == sum(len(eff.analysis.attributions) for _a, eff in exp.values())
     for r in rows:
         article, (an, prov, _lost) = exp[r["article_id"]]
@@ -246,6 +250,44 @@ def test_csv_round_trip(library, tmp_path):
         assert r["provenance"] == p.label
     assert "\n\n" in next(r["content"] for r in rows if r["article_id"] == AID2)  # the newline survives quoting
     assert any(r["provenance"].startswith("analyst: carol") for r in rows)
+
+
+@pytest.mark.parametrize(
+    "value, guarded",
+    [
+        ("=HYPERLINK(\"http://evil.example\",\"x\")", "'=HYPERLINK(\"http://evil.example\",\"x\")"),
+        ("+1+1", "'+1+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+        ("'quoted", "''quoted"), ("plain", "plain"), ("a=b", "a=b"), ("", ""),
+    ],
+)
+def test_csv_guard_makes_formula_cells_text_and_reverses(value, guarded):
+    assert csv_guard(value) == guarded
+    assert csv_unguard(guarded) == value
+
+
+def test_csv_cells_from_hostile_articles_never_start_a_formula(tmp_path):
+    text = '=1+1 was the answer, said @someone. "-2+3 is fine," he said.'
+    aid = hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def at(sub):
+        i = text.index(sub)
+        return Span(i, i + len(sub))
+
+    store = Store(str(tmp_path / "h.db"))
+    store.add_articles([Article(aid, text, title='=HYPERLINK("http://evil.example","open me")', outlet="+Outlet")])
+    store.put_analyses([Analysis(aid, V1, attributions=(
+        Attribution(at("@someone"), "=cmd", "person", at("said"), (at("=1+1 was the answer"),), "indirect"),
+        Attribution(at("he"), "@someone", "person", at("said", ), (at('-2+3 is fine,'),), "direct"),
+    ))])
+    export(store, V1, "csv", tmp_path / "h.csv")
+    with open(tmp_path / "h.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 2
+    for r in rows:
+        assert not any(v.startswith(("=", "+", "-", "@")) for v in r.values())
+    assert [csv_unguard(r["content"]) for r in rows] == ["=1+1 was the answer", "-2+3 is fine,"]
+    assert csv_unguard(rows[0]["title"]) == '=HYPERLINK("http://evil.example","open me")'
+    assert (csv_unguard(rows[0]["source"]), csv_unguard(rows[0]["canonical"])) == ("@someone", "=cmd")
 
 
 def test_export_refuses_bad_requests(library, tmp_path):
