@@ -339,3 +339,25 @@ def test_real_model_finds_the_same_story_and_the_claim(minilm):
     hit = engine.similar_passages("MPs in Ottawa voted down the budget.", 1)[0]
     assert hit.article_id in {"vote1", "vote2"}
     assert "budget" in hit.span.text(engine.text_of(hit.article_id))
+
+
+@pytest.mark.parametrize(
+    "query, keys",
+    [
+        ("Kim Jong Un arms deal", {"kim jong un": 1}),  # one name, not also "Kim" and "UN"
+        ("kim jong un", {"kim jong un": 1}),
+        ("UN sanctions", {"un": 1}),
+        ("un sanctions", {"un": 1}),  # an all lower-case query may name the acronym
+        ("What did Un say?", {}),  # "Un" is not the UN
+        ("Putin and Kim", {"putin": 1, "kim": 1}),
+        ("federer wimbledon", {}),
+    ],
+)
+def test_query_names_prefer_the_longest_name_and_respect_acronyms(query, keys):
+    from components.similarity.lexical import LexicalIndex
+
+    lex = LexicalIndex(
+        ["UN talks", "Kim Jong Un visits Russia"],
+        ["The UN met in New York. UN officials said.", "Kim Jong Un met Vladimir Putin. Kim said. Putin agreed."],
+    )
+    assert dict(lex.query_name_keys(query)) == keys

@@ -79,6 +79,10 @@ class LexicalIndex:
             self.bm25_vectors = sp.csr_matrix((0, 1), dtype=np.float32)
         self.phrases = [name_phrases(f"{t}\n{x}") for t, x in zip(titles, texts, strict=True)]
         self.names, self.name_vectors, self._idf, self._vocab = self._name_space(self.phrases)
+        # keys written only in capitals in the corpus ("UN", "EU"): acronyms, matched case-aware
+        self._acronyms = {k for k in self._vocab if len(k) <= 5} - {
+            key for shown in self.names for key, p in shown.items() if not p.isupper()
+        }
 
     @staticmethod
     def _name_space(phrases: list[list[str]]):
@@ -105,16 +109,28 @@ class LexicalIndex:
     def query_name_keys(self, text: str) -> Counter:
         """Known names (lower case) written anywhere in a free text, in any case.
 
-        A query is often lower case or runs names together ("federer wimbledon final"), so every
-        run of up to six words is looked up in the names of the corpus.
+        A query is often lower case or runs names together ("federer wimbledon final"), so runs of
+        up to six words are looked up in the names of the corpus, longest first: "Kim Jong Un" is
+        one name, not also "Kim" and "Un". A name the corpus writes only in capitals ("UN") matches
+        a query word in capitals, or any case when the whole query is lower case.
         """
-        words = re.findall(r"[\w'’.\-]+", text.lower())
+        raw = re.findall(r"[\w'’.\-]+", text)
+        words = [w.lower() for w in raw]
+        lower_query = text == text.lower()
         found: Counter = Counter()
-        for i in range(len(words)):
-            for j in range(i + 1, min(i + 6, len(words)) + 1):
+        i = 0
+        while i < len(words):
+            for j in range(min(i + 6, len(words)), i, -1):
                 key = " ".join(words[i:j]).strip(".")
-                if key in self._vocab:
-                    found[key] += 1
+                if key not in self._vocab:
+                    continue
+                if key in self._acronyms and not lower_query and not " ".join(raw[i:j]).strip(".").isupper():
+                    continue
+                found[key] += 1
+                i = j
+                break
+            else:
+                i += 1
         return found
 
     def query_names(self, text: str) -> sp.csr_matrix:
