@@ -1,4 +1,4 @@
-"""Reusable widgets for analysts' work: filtering the library by tag, and export downloads.
+"""Reusable widgets for analysts' work: article labels, filtering the library by tag, export downloads.
 
 Each is a function taking ``key`` that prefixes every widget key, so a page can show several.
 They only lay out widgets and call ``components/`` (the corrections service and the exporters).
@@ -28,6 +28,11 @@ FORMAT_HELP = {
     "brat": "brat standoff: a .txt and an .ann per article, with annotation.conf, zipped",
     "csv": "One row per attribution: source, cue, content, kind, provenance",
 }
+
+
+def article_labels(summaries) -> dict[str, str]:
+    """How article pickers name each article: "title · outlet · date" (the id when untitled)."""
+    return {s.id: " · ".join(b for b in (s.title or s.id, s.outlet, s.date) if b) for s in summaries}
 
 
 def tag_filter(*, key: str) -> set[str] | None:

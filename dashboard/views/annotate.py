@@ -24,7 +24,7 @@ from components.records import KINDS, SOURCE_TYPES, Article, Span
 from components.render import attribution_title, legend_html, reading_html
 from dashboard import state
 from dashboard.selection import selection_span, text_selector
-from dashboard.widgets import export_buttons
+from dashboard.widgets import article_labels, export_buttons
 
 K = "ann"
 DIALOG = f"{K}_dialog"
@@ -107,7 +107,7 @@ def choose_article() -> str | None:
     if not summaries:
         st.info("The library is empty: add articles on the Library page.")
         return None
-    labels = {s.id: " · ".join(b for b in (s.title or s.id, s.outlet, s.date) if b) for s in summaries}
+    labels = article_labels(summaries)
     wanted = st.query_params.get("article")
     if wanted is not None and wanted not in labels:
         st.warning(f"The link asks for article {wanted!r}, which is not in this library; showing another article.")

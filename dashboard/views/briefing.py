@@ -26,13 +26,10 @@ from components.briefing import (
 from components.errors import SourcelightError
 from components.render import attribution_title
 from dashboard import state
+from dashboard.widgets import article_labels
 
 KEY = "brief"
 ORDER = f"{KEY}_order"
-
-
-def _labels(summaries) -> dict[str, str]:
-    return {s.id: " · ".join(b for b in (s.title or s.id, s.outlet, s.date) if b) for s in summaries}
 
 
 def _sync_order() -> None:
@@ -126,7 +123,7 @@ def page() -> None:
     if not summaries:
         st.info("The library is empty: add articles on the Library page.")
         return
-    labels = _labels(summaries)
+    labels = article_labels(summaries)
     st.title("Briefing pack")
     st.caption("Choose articles and quotes, order them, then download the pack. Private notes never leave the library.")
     if f"{KEY}_articles" not in st.session_state:

@@ -27,6 +27,7 @@ from components.charts import sources_figure, type_label
 from components.render import esc, reading_html
 from components.sources import CONTENT_JOINER, article_breakdown, source_names, sourcing_profile
 from dashboard import state
+from dashboard.widgets import article_labels
 
 KEY = "present"
 ALL = "All sources"
@@ -76,10 +77,6 @@ export default function (component) {
 def _scroller():
     """The scrolling component, registered once per process (re-registering logs a warning)."""
     return st.components.v2.component("sourcelight_present_scroll", js=SCROLL_JS)
-
-
-def _labels(summaries) -> dict[str, str]:
-    return {s.id: " · ".join(b for b in (s.title or s.id, s.outlet, s.date) if b) for s in summaries}
 
 
 def _set_params(ps: PresentState) -> None:
@@ -150,7 +147,7 @@ def page() -> None:
     if not summaries:
         st.info("The library is empty: add articles on the Library page.")
         return
-    labels = _labels(summaries)
+    labels = article_labels(summaries)
     ps = _current()
     if ps.article not in labels:
         if ps.article is not None:

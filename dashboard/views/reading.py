@@ -11,6 +11,7 @@ from components.render import attribution_title, esc, legend_html, reading_html
 from components.sources import article_breakdown, attribution_indices_for, attributions_of, sourcing_profile
 from dashboard import state
 from dashboard.similar_panel import show_similar, show_similar_claims
+from dashboard.widgets import article_labels
 
 NONE = "—"
 BREAKDOWN_LABELS = {
@@ -26,21 +27,13 @@ BREAKDOWN_LABELS = {
 }
 
 
-def _article_label(summaries) -> dict[str, str]:
-    out = {}
-    for s in summaries:
-        bits = [s.title or s.id, s.outlet, s.date]
-        out[s.id] = " · ".join(b for b in bits if b)
-    return out
-
-
 def choose_article(*, key: str) -> str | None:
     """Sidebar picker of the library's articles; the choice is kept in the URL (``?article=``)."""
     summaries = state.get_store().list_articles()
     if not summaries:
         st.info("The library is empty: add articles on the Library page.")
         return None
-    labels = _article_label(summaries)
+    labels = article_labels(summaries)
     ids = list(labels)
     wanted = st.query_params.get("article")
     if wanted is not None and wanted not in labels:
