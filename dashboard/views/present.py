@@ -3,7 +3,8 @@
 The URL is the state: ``/present?article=ID&view=all|direct|indirect|mixed&source=NAME&step=N&notes=1``
 (see ``components.briefing.PresentState``), so a colleague opening a copied link sees the same
 article, subset and spotlight. Widgets read their values from the URL on every run and write it
-back in their callbacks; ← and → (``st.button(shortcut=...)``) step, Home returns to the overview.
+back in their callbacks; ← and → (``st.button(shortcut=...)``) step, and so do Page Down / Page Up
+(what presentation clickers send); Home returns to the overview.
 No editing controls here, and private notes are never read: the switch shows shareable notes only.
 """
 
@@ -50,6 +51,7 @@ CSS = """<style>
 .sl-spot.sl-overview .sl-spot-head{font-size:1.3rem}
 .sl-present-notes{font-family:system-ui,sans-serif;font-size:1.1rem}
 .sl-present-notes q{font-style:italic}
+.st-key-present_clicker{display:none}
 </style>"""
 
 
@@ -227,6 +229,12 @@ def page() -> None:
         args=(None, total),
         width="stretch",
     )
+    # Presentation clickers send Page Down / Page Up: the same steps, from buttons kept out of sight.
+    with st.container(key=f"{KEY}_clicker"):
+        st.button("Next (Page Down)", shortcut="PageDown", key=f"{KEY}_next_pg", disabled=ps.step >= total,
+                  on_click=_on_step, args=(1, total))
+        st.button("Previous (Page Up)", shortcut="PageUp", key=f"{KEY}_prev_pg", disabled=ps.step == 0,
+                  on_click=_on_step, args=(-1, total))
     subset = [VIEW_LABELS[ps.view]] + ([ps.source] if ps.source else [])
     where_col.markdown(f"**Step {ps.step} of {total}** · {' · '.join(md(x) for x in subset)}")
     text_col, side = st.columns([3, 2], gap="large")
