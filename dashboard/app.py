@@ -42,4 +42,4 @@ with st.sidebar:
     state.analyst_box()
 nav.run()
 with st.sidebar:
-    st.caption(f"Bundled articles: {WIKINEWS_CREDIT}")
+    st.caption(WIKINEWS_CREDIT)

@@ -116,4 +116,4 @@ add_panel(key="lib")
 library_table()
 with st.expander("Export the whole library (analyses with analysts' corrections and provenance)"):
     export_buttons(None, key="lib_export", name="sourcelight-library")
-st.caption(f"Bundled articles: {WIKINEWS_CREDIT} Full list with addresses: seeds/ATTRIBUTION.md.")
+st.caption(WIKINEWS_CREDIT)
