@@ -40,6 +40,9 @@ def test_seed_opens_by_default_with_entities_and_attributions(app):
     # the page furniture at the end is not body text
     assert ">Dismiss<" not in page and "Dismiss" not in page.split("sl-article", 1)[1]
     assert app.query_params["article"] == select(app, "Article").value
+    # the bundled articles' licence credit is shown in the app (sidebar), with where the list is
+    credit = [c.value for c in app.sidebar.caption if "Wikinews contributors" in c.value]
+    assert credit and "CC BY 2.5" in credit[0] and "seeds/ATTRIBUTION.md" in credit[0]
 
 
 def test_choosing_an_entity_marks_its_mentions(app):
