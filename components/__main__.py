@@ -192,6 +192,8 @@ def cmd_sources(args) -> int:
             print(f"analysing {len(missing)} article(s) not analysed yet", file=sys.stderr)
             analyze_missing(store, nlp, progress=progress_bar("analysing"))
         items = [(a, ana.attributions) for a, ana in store.iter_analysed(pipeline_version(nlp))]
+        if not store.count_articles():
+            print("note: the library is empty: add articles with `python -m components ingest PATH`", file=sys.stderr)
         rows = breakdown_rows(corpus_breakdown(items))
     else:
         if not args.file:

@@ -206,7 +206,7 @@ def _opt(value: Any) -> Any:
         return value
 
 
-_NULLABLE = ("type", "nested_in", "nested", "source_text")
+_NULLABLE = ("type", "nested_in", "nested", "source_text", "reported_by")
 _INTS = ("attributions", "direct", "indirect", "mixed", "words", "articles",
          "attribution_index", "start", "end")
 
@@ -329,6 +329,51 @@ def article_breakdown(text: str, attributions: Sequence[Attribution]) -> pd.Data
         BadInput: an attribution does not fit the text (see ``_prepare``).
     """
     return _aggregate(_long_records(_prepare(text, attributions)), corpus=False)
+
+
+BREAKDOWN_TREE_COLUMNS = ("source", "level", "reported_by") + BREAKDOWN_COLUMNS[1:-1]
+"""``breakdown_tree``: a breakdown with second-hand claims shown again under their reporter."""
+
+
+def breakdown_tree(text: str, attributions: Sequence[Attribution]) -> pd.DataFrame:
+    """The article's breakdown for reading, with each reporter's nested claims listed under it.
+
+    Every source keeps its row of ``article_breakdown`` (level 0, its totals). Right under the row
+    of a source whose attributions contain others' ("the NYT reported that US officials have been
+    saying …"), one level-1 row per contained source counts only the claims inside that source's
+    reports, with ``reported_by`` naming the reporter. Nesting deeper than one level shows each
+    claim under its direct container.
+
+    Args:
+        text: the article's canonical text.
+        attributions: its attributions, in the order ``nested_in`` indexes.
+
+    Returns:
+        A frame with ``BREAKDOWN_TREE_COLUMNS``: ``source``, ``level`` (0 or 1), ``reported_by``
+        (level 1: the reporter; level 0: the sources containing some of this source's claims, with
+        how many, e.g. "The New York Times (1 of 2)"), then the breakdown's counts for the row.
+
+    Raises:
+        BadInput: an attribution does not fit the text.
+    """
+    prepared = _prepare(text, attributions)
+    records = _long_records(prepared)
+    top = _aggregate(records, corpus=False)
+    inside: dict[str, list[dict[str, Any]]] = {}  # reporter -> records of claims in its reports
+    for r in records:
+        for reporter in (_opt(r["nested"]) or "").split("; "):
+            if reporter:
+                inside.setdefault(reporter, []).append(r)
+    rows: list[dict[str, Any]] = []
+    for row in top.to_dict(orient="records"):
+        own = [r for r in records if r["source"] == row["source"]]
+        nested = Counter(n for r in own for n in (_opt(r["nested"]) or "").split("; ") if n)
+        reported_by = "; ".join(f"{n} ({c} of {len(own)})" for n, c in nested.items()) or None
+        rows.append({**row, "level": 0, "reported_by": reported_by})
+        if row["source"] in inside:
+            for sub in _aggregate(inside[row["source"]], corpus=False).to_dict(orient="records"):
+                rows.append({**sub, "level": 1, "reported_by": row["source"]})
+    return _frame(rows, BREAKDOWN_TREE_COLUMNS)
 
 
 def breakdown_rows(df: pd.DataFrame) -> list[dict[str, Any]]:

@@ -70,9 +70,42 @@ def test_choosing_a_source_shows_only_its_attributions(app):
     box.set_value("Dmitry Peskov").run()
     page = html_of(app)
     assert 1 <= page.count('class="sl-att sl-cue"') < full
-    listed = next(df.value for df in app.dataframe if "attribution_index" in df.value.columns)
+    listed = next(df.value for df in app.dataframe if "source_text" in df.value.columns)
     assert len(listed) == page.count('class="sl-att sl-cue"')
     assert all("Peskov" in s or s == "him" for s in listed["source_text"])
+    assert "start" not in listed.columns and "attribution_index" not in listed.columns  # no raw offsets
+    assert listed["#"].is_monotonic_increasing  # reading order, numbered as in "Who said what"
+
+
+def breakdown_table(at: AppTest):
+    return next(df.value for df in at.dataframe if "reported_by" in df.value.columns)
+
+
+def test_breakdown_table_shows_nested_claims_under_their_reporter(app):
+    app.run()
+    table = breakdown_table(app)
+    names = list(table["source"])
+    nyt = names.index("The New York Times")
+    assert names[nyt + 1] == "↳ US officials"  # the NYT's report contains US officials' claim
+    sub = table.iloc[nyt + 1]
+    assert (sub["attributions"], sub["reported_by"]) == (1, "The New York Times")
+    top = table.iloc[names.index("US officials")]
+    assert top["attributions"] == 2 and top["reported_by"] == "The New York Times (1 of 2)"
+
+
+def test_choosing_a_row_of_the_breakdown_table_chooses_its_source_and_again_clears(app):
+    app.run()
+    names = list(breakdown_table(app)["source"])
+    row = names.index("↳ US officials")
+    app.session_state["read_src_table"] = {"selection": {"rows": [row], "columns": []}}
+    app.run()
+    assert not app.exception
+    assert select(app, "Show only one source's attributions").value == "US officials"
+    assert app.query_params["source"] == "US officials"
+    app.session_state["read_src_table"] = {"selection": {"rows": [], "columns": []}}
+    app.run()
+    assert select(app, "Show only one source's attributions").value == "—"
+    assert "source" not in app.query_params
 
 
 def test_deep_link_opens_the_article(app):

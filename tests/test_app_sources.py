@@ -97,6 +97,9 @@ def test_unanalysed_articles_are_announced_and_analysed_by_the_button(bare_app):
     assert not at.exception
     assert len(at.warning) == 1 and "6 of 6 articles are not analysed yet" in at.warning[0].value
     assert not any("cues" in df.value.columns for df in at.dataframe)  # nothing to show yet
+    waiting = next(df.value for df in at.dataframe if "title" in df.value.columns and "cues" not in df.value.columns)
+    assert len(waiting) == 6 and any("Kim Jong Un in Russia" in t for t in waiting["title"])  # named, not only counted
+    assert all(u.startswith("./read?article=") for u in waiting["open"])
     button = widget(at.button, "Analyse 6 articles")
     button.click().run()
     assert not at.exception

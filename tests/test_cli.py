@@ -128,3 +128,47 @@ def test_sources_and_export(tmp_path):
     run(tmp_path, "export", "--format", "jsonl", "-o", out)
     record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert record["text"].startswith("Kim Jong Un in Russia")
+
+
+def test_attribute_reads_what_it_can_and_echoes_ids(tmp_path):
+    src = tmp_path / "mixed.jsonl"
+    good = json.dumps({"id": 7, "text": "Officials said the talks would resume on Monday."}).encode()
+    latin = '{"id": "l", "text": "Le ministre a déclaré que"}'.encode("latin-1")
+    src.write_bytes(good + b"\n" + latin + b"\n")
+    out = tmp_path / "out.jsonl"
+    proc = run(tmp_path, "attribute", src, "-o", out)
+    assert "mixed.jsonl:2: not UTF-8 text" in proc.stderr and "Traceback" not in proc.stderr
+    (line,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert line["id"] == 7 and line["attributions"][0]["source"] == "Officials"  # the id as given, a number
+
+    utf16 = tmp_path / "u16.jsonl"
+    utf16.write_text(json.dumps({"id": "u", "text": "Officials said it rained."}) + "\n", encoding="utf-16")
+    run(tmp_path, "attribute", utf16, "-o", out)
+    assert json.loads(out.read_text(encoding="utf-8"))["id"] == "u"
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty"),
+        ('{"id": "x", "text": "déclaré"}\n'.encode("latin-1"), "no line with an 'id' and a 'text' (first problem"),
+        (b'{"id": true, "text": "x"}\n', "no line with an 'id' and a 'text'"),
+    ],
+)
+def test_attribute_refuses_a_file_with_nothing_usable(tmp_path, content, message):
+    src = tmp_path / "bad.jsonl"
+    src.write_bytes(content)
+    proc = run(tmp_path, "attribute", src, "-o", tmp_path / "o.jsonl", check=False)
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_sources_corpus_json_and_an_empty_library(tmp_path):
+    empty = run(tmp_path, "sources", "--corpus", "--json")
+    assert json.loads(empty.stdout) == [] and "the library is empty" in empty.stderr
+    run(tmp_path, "ingest", SEED)
+    rows = json.loads(run(tmp_path, "sources", "--corpus", "--json").stdout)
+    by = {r["source"]: r for r in rows}
+    assert {"source", "type", "attributions", "direct", "indirect", "mixed", "words", "cues", "nested_in",
+            "articles", "outlets"} <= set(rows[0])
+    assert by["Dmitry Peskov"]["articles"] == 1 and by["Dmitry Peskov"]["outlets"] == ["bne IntelliNews"]
+    assert by["US officials"]["nested_in"] == "The New York Times"

@@ -92,6 +92,21 @@ def test_breakdown_nested_source_names_its_container(attributions):
     assert df.loc["US officials", "words"] == 9
 
 
+def test_breakdown_tree_lists_nested_claims_under_their_reporter(attributions):
+    tree = S.breakdown_tree(TEXT, attributions)
+    assert tuple(tree.columns) == S.BREAKDOWN_TREE_COLUMNS
+    rows = list(zip(tree["source"], tree["level"], tree["reported_by"], tree["attributions"], strict=True))
+    nyt = next(i for i, r in enumerate(rows) if r[0] == "The New York Times")
+    assert rows[nyt][1:] == (0, None, 1)
+    assert rows[nyt + 1] == ("US officials", 1, "The New York Times", 1)
+    assert ("US officials", 0, "The New York Times (1 of 1)", 1) in rows
+    # level-0 rows are exactly the breakdown, in its order
+    top = tree[tree["level"] == 0]
+    flat = S.article_breakdown(TEXT, attributions)
+    assert list(top["source"]) == list(flat["source"]) and list(top["words"]) == list(flat["words"])
+    assert S.breakdown_tree(TEXT, []).empty
+
+
 def test_breakdown_coordinated_source_gets_one_row_per_name(attributions):
     df = S.article_breakdown(TEXT, attributions).set_index("source")
     for name in ("Pyongyang", "Moscow"):

@@ -1,13 +1,17 @@
 """Command line for the attribution contract: ``{id, text}`` lines in, ``{id, attributions}`` out.
 
-Run as ``python -m components.attribution.cli IN.jsonl -o OUT.jsonl`` (until the main CLI
-wires ``python -m components attribute``). Articles are parsed with ``nlp.pipe``; a malformed
-input line is reported with its line number and skipped, never a crash; a missing or
-unreadable input file is a ``BadInput`` with one line on standard error and exit status 2.
+``python -m components attribute IN.jsonl -o OUT.jsonl`` runs :func:`attribute_jsonl`
+(``python -m components.attribution.cli`` is the same without the main CLI). Articles are parsed
+with ``nlp.pipe``; each output ``id`` is the input's, unchanged (string or number). A malformed
+input line (not JSON, not UTF-8, no ``id`` or ``text``) is reported with its line number and
+skipped, never a crash; a UTF-16 file (with its byte-order mark) is read as such. A missing,
+unreadable or empty input file, or one without a single usable line, is a ``BadInput``: one line
+on standard error and exit status 2.
 """
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -17,24 +21,48 @@ from components.attribution import extract_attributions, to_contract
 from components.errors import BadInput, SourcelightError
 
 
-def _read(in_path: Path, warnings: list[str]) -> Iterator[tuple[str, str]]:
+def _lines(in_path: Path) -> Iterator[tuple[int, bytes | str]]:
     try:
-        fh = in_path.open(encoding="utf-8")
+        raw = in_path.read_bytes()
     except OSError as exc:
         raise BadInput(f"{in_path}: cannot read the input file ({exc.strerror})") from exc
-    with fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
+    if not raw.strip():
+        raise BadInput(f"{in_path}: the file is empty")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            yield from enumerate(raw.decode("utf-16").splitlines(), 1)
+            return
+        except UnicodeDecodeError as exc:
+            raise BadInput(f"{in_path}: starts as UTF-16 but is not valid UTF-16 text") from exc
+    yield from enumerate(raw.removeprefix(codecs.BOM_UTF8).split(b"\n"), 1)
+
+
+def _read(in_path: Path, warnings: list[str]) -> Iterator[tuple[str | int, str]]:
+    for n, chunk in _lines(in_path):
+        if isinstance(chunk, bytes):
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                warnings.append(f"{in_path}:{n}: not JSON ({exc.msg}); line skipped")
+                line = chunk.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                warnings.append(f"{in_path}:{n}: not UTF-8 text (bad byte at column {exc.start + 1}); line skipped")
                 continue
-            if not isinstance(obj, dict) or "id" not in obj or not isinstance(obj.get("text"), str):
-                warnings.append(f"{in_path}:{n}: needs an 'id' and a string 'text'; line skipped")
-                continue
-            yield str(obj["id"]), obj["text"]
+        else:
+            line = chunk
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            warnings.append(f"{in_path}:{n}: not JSON ({exc.msg}); line skipped")
+            continue
+        if (
+            not isinstance(obj, dict)
+            or not isinstance(obj.get("id"), str | int)
+            or isinstance(obj.get("id"), bool)
+            or not isinstance(obj.get("text"), str)
+        ):
+            warnings.append(f"{in_path}:{n}: needs an 'id' (string or number) and a string 'text'; line skipped")
+            continue
+        yield obj["id"], obj["text"]
 
 
 def attribute_jsonl(in_path, out_path, nlp, progress: Callable[[int], None] | None = None) -> dict:
@@ -56,6 +84,9 @@ def attribute_jsonl(in_path, out_path, nlp, progress: Callable[[int], None] | No
     in_path, out_path = Path(in_path), Path(out_path)
     warnings: list[str] = []
     items = list(_read(in_path, warnings))
+    if not items:
+        first = f" (first problem: {warnings[0]})" if warnings else ""
+        raise BadInput(f"{in_path}: no line with an 'id' and a 'text'{first}")
     n_attr = 0
     try:
         out = out_path.open("w", encoding="utf-8")

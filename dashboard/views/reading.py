@@ -8,9 +8,15 @@ import streamlit as st
 from components.charts import sources_figure
 from components.entities import DEFAULT_LABELS, LABEL_NAMES
 from components.render import attribution_title, esc, legend_html, reading_html
-from components.sources import article_breakdown, attribution_indices_for, attributions_of, sourcing_profile
+from components.sources import (
+    article_breakdown,
+    attribution_indices_for,
+    attributions_of,
+    breakdown_tree,
+    sourcing_profile,
+)
 from dashboard import state
-from dashboard.similar_panel import show_similar, show_similar_claims
+from dashboard.similar_panel import md, show_similar, show_similar_claims
 from dashboard.widgets import article_labels
 
 NONE = "—"
@@ -23,8 +29,19 @@ BREAKDOWN_LABELS = {
     "mixed": "Mixed",
     "words": st.column_config.NumberColumn("Words", help="Words of attributed content"),
     "cues": "Cues",
-    "nested_in": st.column_config.TextColumn("Reported by", help="Whose report this source's claims appear in"),
+    "reported_by": st.column_config.TextColumn(
+        "Reported by", help="Whose report this source's claims appear in (↳ rows: the claims inside that report)"
+    ),
 }
+CLAIM_LABELS = {
+    "#": st.column_config.NumberColumn("#", help="Its number in the article (Who said what tab)", width="small"),
+    "source_text": "Source as written",
+    "cue": "Cue",
+    "content": st.column_config.TextColumn("Content", width="large"),
+    "kind": "Kind",
+    "nested_in": "Reported by",
+}
+NESTED_MARK = "↳ "
 
 
 def choose_article(*, key: str) -> str | None:
@@ -106,14 +123,31 @@ def _clicked_source(event) -> str | None:
     return None
 
 
+def _table_source(key: str, names: list[str]) -> str | None | bool:
+    """The source of the breakdown table's selected row (None: selection cleared; False: the
+    table's selection has not changed since the last run)."""
+    event = st.session_state.get(f"{key}_table")
+    try:
+        rows = list(event["selection"]["rows"])
+    except (KeyError, TypeError):
+        rows = []
+    seen = st.session_state.get(f"{key}_table_seen", [])
+    if rows == seen:
+        return False
+    st.session_state[f"{key}_table_seen"] = rows
+    return names[rows[0]] if rows and rows[0] < len(names) else None
+
+
 def sources_panel(article, analysis, *, key: str) -> list[int] | None:
-    """Breakdown of the article's sourcing; choosing a source (chart bar or list) returns its
-    attribution indices. Choosing the same bar again clears the choice."""
+    """Breakdown of the article's sourcing; choosing a source (a chart bar, a table row or the
+    list) returns its attribution indices and lists them. Choosing the same bar or row again
+    clears the choice. Claims inside another source's report are shown again under it (↳)."""
     atts = analysis.attributions
     if not atts:
         st.caption("No attributions found in this article.")
         return None
     df = article_breakdown(article.text, atts)
+    tree = breakdown_tree(article.text, atts)
     st.markdown(f"**Sourcing profile** · {sourcing_profile(article.text, atts).summary()}")
     fig = sources_figure(df)
     # A narrow side panel: the type squares on the axis and the table's Type column say the type, so
@@ -134,6 +168,10 @@ def sources_panel(article, analysis, *, key: str) -> list[int] | None:
         # A new click (or a click that cleared the chart's selection) drives the list below.
         st.session_state[f"{key}_clicked"] = clicked
         st.session_state[f"{key}_source"] = clicked if clicked in options else NONE
+    row_source = _table_source(key, list(tree["source"]))
+    if row_source is not False:
+        # A row chosen (or unchosen) in the table below, on the last run.
+        st.session_state[f"{key}_source"] = row_source if row_source in options else NONE
     wanted = st.query_params.get("source")
     if wanted in options and f"{key}_source" not in st.session_state:
         st.session_state[f"{key}_source"] = wanted
@@ -142,12 +180,29 @@ def sources_panel(article, analysis, *, key: str) -> list[int] | None:
         st.query_params.pop("source", None)
     else:
         st.query_params["source"] = chosen
-    view = df.copy()
+    view = tree.copy()
+    view["source"] = [NESTED_MARK + n if lv else n for n, lv in zip(view["source"], view["level"], strict=True)]
     view["cues"] = view["cues"].map(lambda c: ", ".join(c) if isinstance(c, list | tuple) else c)
-    st.dataframe(view, hide_index=True, width="stretch", column_config=BREAKDOWN_LABELS)
+    st.dataframe(
+        view.drop(columns=["level"]),
+        hide_index=True,
+        width="stretch",
+        column_config=BREAKDOWN_LABELS,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"{key}_table",
+    )
     if chosen == NONE:
         return None
-    st.dataframe(attributions_of(article.text, atts, chosen), hide_index=True, width="stretch")
+    claims = attributions_of(article.text, atts, chosen)
+    claims.insert(0, "#", claims["attribution_index"] + 1)
+    st.markdown(f"**{md(chosen)}**, in reading order")
+    st.dataframe(
+        claims.drop(columns=["attribution_index", "start", "end"]),
+        hide_index=True,
+        width="stretch",
+        column_config=CLAIM_LABELS,
+    )
     return attribution_indices_for(atts, chosen)
 
 
@@ -213,6 +268,8 @@ def page() -> None:
             for k in (
                 "read_src_source",
                 "read_src_clicked",
+                "read_src_table",
+                "read_src_table_seen",
                 "read_att_att",
                 "read_ent_group",
                 "read_ent_table",

@@ -125,6 +125,26 @@ def analysis_status(store, version: str, *, key: str) -> tuple[int, set[str]]:
         "everything below. Analysing takes a fraction of a second per article.",
         icon=":material/pending:",
     )
+    with st.expander(f"Which {'ones' if n != 1 else 'one'}"):
+        waiting = pd.DataFrame(
+            [
+                {"open": read_link(s.id), "title": s.title or s.id, "outlet": s.outlet, "date": s.date}
+                for s in summaries
+                if s.id not in done
+            ]
+        )
+        st.dataframe(
+            waiting,
+            hide_index=True,
+            width="stretch",
+            height="auto" if n <= 8 else 320,
+            column_config={
+                "open": st.column_config.LinkColumn("Open", display_text="Read ↗", width="small"),
+                "title": st.column_config.TextColumn("Title", width="large"),
+                "outlet": "Outlet",
+                "date": "Date",
+            },
+        )
     if st.button(f"Analyse {n} article{'s' if n != 1 else ''}", key=f"{key}_analyse", type="primary"):
         bar = st.progress(0.0, text=f"Analysing 0 of {n}…")
 
