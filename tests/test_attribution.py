@@ -9,7 +9,7 @@ import pytest
 from components.attribution import RULES_VERSION, extract_attributions, to_contract
 from components.attribution.cli import attribute_jsonl
 from components.attribution.cli import main as cli_main
-from components.attribution.lexicon import _load_outlets, load_lexicon
+from components.attribution.lexicon import _load_gender, _load_outlets, load_lexicon
 from components.attribution.quotes import find_quotes
 from components.records import KINDS, SOURCE_TYPES
 
@@ -134,6 +134,60 @@ def test_source_resolution(nlp, text, source, canonical, stype):
     got = {(a.source.text(text), a.source_canonical, a.source_type)
            for a in _run(nlp, text) if a.source}
     assert (source, canonical, stype) in got
+
+
+# Gender agreement (rules-3): 'she' skips a person known to be male, 'he' one known to be female;
+# no evidence (Jordan, Robin: names used for both) leaves a person eligible for either.
+GENDER = [
+    # text, source as written, canonical, type
+    # she → the woman mentioned after the latest (male) speaker; he → the man before a woman
+    ("Mr. Smith said the plan was sound. Angela Merkel arrived in Paris on Tuesday. She said "
+     "the plan would fail.", "She", "Angela Merkel", "person"),
+    ("Angela Merkel arrived in Paris on Tuesday. Mr. Smith said the plan was sound. She said "
+     "the plan would fail.", "She", "Angela Merkel", "person"),
+    ("Mr. Smith arrived in Paris on Tuesday. Angela Merkel said the plan would fail. He said "
+     "the plan was sound.", "He", "Smith", "person"),
+    # honorifics alone (no known first name)
+    ("Mrs. Lee arrived in Paris on Tuesday. Mr. Park said the plan was sound. She said the plan "
+     "would fail.", "She", "Lee", "person"),
+    ("Mr. Park arrived in Paris on Tuesday. Mrs. Lee said the plan would fail. He said the plan "
+     "was sound.", "He", "Park", "person"),
+    # role nouns: a title before the name, an apposition, the source phrase itself
+    ("Spokeswoman Jordan Lee arrived in Paris on Tuesday. Mr. Park said the plan was sound. She "
+     "said the plan would fail.", "She", "Jordan Lee", "person"),
+    ("Jordan Lee, his wife, arrived in Paris on Tuesday. Mr. Park said the plan was sound. She "
+     "said the plan would fail.", "She", "Jordan Lee", "person"),
+    ("Jordan Lee arrived in Paris on Tuesday. The actress Robin Park said the plan would fail. "
+     "He said the plan was sound.", "He", "Jordan Lee", "person"),
+    # a resolved 'she' is evidence too: the later 'he' skips her
+    ("Robin Park arrived in Paris on Tuesday. Jordan Lee said the talks had failed. She said "
+     "that nothing was decided. He said the plan was sound.", "He", "Robin Park", "person"),
+    # unknown gender: the latest speaker, as before, for either pronoun
+    ("Jordan Lee arrived in Paris on Tuesday. Robin Park said the plan was sound. She said the "
+     "plan would fail.", "She", "Robin Park", "person"),
+    ("Jordan Lee arrived in Paris on Tuesday. Robin Park said the plan was sound. He said the "
+     "plan would fail.", "He", "Robin Park", "person"),
+    # nobody fits: the pronoun stays as written rather than naming the wrong person
+    ("Mr. Smith said the plan was sound. She said the plan would fail.", "She", "she",
+     "unnamed"),
+]
+
+
+@pytest.mark.parametrize("text, source, canonical, stype", GENDER)
+def test_pronoun_gender_agreement(nlp, text, source, canonical, stype):
+    got = {(a.source.text(text), a.source_canonical, a.source_type)
+           for a in _run(nlp, text) if a.source}
+    assert (source, canonical, stype) in got, got
+
+
+def test_gender_file_refuses_a_word_listed_both_ways(tmp_path):
+    sections = {k: {"female": ["x"], "male": ["y"]}
+                for k in ("honorifics", "role_nouns", "first_names", "pronouns")}
+    sections["first_names"]["male"].append("X")
+    bad = tmp_path / "gender.json"
+    bad.write_text(json.dumps(sections), encoding="utf-8")
+    with pytest.raises(ValueError, match="both female and male"):
+        _load_gender(bad)
 
 
 def test_coordinated_source_is_one_attribution_with_joined_names(nlp):
@@ -266,6 +320,7 @@ def test_lexicon_loads_and_is_typed():
     lex = load_lexicon()
     assert "say" in lex.verbs and "according" == lex.phrases[0][0]
     assert lex.outlet_by_alias["nyt"][0].name == "The New York Times"
+    assert lex.gender.honorifics["mrs"] == "female" and lex.gender.pronouns["his"] == "male"
     assert RULES_VERSION
 
 

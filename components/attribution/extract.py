@@ -979,7 +979,7 @@ def extract_attributions(doc, groups=None) -> list[Attribution]:
     from components.attribution.resolve import Resolver
 
     ext, cands = extract_candidates(doc)
-    resolver = Resolver(doc, groups, ext.lex)
+    resolver = Resolver(doc, groups, ext.lex, ext.quotes)
     names = resolver.resolve_all(cands)
     nested = _nesting(cands)
     out = []

@@ -1,7 +1,8 @@
 """Typed, validated loading of the attribution data files in ``data/``.
 
 The reporting-cue lexicon (``cues.json``), the media outlets with their aliases
-(``outlets.jsonl``) and the source-type patterns (``source_patterns.json``) are data, not code:
+(``outlets.jsonl``), the source-type patterns (``source_patterns.json``) and the evidence of a
+person's gender (``gender.json``) are data, not code:
 this module reads them once, checks every field's type and allowed values, and returns frozen
 records. A malformed entry raises ``ValueError`` naming the file, the entry and the problem, so
 a bad edit to a data file fails at load time rather than silently changing the rules.
@@ -44,6 +45,16 @@ class Outlet:
 
 
 @dataclass(frozen=True)
+class GenderCues:
+    """Gendered words, each lower-cased word mapped to ``"female"`` or ``"male"``."""
+
+    honorifics: dict[str, str]  # 'mrs', 'sir' (without the dot)
+    role_nouns: dict[str, str]  # 'spokeswoman', 'husband'
+    first_names: dict[str, str]  # 'angela', 'donald'
+    pronouns: dict[str, str]  # 'she', 'his'
+
+
+@dataclass(frozen=True)
 class Lexicon:
     """Everything the extractor reads from ``data/``."""
 
@@ -63,6 +74,7 @@ class Lexicon:
     reference_heads: frozenset[str]
     person_pronouns: frozenset[str]
     nonperson_pronouns: frozenset[str]
+    gender: GenderCues
 
 
 def _fail(where: str, msg: str) -> None:
@@ -156,6 +168,25 @@ def _heads(raw: dict, key: str, path: Path) -> frozenset[str]:
     return frozenset(h.lower() for h in _strs(section, "heads", f"{path.name} {key}"))
 
 
+def _load_gender(path: Path) -> GenderCues:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        _fail(path.name, f"cannot be read as JSON ({exc})")
+    sections = {}
+    for key in ("honorifics", "role_nouns", "first_names", "pronouns"):
+        section = raw.get(key)
+        if not isinstance(section, dict):
+            _fail(path.name, f"missing section {key!r}")
+        words: dict[str, str] = {}
+        for gender in ("female", "male"):
+            for w in _strs(section, gender, f"{path.name} {key}"):
+                if words.setdefault(w.lower(), gender) != gender:
+                    _fail(f"{path.name} {key}", f"{w!r} is listed as both female and male")
+        sections[key] = words
+    return GenderCues(**sections)
+
+
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """Load and validate every data file once per process.
@@ -198,4 +229,5 @@ def load_lexicon() -> Lexicon:
         reference_heads=_heads(pats, "definite_references", path),
         person_pronouns=frozenset(_strs(pron, "person", f"{path.name} pronouns")),
         nonperson_pronouns=frozenset(_strs(pron, "nonperson", f"{path.name} pronouns")),
+        gender=_load_gender(DATA_DIR / "gender.json"),
     )

@@ -2,7 +2,11 @@
 
 No coreference package installs offline, so these are rules, applied in reading order over the
 sources found so far (the history) and the article's entity mentions:
-- "he"/"she"/"him"/"her" → the latest person source, else the latest PERSON mention before it;
+- "he"/"she"/"him"/"her"/"his" → the latest person source, else the latest PERSON mention before
+  it, if the gender agrees: "she"/"her" never names a person known to be male, "he"/"him"/"his"
+  never one known to be female, and a person of unknown gender fits both. When the latest
+  person source does not fit, the nearest earlier source or PERSON mention that fits wins; when
+  nothing fits, the pronoun stays unnamed;
 - "it"/"they" → the latest non-person source, else the latest organisation or place mention;
 - "the latter"/"the former" → the last/first member of the latest coordinated source
   ("Both Pyongyang and Moscow ... but the latter asserts" → Moscow), else of the last two
@@ -10,6 +14,13 @@ sources found so far (the history) and the article's entity mentions:
 - "the spokesman", "the minister", ... → the latest source whose phrase used that noun
   ("Presidential spokesman Dmitry Peskov"), else the noun phrase as an unnamed source.
 A floating quote inherits the resolved name of the attribution it continues.
+
+A person's gender (per canonical name) comes from the word lists in ``data/gender.json``: an
+honorific in or right before a PERSON mention ("Mr. Smith"), a gendered role noun right before
+it or in apposition ("spokeswoman Jen Psaki", "his wife, Melania") or in a source phrase
+resolved to that person ("the congresswoman"), a strongly gendered first name ("Angela"), and a
+"he"/"she" outside quotation marks already resolved to the person. Evidence both ways leaves the
+gender unknown.
 """
 from __future__ import annotations
 
@@ -18,6 +29,7 @@ from dataclasses import dataclass
 
 from components.attribution.canonical import NameBook, classify, clean_name
 from components.attribution.lexicon import Lexicon
+from components.attribution.quotes import QuoteIndex
 
 RELATIVE = {"who", "which", "that", "whom"}
 LATTER = re.compile(r"^(the\s+)?(latter|former)$", re.I)
@@ -35,11 +47,23 @@ class _Seen:
 class Resolver:
     """Resolve each candidate's source to ``(canonical name, source type)``."""
 
-    def __init__(self, doc, groups, lex: Lexicon):
+    def __init__(self, doc, groups, lex: Lexicon, quotes: QuoteIndex | None = None):
         self.doc = doc
         self.lex = lex
+        self.quotes = quotes
         self.book = NameBook(doc, groups, lex)
         self.history: list[_Seen] = []
+        self.titles = {**lex.gender.honorifics, **lex.gender.role_nouns}
+        self.titles_pronouns = {**self.titles, **lex.gender.pronouns}
+        self.genders: dict[str, set[str]] = {}  # canonical name -> genders in the evidence
+        for ms, me, label, name in self.book.mentions:
+            sp = doc.char_span(ms, me, alignment_mode="expand") if label == "PERSON" else None
+            if sp is not None and len(sp):
+                # a title in or right before the name, a role noun in apposition either way
+                root = sp.root
+                near = [sp[0], *doc[max(sp.start - 1, 0) : sp.start]]
+                near += [c for c in root.children if c.dep_ == "appos"]
+                self._note(name, near + ([root.head] if root.dep_ == "appos" else []), self.titles)
 
     def resolve_all(self, cands) -> list[tuple[str | None, str | None]]:
         """Resolve candidates (in reading order); returns one pair per candidate."""
@@ -87,6 +111,15 @@ class Resolver:
             if np is None or len(np) == 0:
                 continue
             name, stype = self._one(np, s)
+            if stype == "person":
+                # 'the spokeswoman', 'Mrs. Clinton', and 'she' outside quotation marks (a
+                # quoted speaker's 'he' is often someone else); not inside a possessive ('her
+                # husband Bill')
+                quoted = self.quotes is not None and self.quotes.overlapping(s, e)
+                poss = {i for t in np if t.dep_ == "poss"
+                        for i in range(t.left_edge.i, t.right_edge.i + 1)}
+                self._note(name, [t for t in np if t.i not in poss],
+                           self.titles if quoted else self.titles_pronouns)
             names.append(name)
             types.append(stype)
             words |= {t.lemma_.lower() for t in np if not t.is_punct}
@@ -127,14 +160,39 @@ class Resolver:
                             return name, "person"
         return classify(np, self.book)
 
+    def _note(self, name: str, toks, words: dict[str, str]) -> None:
+        """Record the genders that ``words`` among ``toks`` give the person ``name``."""
+        for t in toks:
+            g = words.get(t.lower_.rstrip(".")) or words.get(t.lemma_.lower())
+            if g:
+                self.genders.setdefault(name, set()).add(g)
+
+    def _gender(self, name: str) -> str | None:
+        """``"female"``, ``"male"``, or None when there is no evidence or it goes both ways."""
+        found = set(self.genders.get(name, ()))
+        first = name.split()[0].lower().rstrip(".") if name.strip() else ""
+        if g := self.lex.gender.first_names.get(first) or self.lex.gender.honorifics.get(first):
+            found.add(g)
+        return found.pop() if len(found) == 1 else None
+
     def _pronoun(self, low: str, pos: int) -> tuple[str, str]:
         if low in self.lex.person_pronouns:
-            for seen in reversed(self.history):
-                if seen.stype == "person" and len(seen.names) == 1:
-                    return seen.names[0], "person"
-            for ms, _, label, name in reversed(self.book.mentions):
-                if ms < pos and label == "PERSON":
-                    return name, "person"
+            want = self.lex.gender.pronouns.get(low)
+
+            def fits(name: str) -> bool:
+                return want is None or self._gender(name) in (None, want)
+
+            speakers = [(seen.pos, seen.names[0]) for seen in self.history
+                        if seen.stype == "person" and len(seen.names) == 1]
+            if speakers and fits(speakers[-1][1]):
+                return speakers[-1][1], "person"
+            # the latest speaker is of the other gender, or there is none: the nearest speaker
+            # or PERSON mention before the pronoun that fits
+            named = speakers + [(ms, name) for ms, _, label, name in self.book.mentions
+                                if label == "PERSON"]
+            fit = [(p, name) for p, name in named if p < pos and fits(name)]
+            if fit:
+                return max(fit, key=lambda c: c[0])[1], "person"
         elif low in self.lex.nonperson_pronouns:
             for seen in reversed(self.history):
                 if seen.stype != "person" or low in ("they", "them"):
