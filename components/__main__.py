@@ -311,7 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("export", help="export analyses with analysts' corrections and provenance")
     s.add_argument("--format", required=True, choices=["jsonl", "spacy", "conll", "brat", "csv"])
-    s.add_argument("--article", action="append", help="an article id (repeat; default: the whole library)")
+    s.add_argument(
+        "--article", nargs="+", action="extend", metavar="ID", help="article ids (default: the whole library)"
+    )
     s.add_argument("-o", "--output", required=True, help="file (brat: a folder or .zip)")
     s.set_defaults(func=cmd_export)
 

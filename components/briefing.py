@@ -761,13 +761,16 @@ def to_html(briefing: Briefing) -> str:
 
 # Markdown that text could trigger mid-line: emphasis, code, links and images ([ ]), HTML and
 # autolinks (< >), entities (&), tables (|), strike-through (~), maths ($) and headings (#).
-# Line-start markers (- + = 1.) never apply: text is squashed to one line and always follows a prefix.
+# Line-start markers (- + = > 1. 1)) are escaped too, for text that opens a line (a byline).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&$])")
+_MD_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=])")
 
 
 def md(text: str) -> str:
-    """Text for Markdown: whitespace squashed and every character that could be markup escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", _squash(str(text)))
+    """Text for Markdown: whitespace squashed and every character that could be markup escaped,
+    including a list or heading marker it starts with ("1. Evil outlet" stays text)."""
+    out = _MD_SPECIAL.sub(r"\\\1", _squash(str(text)))
+    return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", out)
 
 
 def _md_url(url: str) -> str:

@@ -38,8 +38,9 @@ def _home() -> None:
 
 home = st.Page(_home, title="Sourcelight", url_path="home", default=True, visibility="hidden")
 nav = st.navigation([home, *pages.values()])
-with st.sidebar:
-    state.analyst_box()
+if nav.url_path != "present":  # briefing mode shows no editing controls
+    with st.sidebar:
+        state.analyst_box()
 nav.run()
 with st.sidebar:
     st.caption(WIKINEWS_CREDIT)

@@ -74,13 +74,17 @@ def open_article(article_id: str) -> tuple[Article, Analysis] | None:
 
 
 ANALYST_KEY = "analyst"
+#: The name kept across pages that do not draw the box (briefing mode), where the widget's own
+#: state would be dropped.
+ANALYST_KEPT = "_analyst_name"
 
 
 def analyst_box() -> str:
     """The sidebar field where analysts say who they are; kept in the URL (``?analyst=``)."""
     if ANALYST_KEY not in st.session_state:
-        st.session_state[ANALYST_KEY] = st.query_params.get("analyst", "")
+        st.session_state[ANALYST_KEY] = st.query_params.get("analyst", "") or st.session_state.get(ANALYST_KEPT, "")
     name = st.text_input("Analyst", key=ANALYST_KEY, placeholder="your name — recorded with every change")
+    st.session_state[ANALYST_KEPT] = name.strip()
     if name.strip():
         st.query_params["analyst"] = name.strip()
     else:
@@ -90,7 +94,7 @@ def analyst_box() -> str:
 
 def analyst() -> str:
     """The analyst named in the sidebar ('' when nobody is named yet)."""
-    return str(st.session_state.get(ANALYST_KEY, "")).strip()
+    return str(st.session_state.get(ANALYST_KEY, st.session_state.get(ANALYST_KEPT, ""))).strip()
 
 
 def default_article_id() -> str | None:

@@ -104,6 +104,17 @@ def test_stepping_stops_at_the_ends_and_overview_clears(app):
     assert app.query_params["step"] == "1"
 
 
+def test_present_keeps_the_analyst_in_the_url(app):
+    app.query_params["analyst"] = "alice"  # the link the analyst opened the app with
+    app.run()
+    assert app.query_params["analyst"] == "alice"
+    _, article, _ = seed(app)
+    open_present(app, article=article.id, bogus="x")
+    button(app, "Next").click().run()
+    assert app.query_params["step"] == "1" and app.query_params["analyst"] == "alice"
+    assert "bogus" not in app.query_params  # anything else not the page's own is dropped
+
+
 def test_choosing_a_kind_and_an_unknown_source(app):
     app.run()
     _, article, analysis = seed(app)
@@ -177,3 +188,16 @@ def test_builder_says_when_similar_articles_are_not_indexed(app):
     assert not app.exception
     assert any("similarity index is not built" in i.value for i in app.info)
     assert "similarity index is not built" in preview_of(app)
+
+
+def test_reading_view_opens_its_article_in_briefing_mode_without_editing_controls(app):
+    app.query_params["analyst"] = "alice"
+    app.run()
+    _, article, _ = seed(app)
+    button(app, "Present this article").click().run()
+    assert not app.exception
+    assert app.query_params["article"] == article.id and app.query_params["analyst"] == "alice"
+    assert "sl-present" in html_of(app)
+    assert not [t for t in app.sidebar.text_input if t.label == "Analyst"]  # no editing controls here
+    app.switch_page("views/reading.py").run()
+    assert [t.value for t in app.sidebar.text_input if t.label == "Analyst"] == ["alice"]  # still known

@@ -222,6 +222,14 @@ def test_markdown_escape_table():
         assert html.unescape(re.sub(r"<[^>]+>", "", out)).strip() == f"x {raw}", raw
 
 
+@pytest.mark.parametrize("raw", ["1. Evil outlet", "2020) x", "- item", "+ item", "= heading", "> quote"])
+def test_markdown_line_start_markers_stay_text(raw):
+    from markdown_it import MarkdownIt
+
+    out = MarkdownIt("commonmark").render(bf.md(raw))
+    assert out.startswith("<p>") and html.unescape(re.sub(r"<[^>]+>", "", out)).strip() == raw, out
+
+
 # --------------------------------------------------------------------------- PDF
 
 

@@ -172,3 +172,11 @@ def test_sources_corpus_json_and_an_empty_library(tmp_path):
             "articles", "outlets"} <= set(rows[0])
     assert by["Dmitry Peskov"]["articles"] == 1 and by["Dmitry Peskov"]["outlets"] == ["bne IntelliNews"]
     assert by["US officials"]["nested_in"] == "The New York Times"
+
+
+def test_export_takes_several_ids_after_one_article_flag(tmp_path):
+    run(tmp_path, "ingest", SEED)
+    ids = [json.loads(run(tmp_path, "analyze", SEED, "--json").stdout)["id"]]
+    proc = run(tmp_path, "export", "--format", "csv", "--article", ids[0], "nope", "-o", tmp_path / "x.csv", check=False)
+    assert proc.returncode == 2 and "nope" in proc.stderr  # both ids were read: the unknown one is named
+    run(tmp_path, "export", "--format", "csv", "--article", ids[0], "--article", ids[0], "-o", tmp_path / "y.csv")

@@ -14,7 +14,7 @@ from dashboard.widgets import export_buttons, tag_filter
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "jsonl", "csv"]
 
 
-def _add(articles, *, key: str) -> None:
+def _add(articles, *, key: str, warn: bool = True) -> None:
     """Store new articles, analyse them with a progress bar, and say what happened."""
     store = state.get_store()
     added, skipped = store.add_articles(articles)
@@ -28,7 +28,7 @@ def _add(articles, *, key: str) -> None:
         st.session_state[f"{key}_last"] = added[0]
     if skipped:
         st.info(f"{len(skipped)} article(s) were already in the library.")
-    for a in articles:
+    for a in articles if warn else ():  # an upload's report has already said them, by file name
         for w in a.warnings:
             st.warning(f"{a.title or a.id}: {w}")
 
@@ -55,7 +55,7 @@ def add_panel(*, key: str) -> None:
                 for w in report.warnings:
                     st.warning(w)
                 if report.articles:
-                    _add(report.articles, key=key)
+                    _add(report.articles, key=key, warn=False)
     with paste_tab:
         text = st.text_area("Article text (headline on the first line)", height=220, key=f"{key}_paste")
         if st.button("Add pasted text", key=f"{key}_add_paste"):
@@ -95,7 +95,7 @@ def library_table() -> None:
                 "Date": s.date,
                 "Words": s.words,
                 "Analysed": s.id in done,
-                "Open": f"/read?article={s.id}",
+                "Open": f"./read?article={s.id}",
             }
             for s in summaries
         ]

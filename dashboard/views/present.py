@@ -81,11 +81,15 @@ def _scroller():
     return st.components.v2.component("sourcelight_present_scroll", js=SCROLL_JS)
 
 
+#: URL parameters other pages own, kept as they are (the analyst's name, from the sidebar).
+KEEP_PARAMS = ("analyst",)
+
+
 def _set_params(ps: PresentState) -> None:
-    """Make the URL say exactly ``ps`` (and nothing else)."""
+    """Make the URL say exactly ``ps`` (and nothing else but ``KEEP_PARAMS``)."""
     wanted = ps.params()
     for k in list(st.query_params):
-        if k not in wanted:
+        if k not in wanted and k not in KEEP_PARAMS:
             del st.query_params[k]
     for k, v in wanted.items():
         if st.query_params.get(k) != v:

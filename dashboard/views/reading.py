@@ -291,6 +291,15 @@ def page() -> None:
             key="read_labels",
         )
         show_atts = st.toggle("Show who said what", value=True, key="read_show_atts")
+        if st.button(
+            "Present this article",
+            icon=":material/co_present:",
+            key="read_present",
+            help="Briefing mode for a projector or a screen share: large type, step through the attributions",
+            width="stretch",
+        ):
+            who = {"analyst": state.analyst()} if state.analyst() else {}
+            st.switch_page("views/present.py", query_params={"article": article_id, **who})
 
     text_col, side = st.columns([3, 2], gap="large")
     with side:
