@@ -180,3 +180,31 @@ def test_export_takes_several_ids_after_one_article_flag(tmp_path):
     proc = run(tmp_path, "export", "--format", "csv", "--article", ids[0], "nope", "-o", tmp_path / "x.csv", check=False)
     assert proc.returncode == 2 and "nope" in proc.stderr  # both ids were read: the unknown one is named
     run(tmp_path, "export", "--format", "csv", "--article", ids[0], "--article", ids[0], "-o", tmp_path / "y.csv")
+
+
+def test_similar_and_index_verbs_on_a_small_corpus(tmp_path):
+    rows = [
+        {"id": "q1", "title": "Earthquake hits Chile", "text": "A strong earthquake struck northern Chile near Iquique."},
+        {"id": "q2", "title": "Chile quake damage", "text": "Houses in Iquique, Chile were damaged by the earthquake."},
+        {"id": "t1", "title": "Federer wins Wimbledon", "text": "Roger Federer won the Wimbledon final in five sets."},
+        {"id": "t2", "title": "Wimbledon final", "text": "Federer beat his rival at Wimbledon to take the title."},
+    ]
+    corpus, queries, out = tmp_path / "c.jsonl", tmp_path / "q.jsonl", tmp_path / "o.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    queries.write_text('{"query_doc_id": "q1"}\n{"query_doc_id": "t2"}\n', encoding="utf-8")
+    proc = run(tmp_path, "similar", corpus, "--queries", queries, "-k", "3", "-o", out)
+    assert "wrote 2 result lines" in proc.stdout
+    got = {r["query_doc_id"]: r["results"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert got["q1"][0] == "q2" and got["t2"][0] == "t1"  # the same story first
+    assert all(q not in res and len(res) == 3 for q, res in got.items())  # never the query itself
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"query_doc_id": "nope"}\n', encoding="utf-8")
+    proc = run(tmp_path, "similar", corpus, "--queries", bad, "-o", out, check=False)
+    assert proc.returncode == 2 and "nope" in proc.stderr and "Traceback" not in proc.stderr
+
+    run(tmp_path, "ingest", SEED)
+    first = run(tmp_path, "index").stdout
+    assert "indexed 1 articles: 1 embedded now, 0 from the cache" in first
+    again = run(tmp_path, "index").stdout
+    assert "indexed 1 articles: 0 embedded now, 1 from the cache" in again  # stored vectors reused
