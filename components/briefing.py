@@ -499,6 +499,7 @@ class PresentState:
         source: only this source's attributions (``?source=``), None for every source.
         step: 0 for the overview (nothing spotlighted), else 1.. the step (``?step=``).
         notes: show the notes marked shareable (``?notes=1``).
+        picks: only these attributions (indices from 0, ``?atts=3,7,12``); empty for no hand-picking.
     """
 
     article: str | None = None
@@ -506,6 +507,7 @@ class PresentState:
     source: str | None = None
     step: int = 0
     notes: bool = False
+    picks: tuple[int, ...] = ()
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> PresentState:
@@ -522,12 +524,14 @@ class PresentState:
             step = max(int(one("step") or 0), 0)
         except ValueError:
             step = 0
+        picks = sorted({int(p) for p in (one("atts") or "").split(",") if p.strip().isdigit()})
         return cls(
             article=one("article") or None,
             view=view if view in PRESENT_VIEWS else "all",
             source=(one("source") or "").strip() or None,
             step=step,
             notes=(one("notes") or "").lower() in ("1", "true", "yes", "on"),
+            picks=tuple(picks),
         )
 
     def params(self) -> dict[str, str]:
@@ -543,6 +547,8 @@ class PresentState:
             out["step"] = str(self.step)
         if self.notes:
             out["notes"] = "1"
+        if self.picks:
+            out["atts"] = ",".join(str(i) for i in sorted(self.picks))
         return out
 
     def stepped(self, delta: int, total: int) -> PresentState:
@@ -551,7 +557,12 @@ class PresentState:
 
 
 def presentation_steps(
-    text: str, attributions: Sequence[Attribution], *, source: str | None = None, view: str = "all"
+    text: str,
+    attributions: Sequence[Attribution],
+    *,
+    source: str | None = None,
+    view: str = "all",
+    picks: Sequence[int] = (),
 ) -> list[int]:
     """The attribution indices briefing mode steps through, in reading order.
 
@@ -560,17 +571,20 @@ def presentation_steps(
         attributions: its attributions.
         source: only attributions citing this canonical source (as in the breakdown).
         view: ``"all"`` or one kind (``"direct"``, ``"indirect"``, ``"mixed"``).
+        picks: only these indices, when given (hand-picked); indices out of range are ignored.
 
     Raises:
         BadInput: ``view`` is not one of :data:`PRESENT_VIEWS`.
     """
     if view not in PRESENT_VIEWS:
         raise BadInput(f"view {view!r}: choose one of {', '.join(PRESENT_VIEWS)}")
+    chosen = set(picks)
     return [
         i
         for i in reading_order(attributions)
         if (view == "all" or attributions[i].kind == view)
         and (source is None or source in source_names(attributions[i], text))
+        and (not chosen or i in chosen)
     ]
 
 

@@ -201,3 +201,23 @@ def test_reading_view_opens_its_article_in_briefing_mode_without_editing_control
     assert not [t for t in app.sidebar.text_input if t.label == "Analyst"]  # no editing controls here
     app.switch_page("views/reading.py").run()
     assert [t.value for t in app.sidebar.text_input if t.label == "Analyst"] == ["alice"]  # still known
+
+
+def test_hand_picked_attributions_are_the_steps_and_stay_in_the_link(app):
+    app.run()
+    _, article, analysis = seed(app)
+    n = len(analysis.attributions)
+    open_present(app, article=article.id, atts=f"{n - 1},0,{n + 40}")
+    assert not app.exception
+    assert any("does not have" in w.value for w in app.warning)  # the index past the end is named and left out
+    assert app.query_params["atts"] == f"0,{n - 1}"
+    picks = next(m for m in app.multiselect if m.label == "Only these attributions")
+    assert picks.value == [0, n - 1]
+    page = html_of(app)
+    assert page.count('class="sl-att sl-cue"') == 2 and "2 attributions to step through" in page
+    button(app, "Next").click().run()
+    assert 'sl-focus" data-att="0"' in html_of(app) and app.query_params["atts"] == f"0,{n - 1}"
+    picks = next(m for m in app.multiselect if m.label == "Only these attributions")
+    picks.set_value([]).run()  # clearing the picks steps through everything again
+    assert "atts" not in app.query_params and "step" not in app.query_params
+    assert f"{n} attributions to step through" in html_of(app)

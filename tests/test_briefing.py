@@ -338,6 +338,9 @@ def test_presentation_steps_follow_reading_order_and_filters():
     assert bf.presentation_steps(article.text, atts, source="Officials") == [1]
     assert bf.presentation_steps(article.text, atts, view="direct") == [0]
     assert bf.presentation_steps(article.text, atts, view="mixed") == []
+    assert bf.presentation_steps(article.text, atts, picks=[1]) == [1]  # hand-picked
+    assert bf.presentation_steps(article.text, atts, picks=[1, 0, 9]) == [0, 1]  # reading order; 9 ignored
+    assert bf.presentation_steps(article.text, atts, picks=[1], view="direct") == []  # filters combine
     with pytest.raises(BadInput, match="view 'quotes'"):
         bf.presentation_steps(article.text, atts, view="quotes")
 
@@ -351,6 +354,7 @@ def test_presentation_steps_follow_reading_order_and_filters():
         ({"article": "a1", "view": "bogus", "step": "-2"}, bf.PresentState("a1")),
         ({"article": "a1", "step": "two"}, bf.PresentState("a1")),
         ({"article": ["a0", "a1"], "source": "  "}, bf.PresentState("a1")),
+        ({"article": "a1", "atts": "7,2,x,2,-1"}, bf.PresentState("a1", picks=(2, 7))),
     ],
 )
 def test_present_state_reads_deep_links(params, expected):
@@ -358,8 +362,9 @@ def test_present_state_reads_deep_links(params, expected):
 
 
 def test_present_state_round_trip_and_clamping():
-    ps = bf.PresentState("a1", "indirect", "US officials", 2, True)
+    ps = bf.PresentState("a1", "indirect", "US officials", 2, True, (3, 5))
     assert bf.PresentState.from_params(ps.params()) == ps
+    assert ps.params()["atts"] == "3,5"
     assert bf.PresentState("a1").params() == {"article": "a1"}
     assert ps.stepped(1, 3).step == 3 and ps.stepped(5, 3).step == 3 and ps.stepped(-9, 3).step == 0
 

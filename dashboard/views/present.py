@@ -1,6 +1,6 @@
 """Briefing mode: one article in large type for a projector or a screen share, stepped attribution by attribution.
 
-The URL is the state: ``/present?article=ID&view=all|direct|indirect|mixed&source=NAME&step=N&notes=1``
+The URL is the state: ``/present?article=ID&view=all|direct|indirect|mixed&source=NAME&atts=I,J&step=N&notes=1``
 (see ``components.briefing.PresentState``), so a colleague opening a copied link sees the same
 article, subset and spotlight. Widgets read their values from the URL on every run and write it
 back in their callbacks; ← and → (``st.button(shortcut=...)``) step, and so do Page Down / Page Up
@@ -10,6 +10,7 @@ No editing controls here, and private notes are never read: the switch shows sha
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -25,7 +26,7 @@ from components.briefing import (
     shareable_notes,
 )
 from components.charts import sources_figure, type_label
-from components.render import esc, reading_html
+from components.render import attribution_title, esc, reading_html
 from components.sources import CONTENT_JOINER, article_breakdown, source_names, sourcing_profile
 from dashboard import state
 from dashboard.widgets import article_labels
@@ -101,30 +102,35 @@ def _current() -> PresentState:
 
 
 def _on_article() -> None:
+    # hand-picked attributions belong to the previous article: a new article starts without them
     _set_params(PresentState(article=st.session_state[f"{KEY}_article"], notes=_current().notes))
 
 
 def _on_view() -> None:
     view = st.session_state[f"{KEY}_view"] or "all"
     ps = _current()
-    _set_params(PresentState(ps.article, view, ps.source, 0, ps.notes))
+    _set_params(replace(ps, view=view, step=0))
 
 
 def _on_source() -> None:
     src = st.session_state[f"{KEY}_source"]
     ps = _current()
-    _set_params(PresentState(ps.article, ps.view, None if src == ALL else src, 0, ps.notes))
+    _set_params(replace(ps, source=None if src == ALL else src, step=0))
 
 
 def _on_notes() -> None:
     ps = _current()
-    _set_params(PresentState(ps.article, ps.view, ps.source, ps.step, bool(st.session_state[f"{KEY}_notes"])))
+    _set_params(replace(ps, notes=bool(st.session_state[f"{KEY}_notes"])))
+
+
+def _on_picks() -> None:
+    _set_params(replace(_current(), picks=tuple(sorted(st.session_state[f"{KEY}_picks"] or ())), step=0))
 
 
 def _on_step(delta: int | None, total: int) -> None:
     ps = _current()
     if delta is None:
-        _set_params(PresentState(ps.article, ps.view, ps.source, 0, ps.notes))
+        _set_params(replace(ps, step=0))
     else:
         _set_params(ps.stepped(delta, total))
 
@@ -172,10 +178,13 @@ def page() -> None:
     sources = [str(s) for s in df["source"]]
     if ps.source is not None and ps.source not in sources:
         st.warning(f"{ps.source!r} is not cited in this article; stepping through every source.")
-        ps = PresentState(ps.article, ps.view, None, 0, ps.notes)
-    steps = presentation_steps(text, atts, source=ps.source, view=ps.view)
+        ps = replace(ps, source=None, step=0)
+    if any(i >= len(atts) for i in ps.picks):
+        st.warning("The link hand-picks attributions this article does not have; they are left out.")
+        ps = replace(ps, picks=tuple(i for i in ps.picks if i < len(atts)), step=0)
+    steps = presentation_steps(text, atts, source=ps.source, view=ps.view, picks=ps.picks)
     if ps.step > len(steps):
-        ps = PresentState(ps.article, ps.view, ps.source, len(steps), ps.notes)
+        ps = replace(ps, step=len(steps))
     _set_params(ps)
 
     # Widgets take their values from the URL (the deep link), and write it back when changed.
@@ -183,12 +192,23 @@ def page() -> None:
     st.session_state[f"{KEY}_view"] = ps.view
     st.session_state[f"{KEY}_source"] = ps.source or ALL
     st.session_state[f"{KEY}_notes"] = ps.notes
+    st.session_state[f"{KEY}_picks"] = list(ps.picks)
     with st.sidebar:
         st.selectbox("Article", list(labels), format_func=labels.get, key=f"{KEY}_article", on_change=_on_article)
         st.segmented_control(
             "Step through", PRESENT_VIEWS, format_func=VIEW_LABELS.get, key=f"{KEY}_view", on_change=_on_view
         )
         st.selectbox("Spotlight one source", [ALL, *sources], key=f"{KEY}_source", on_change=_on_source)
+        titles = {i: attribution_title(text, a, i + 1) for i, a in enumerate(atts)}
+        st.multiselect(
+            "Only these attributions",
+            list(titles),
+            format_func=titles.get,
+            key=f"{KEY}_picks",
+            on_change=_on_picks,
+            placeholder="hand-pick some (optional)",
+            help="Step through just the attributions chosen here (with the kind and source above).",
+        )
         st.toggle(
             "Show shareable notes",
             key=f"{KEY}_notes",
@@ -239,7 +259,7 @@ def page() -> None:
                   on_click=_on_step, args=(1, total))
         st.button("Previous (Page Up)", shortcut="PageUp", key=f"{KEY}_prev_pg", disabled=ps.step == 0,
                   on_click=_on_step, args=(-1, total))
-    subset = [VIEW_LABELS[ps.view]] + ([ps.source] if ps.source else [])
+    subset = [VIEW_LABELS[ps.view]] + ([ps.source] if ps.source else []) + (["hand-picked"] if ps.picks else [])
     where_col.markdown(f"**Step {ps.step} of {total}** · {' · '.join(md(x) for x in subset)}")
     text_col, side = st.columns([3, 2], gap="large")
     with text_col:
@@ -253,7 +273,7 @@ def page() -> None:
                 article,
                 analysis,
                 labels=(),
-                attribution_filter=set(steps) if (ps.source or ps.view != "all") else None,
+                attribution_filter=set(steps) if (ps.source or ps.view != "all" or ps.picks) else None,
                 focus=focus,
             )
             + "</div>"
