@@ -4,8 +4,8 @@ Nothing here renders or imports Streamlit; tests read ``fig.data`` and ``fig.lay
 are plain hex strings shared with the reading view's CSS: one per source *type*
 (``TYPE_COLOURS``) and one per attribution *kind* (``KIND_COLOURS``). Every colour has a relative
 luminance between 0.12 and 0.30, so it keeps at least 3:1 contrast against both a white page and
-Streamlit's dark background (#0E1117). Figures carry no Plotly template, transparent backgrounds
-and no hard-coded text colour, so the app's light or dark theme supplies fonts and text colour.
+Streamlit's dark background (#0E1117). Figures carry no Plotly template and transparent
+backgrounds; ``with_text_colour`` sets their text in the light or dark theme's text colour.
 An empty frame gives a figure with an explanatory note, never an exception.
 """
 from __future__ import annotations
@@ -92,6 +92,26 @@ def _neutral(fig: go.Figure, *, height: int) -> go.Figure:
     )
     fig.update_xaxes(gridcolor=GRID_COLOUR, zerolinecolor=GRID_COLOUR, automargin=True)
     fig.update_yaxes(gridcolor=GRID_COLOUR, zerolinecolor=GRID_COLOUR, automargin=True)
+    return fig
+
+
+TEXT_COLOURS = {"light": "#1f2328", "dark": "#e6e6e6"}
+"""The app theme's text colours (``.streamlit/config.toml``): 15:1 on its light and dark pages."""
+
+
+def with_text_colour(fig: go.Figure, theme: str | None) -> go.Figure:
+    """``fig`` with its text (ticks, axis titles, legend, notes) in the theme's text colour.
+
+    Streamlit's chart theme draws tick labels in a mid grey (3.7:1 on white), short of the 4.5:1
+    asked of small text; the app calls this with the theme in use (``"light"`` or ``"dark"``,
+    anything else counts as light) before drawing a figure. Returns the same figure.
+    """
+    colour = TEXT_COLOURS.get(theme or "light", TEXT_COLOURS["light"])
+    fig.update_layout(font_color=colour, legend_font_color=colour, legend_title_font_color=colour)
+    axis = {"tickfont_color": colour, "title_font_color": colour}
+    fig.update_xaxes(**axis)
+    fig.update_yaxes(**axis)
+    fig.update_annotations(font_color=colour)
     return fig
 
 

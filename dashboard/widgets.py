@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from components.charts import with_text_colour
 from components.errors import SourcelightError
 from components.export import FORMATS, MEDIA_TYPES, export_bytes
 from dashboard import state
@@ -28,6 +29,15 @@ FORMAT_HELP = {
     "brat": "brat standoff: a .txt and an .ann per article, with annotation.conf, zipped",
     "csv": "One row per attribution: source, cue, content, kind, provenance",
 }
+
+
+def plotly_chart(fig, **kwargs):
+    """``st.plotly_chart`` with the figure's text in the current theme's text colour (readable)."""
+    try:
+        theme = st.context.theme.type
+    except AttributeError:  # no browser context (tests, bare mode)
+        theme = None
+    return st.plotly_chart(with_text_colour(fig, theme), **kwargs)
 
 
 def article_labels(summaries) -> dict[str, str]:

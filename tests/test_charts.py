@@ -224,3 +224,13 @@ def test_source_timeline_figure(corpus_long):
     assert C.source_timeline_figure(df).data[0].marker.color == C.UNKNOWN_TYPE_COLOUR
     empty = C.source_timeline_figure(S.source_timeline(corpus_long, "Nobody"), "Nobody")
     assert empty.layout.annotations[0].text == "No dated attributions of Nobody."
+
+
+@pytest.mark.parametrize("theme, colour", [("light", "#1f2328"), ("dark", "#e6e6e6"), (None, "#1f2328")])
+def test_text_colour_follows_the_theme(theme, colour):
+    from components.charts import with_text_colour
+
+    fig = with_text_colour(C.empty_figure("nothing"), theme)
+    assert fig.layout.font.color == colour and fig.layout.legend.font.color == colour
+    assert fig.layout.xaxis.tickfont.color == colour and fig.layout.yaxis.title.font.color == colour
+    assert all(a.font.color == colour for a in fig.layout.annotations)

@@ -29,7 +29,7 @@ from components.charts import sources_figure, type_label
 from components.render import attribution_title, esc, reading_html
 from components.sources import CONTENT_JOINER, article_breakdown, source_names, sourcing_profile
 from dashboard import state
-from dashboard.widgets import article_labels
+from dashboard.widgets import article_labels, plotly_chart
 
 KEY = "present"
 ALL = "All sources"
@@ -288,7 +288,7 @@ def page() -> None:
         # Projector sizes; the type squares on the axis already say the type, so only kinds get a legend.
         fig.update_layout(font={"size": 16}, legend={"title_text": ""})
         fig.update_traces(showlegend=False, selector={"legendgroup": "type"})
-        st.plotly_chart(fig, key=f"{KEY}_chart", width="stretch", config={"displayModeBar": False})
+        plotly_chart(fig, key=f"{KEY}_chart", width="stretch", config={"displayModeBar": False})
         if ps.notes:
             st.markdown("#### Shareable notes")
             notes = shareable_notes(store, article.id)

@@ -17,7 +17,7 @@ from components.sources import (
 )
 from dashboard import state
 from dashboard.similar_panel import md, show_similar, show_similar_claims
-from dashboard.widgets import article_labels
+from dashboard.widgets import article_labels, plotly_chart
 
 NONE = "—"
 BREAKDOWN_LABELS = {
@@ -154,7 +154,7 @@ def sources_panel(article, analysis, *, key: str) -> list[int] | None:
     # only the kinds get a legend (both legends stacked left the bars a few pixels tall).
     fig.update_traces(showlegend=False, selector={"legendgroup": "type"})
     fig.update_layout(legend={"title_text": "", "orientation": "h"})
-    event = st.plotly_chart(
+    event = plotly_chart(
         fig,
         key=f"{key}_chart",
         width="stretch",

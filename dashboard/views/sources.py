@@ -38,6 +38,7 @@ from components.sources import (
     what_has_source_said,
 )
 from dashboard import state
+from dashboard.widgets import plotly_chart
 
 KEY = "src"
 NONE = "—"
@@ -247,7 +248,7 @@ def top_sources(breakdown: pd.DataFrame, options: list[str], *, key: str) -> Non
     """The most cited sources: a chart (click a bar to choose) and the full table."""
     box = f"{key}_source"
     top = st.slider("Sources in the chart", 5, 50, 20, step=5, key=f"{key}_top")
-    st.plotly_chart(
+    plotly_chart(
         corpus_sources_figure(breakdown, top=top),
         key=f"{key}_chart",
         width="stretch",
@@ -361,7 +362,7 @@ def source_detail(long: pd.DataFrame, name: str, filtered: bool, *, key: str) ->
             )
             or "M"
         )
-    st.plotly_chart(
+    plotly_chart(
         _readable_dates(source_timeline_figure(source_timeline(long, name, freq), name, src_type), freq),
         key=f"{key}_timeline",
         width="stretch",
@@ -399,7 +400,7 @@ def source_detail(long: pd.DataFrame, name: str, filtered: bool, *, key: str) ->
 def outlets_panel(narrowed: pd.DataFrame, *, key: str) -> None:
     """How often each outlet relies on unnamed sources (type filter not applied: it is the point)."""
     share = outlet_unnamed_share(narrowed)
-    st.plotly_chart(
+    plotly_chart(
         outlet_unnamed_figure(share),
         key=f"{key}_outlets_chart",
         width="stretch",
