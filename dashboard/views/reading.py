@@ -183,8 +183,10 @@ def sources_panel(article, analysis, *, key: str) -> list[int] | None:
     view = tree.copy()
     view["source"] = [NESTED_MARK + n if lv else n for n, lv in zip(view["source"], view["level"], strict=True)]
     view["cues"] = view["cues"].map(lambda c: ", ".join(c) if isinstance(c, list | tuple) else c)
+    view["reported_by"] = view["reported_by"].fillna("")
+    order = ["source", "type", "attributions", "direct", "indirect", "mixed", "words", "cues", "reported_by"]
     st.dataframe(
-        view.drop(columns=["level"]),
+        view[order],
         hide_index=True,
         width="stretch",
         column_config=BREAKDOWN_LABELS,
