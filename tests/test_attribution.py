@@ -100,6 +100,7 @@ NEGATIVES = [
     "The deal is expected to be signed next week.",  # 'expected to' with no speaker
     "It is expected that the summit will take place in May.",
     "The troops crossed the river at dawn.",
+    "Why do you think the colony is shrinking?",  # an interviewer's question attributes nothing
 ]
 
 
@@ -126,6 +127,13 @@ RESOLUTION = [
     ("US officials said the talks had failed.", "US officials", "US officials", "unnamed"),
     ("A senior official said the talks had failed.", "A senior official", "senior official",
      "unnamed"),
+]
+
+
+RESOLUTION += [
+    # a transcript's speaker label: the one person of the article with those initials
+    ("Wikinews interviewed biologist Natasha Gownaris about penguins.\n\n"
+     "NG: The study started in 1982, long before I joined the lab.", "NG", "Natasha Gownaris", "person"),
 ]
 
 

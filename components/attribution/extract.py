@@ -600,6 +600,8 @@ class Extractor:
         subj = self.doc[cand.src_tok].lower_
         if subj in GENERIC_SUBJECTS:
             return True
+        if subj == "you" and self.doc[cand.src_tok].sent.text.rstrip(" \"'”’)").endswith("?"):
+            return True  # an interviewer's question ('What do you think …?') attributes nothing yet
         inside = any(qs <= cand.cue[0] and cand.cue[1] <= qe
                      for qs, qe in self.quotes.overlapping(*cand.cue))
         return inside and subj in SPEAKER_PRONOUNS

@@ -13,6 +13,8 @@ sources found so far (the history) and the article's entity mentions:
   distinct names mentioned;
 - "the spokesman", "the minister", ... → the latest source whose phrase used that noun
   ("Presidential spokesman Dmitry Peskov"), else the noun phrase as an unnamed source.
+- a transcript's speaker label in capitals ("NG: …") → the one PERSON of the article with those
+  initials (Natasha Gownaris), when exactly one has them.
 A floating quote inherits the resolved name of the attribution it continues.
 
 A person's gender (per canonical name) comes from the word lists in ``data/gender.json``: an
@@ -34,6 +36,7 @@ from components.attribution.quotes import QuoteIndex
 RELATIVE = {"who", "which", "that", "whom"}
 LATTER = re.compile(r"^(the\s+)?(latter|former)$", re.I)
 DEFINITE = re.compile(r"^(the|this|that)\s+", re.I)
+INITIALS = re.compile(r"^[A-Z]{2,3}$")  # a transcript's speaker label ('NG: …')
 
 
 @dataclass
@@ -141,6 +144,10 @@ class Resolver:
             return self._one(self._np(ante.i, (ante.idx, ante.idx + len(ante.text))), pos)
         if len(np) == 1 and head.pos_ == "PRON":
             return self._pronoun(low, pos)
+        if INITIALS.match(text):
+            named = self._initials(text)
+            if named is not None:
+                return named, "person"
         if DEFINITE.match(low) and not any(t.pos_ == "PROPN" for t in np):
             hl = head.lemma_.lower()
             if hl in self.lex.reference_heads:
@@ -201,6 +208,17 @@ class Resolver:
                 if ms < pos and label in ("ORG", "GPE", "NORP"):
                     return name, "official"
         return low, "unnamed"
+
+    def _initials(self, initials: str) -> str | None:
+        """The one person of the article whose name has these initials ('NG: …' in an interview
+        transcript is Natasha Gownaris), or None when none or several do."""
+        found = {
+            name
+            for _, _, label, name in self.book.mentions
+            if label == "PERSON" and len(name.split()) >= 2
+            and "".join(w[0] for w in name.split() if w[:1].isupper()) == initials
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _latter(self, which: str, pos: int) -> tuple[str, str]:
         for seen in reversed(self.history):
