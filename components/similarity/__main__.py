@@ -1,6 +1,7 @@
 """``python -m components.similarity CORPUS.jsonl --queries Q.jsonl -k 50 -o OUT.jsonl``.
 
-Stands in for ``python -m components similar`` until the main CLI wires it; same contract.
+The same contract as ``python -m components similar`` (both call ``similar_jsonl``), with
+``--db URL`` to keep the vectors in any database between runs (how bench/similarity.md measures).
 """
 from __future__ import annotations
 
