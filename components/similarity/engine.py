@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 import sqlalchemy as sa
 
 from components.errors import BadInput
@@ -32,6 +33,18 @@ Progress = Callable[[int, int], None]
 BATCH_ARTICLES = 128
 #: Candidates each ranker contributes when the vector index is approximate.
 CANDIDATES = 200
+#: Where ``similar`` looks for a candidate's nearest neighbours: the query's best this many
+#: articles by each ranker and by the fused score (see ``SimilarityEngine.similar``).
+NEIGHBOUR_POOL = 300
+#: Articles over which a candidate's z-score statistics are taken (all of them up to this).
+STAT_SAMPLE = 4096
+
+
+def _top(scores: np.ndarray, m: int) -> np.ndarray:
+    """Positions of the ``m`` largest ``scores`` (all when there are fewer), in no order."""
+    if m >= len(scores):
+        return np.arange(len(scores))
+    return np.argpartition(-scores, m - 1)[:m]
 
 
 @dataclass(frozen=True)
@@ -115,7 +128,7 @@ class SimilarityEngine:
         self._articles = VectorIndex(DIM, exact_limit)
         self._passages = VectorIndex(DIM, exact_limit)  # keys (hash, passage number)
         self._lex: LexicalIndex | None = None
-        self._neighbours: dict[int, frozenset[int]] = {}
+        self._sample: tuple[np.ndarray, dict[str, object]] | None = None  # see _stat_rows
 
     # ----------------------------------------------------------------- indexing
     @property
@@ -222,7 +235,7 @@ class SimilarityEngine:
         if keys:
             self._passages.add(keys, np.concatenate(vecs))
         self._lex = None
-        self._neighbours.clear()
+        self._sample = None
 
     @property
     def _lexical(self) -> LexicalIndex:
@@ -236,8 +249,8 @@ class SimilarityEngine:
         """Candidate rows (the query's own row excluded), fused scores and raw ranker scores."""
         lex, n = self._lexical, len(self._articles)
         vecs = self._articles.vectors
-        bm25 = np.asarray((lex.bm25_vectors @ lex.bm25_vectors[row].T).todense()).ravel()
-        ents = np.asarray((lex.name_vectors @ lex.name_vectors[row].T).todense()).ravel()
+        bm25 = lex.cosines("bm25", row)
+        ents = lex.cosines("entities", row)
         others = np.ones(n, bool)
         others[row] = False
         if not self._articles.approximate:
@@ -249,13 +262,11 @@ class SimilarityEngine:
             rows = {self._articles.row(i) for i, _ in
                     self._articles.search(vecs[row], CANDIDATES, exclude=[qid])}
             for scores in (bm25, ents):
-                top = np.argpartition(-scores, min(CANDIDATES, n - 1))[: CANDIDATES + 1]
-                rows.update(top.tolist())
+                rows.update(_top(scores, CANDIDATES + 1).tolist())
             rows.discard(row)
             cand = np.fromiter(sorted(rows), dtype=np.int64)
-            sample = np.random.default_rng(0).choice(n, size=min(n, 4096), replace=False)
-            sample = sample[sample != row]
-            ref = vecs[sample] @ vecs[row]
+            sample = self._stat_rows()[0]
+            ref = vecs[sample[sample != row]] @ vecs[row]
             emb = np.zeros(n, np.float32)
             emb[cand] = vecs[cand] @ vecs[row]
             z_emb = (emb[cand] - ref.mean()) / max(float(ref.std()), 1e-12)
@@ -263,18 +274,63 @@ class SimilarityEngine:
                  + fusion.ENTITY_WEIGHT * fusion.zscore(ents, others)[cand])
         return cand, fused, {"embedding": emb, "bm25": bm25, "entities": ents}
 
-    def _neighbourhood(self, row: int) -> frozenset[int]:
-        hood = self._neighbours.get(row)
-        if hood is None:
-            cand, fused, _ = self._first_order(row)
-            k = min(fusion.NEIGHBOURS, len(cand))
-            top = cand[np.argpartition(-fused, k - 1)[:k]] if k else cand[:0]
-            hood = frozenset(top.tolist()) | {row}
-            self._neighbours[row] = hood
-        return hood
+    def _stat_rows(self) -> tuple[np.ndarray, dict[str, object]]:
+        """Rows over which a candidate's z-score statistics are taken (all of them up to
+        ``STAT_SAMPLE``, else a fixed random sample of that many), and each ranker's vectors of
+        those rows, transposed for products (kept until the index changes)."""
+        if self._sample is None:
+            n, lex = len(self._articles), self._lexical
+            rows = np.arange(n)
+            if n > STAT_SAMPLE:
+                rows = np.sort(np.random.default_rng(0).choice(n, STAT_SAMPLE, replace=False))
+            self._sample = rows, {
+                "embedding": np.ascontiguousarray(self._articles.vectors[rows].T),
+                "bm25": sp.csr_matrix(lex.bm25_vectors[rows].T),
+                "entities": sp.csr_matrix(lex.name_vectors[rows].T),
+            }
+        return self._sample
+
+    def _neighbourhoods(self, rows: np.ndarray, among: np.ndarray) -> list[frozenset[int]]:
+        """Each of ``rows``' ``NEIGHBOURS`` best rows of ``among`` by its own fused score (plus
+        itself), in one batch of matrix products.
+
+        Each ranker's scores are z-scored with the row's mean and deviation over ``_stat_rows``
+        (itself left out), as ``_first_order`` does over the whole corpus, so when ``among`` and
+        the sample hold every row this is exactly ``_first_order``'s top ``NEIGHBOURS``.
+        """
+        lex, vecs = self._lexical, self._articles.vectors
+        sample, sample_t = self._stat_rows()
+        in_stats = sample[None, :] != rows[:, None]
+        count = in_stats.sum(axis=1, keepdims=True)
+        fused = np.zeros((len(rows), len(among)))
+        for ranker, weight in (("bm25", 1.0), ("embedding", 1.0),
+                               ("entities", fusion.ENTITY_WEIGHT)):
+            if ranker == "embedding":
+                ref = (vecs[rows] @ sample_t[ranker]).astype(np.float64)
+                on = (vecs[rows] @ vecs[among].T).astype(np.float64)
+            else:
+                mine = lex.rows(ranker)[rows]
+                ref = (mine @ sample_t[ranker]).toarray().astype(np.float64)
+                on = (mine @ lex.rows(ranker)[among].T).toarray().astype(np.float64)
+            mean = (ref * in_stats).sum(axis=1, keepdims=True) / count
+            std = np.sqrt((((ref - mean) * in_stats) ** 2).sum(axis=1, keepdims=True) / count)
+            fused += weight * (on - mean) / np.where(std > 1e-12, std, 1.0)
+        fused[among[None, :] == rows[:, None]] = -np.inf  # a row is not its own neighbour
+        k = min(fusion.NEIGHBOURS, len(self._articles) - 1)
+        hoods = []
+        for r, scores in zip(rows.tolist(), fused, strict=True):
+            top = among[np.argpartition(-scores, k - 1)[:k]] if k else among[:0]
+            hoods.append(frozenset(top.tolist()) | {r})
+        return hoods
 
     def similar(self, article_id: str, k: int = 10) -> list[Match]:
         """The ``k`` indexed articles most similar to ``article_id``, best first (itself excluded).
+
+        First-order fused scores against every article, then the best ``POOL`` are re-ranked by
+        shared nearest neighbours (``fusion``). A candidate's neighbours are looked for among
+        the query's ``NEIGHBOUR_POOL`` best articles by each ranker and by the fused score (all
+        articles in a corpus that small), scored in one batch: a full pass per candidate cost
+        seconds at 100k articles (``bench/similarity.md``).
 
         Raises:
             BadInput: ``article_id`` is not indexed, or ``k`` is not positive.
@@ -288,13 +344,20 @@ class SimilarityEngine:
             cand, fused, raw = self._first_order(row)
             if not len(cand):
                 return []
-            pool = np.argsort(-fused, kind="stable")[: max(fusion.POOL, k)]
-            mine = self._neighbourhood(row)
+            pool = _top(fused, max(fusion.POOL, k))
+            pool = pool[np.lexsort((pool, -fused[pool]))]  # best first, ties in row order
+            m = NEIGHBOUR_POOL
+            among = {row, *cand[_top(fused, m)].tolist()}
+            for scores in raw.values():
+                among.update(cand[_top(scores[cand], m)].tolist())
+            among_rows = np.fromiter(sorted(among), dtype=np.int64)
+            rows = np.concatenate([[row], cand[pool]])
+            mine, *theirs = self._neighbourhoods(rows, among_rows)
             scored = []
-            for p in pool.tolist():
-                c = int(cand[p])
-                overlap = fusion.neighbour_overlap(mine, self._neighbourhood(c))
-                scored.append((float(fused[p]) + fusion.SNN_WEIGHT * overlap, c, overlap))
+            for p, hood in zip(pool.tolist(), theirs, strict=True):
+                overlap = fusion.neighbour_overlap(mine, hood)
+                scored.append((float(fused[p]) + fusion.SNN_WEIGHT * overlap, int(cand[p]),
+                               overlap))
             scored.sort(key=lambda t: -t[0])
             lex = self._lexical
             return [

@@ -67,18 +67,22 @@ class LexicalIndex:
 
     def __init__(self, titles: Sequence[str], texts: Sequence[str]):
         docs = [f"{t}\n{t}\n{x}" for t, x in zip(titles, texts, strict=True)]
-        self.bm25 = bm25s.BM25(k1=K1, b=B)
-        if docs:
-            self.bm25.index(tokenize(docs), show_progress=False)
+        tokens = tokenize(docs) if docs else []
+        self.bm25: bm25s.BM25 | None = None  # None: no article has an indexable word
+        if any(tokens):
+            self.bm25 = bm25s.BM25(k1=K1, b=B)
+            self.bm25.index(tokens, show_progress=False)
             s = self.bm25.scores
             csc = sp.csc_matrix(
                 (s["data"], s["indices"], s["indptr"]), shape=(s["num_docs"], len(s["indptr"]) - 1)
             )
             self.bm25_vectors = _normalise_rows(csc.tocsr())
-        else:
-            self.bm25_vectors = sp.csr_matrix((0, 1), dtype=np.float32)
+        else:  # e.g. every text is stop words or punctuation: BM25 scores all zero
+            self.bm25_vectors = sp.csr_matrix((len(docs), 1), dtype=np.float32)
         self.phrases = [name_phrases(f"{t}\n{x}") for t, x in zip(titles, texts, strict=True)]
         self.names, self.name_vectors, self._idf, self._vocab = self._name_space(self.phrases)
+        # Column-major copies: one article against all reads only the columns of its own terms.
+        self._columns = {"bm25": self.bm25_vectors.tocsc(), "entities": self.name_vectors.tocsc()}
         # keys written only in capitals in the corpus ("UN", "EU"): acronyms, matched case-aware
         self._acronyms = {k for k in self._vocab if len(k) <= 5} - {
             key for shown in self.names for key, p in shown.items() if not p.isupper()
@@ -105,6 +109,19 @@ class LexicalIndex:
         df = np.bincount(cols, minlength=max(len(vocab), 1))
         idf = np.log((1 + n) / (1 + df)) + 1.0
         return display, _normalise_rows(sp.csr_matrix(mat @ sp.diags(idf))), idf, vocab
+
+    def rows(self, ranker: str) -> sp.csr_matrix:
+        """The unit vectors of ``ranker`` ("bm25" or "entities"), one row per article."""
+        return self.bm25_vectors if ranker == "bm25" else self.name_vectors
+
+    def cosines(self, ranker: str, i: int) -> np.ndarray:
+        """Cosine of article ``i`` with every article under ``ranker`` ("bm25" or "entities").
+
+        Reads only the columns of ``i``'s own terms, so the cost follows how common they are,
+        not the size of the corpus (the same numbers as ``rows @ rows[i].T``).
+        """
+        vec = self.rows(ranker)[i]
+        return np.asarray(self._columns[ranker][:, vec.indices] @ vec.data, dtype=np.float64)
 
     def query_name_keys(self, text: str) -> Counter:
         """Known names (lower case) written anywhere in a free text, in any case.
@@ -143,8 +160,8 @@ class LexicalIndex:
 
     def bm25_text_scores(self, text: str) -> np.ndarray:
         """Plain BM25 scores of every article for a free-text query."""
-        if self.bm25_vectors.shape[0] == 0:
-            return np.zeros(0, np.float32)
+        if self.bm25 is None:
+            return np.zeros(self.bm25_vectors.shape[0], np.float32)
         return np.asarray(self.bm25.get_scores(tokenize([text])[0]), dtype=np.float32)
 
     def shared_names(self, i: int, j: int, limit: int = 8) -> tuple[str, ...]:
