@@ -582,3 +582,20 @@ def test_rules2_negatives(nlp, text, forbidden):
 ])
 def test_quote_pairing_mixed_styles(text, expected):
     assert [text[s:e] for s, e in find_quotes(text)] == expected
+
+
+def test_interview_turns_in_double_parentheses(nlp):
+    """Wikinews' transcript layout: '((Name))  words'. The interviewee's turns are their direct
+    speech; the interviewer's ('((WN))') ask and attribute nothing, nor does 'you' inside a turn."""
+    text = (
+        "Wikinews spoke with biologist Valeria Gazzola about the study.\n"
+        "((WN))  Why do you think the rats avoided the lever, and what did you expect?\n"
+        "((Valeria Gazzola))  We think the anterior cingulate cortex is crucial for harm aversion.\n"
+        "((Valeria Gazzola))  You see, the rats switched levers when the other rat was shocked."
+    )
+    got = [_view(a, text) for a in _run(nlp, text)]
+    speaker = [g for g in got if g[0] == "Valeria Gazzola"]
+    assert ("Valeria Gazzola", "))", "We think the anterior cingulate cortex is crucial for harm aversion",
+            "direct") in speaker
+    assert len(speaker) == 2
+    assert not [g for g in got if g[0] in ("WN", "you", "You")]

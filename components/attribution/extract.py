@@ -15,6 +15,7 @@ computed from containment.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from components.attribution.lexicon import Lexicon, load_lexicon
@@ -28,6 +29,8 @@ SENTENCE_END = re.compile(
     r"(?<!\bGen)(?<!\bLt)(?<!\bCol)(?<!\bSgt)(?<!\bJr)(?<!\bSr)(?<!\bNo)(?<!\bvs)"
     r"(?<!\b[A-Z])[.!?]\s")
 GAP_ONLY_PUNCT = re.compile(r"^[\s,.;:—–\-]*$")
+# an interview turn's label at a paragraph start: '((Valeria Gazzola))  No, I think …'
+TURN_LABEL = re.compile(r"\(\(([^()\n]{1,60})\)\)[ \t]*:?[ \t]*")
 TRAILING_CONJ = re.compile(r"[\s,]+(and|but|or|as well as)[\s,]*$", re.I)
 STRIP_CHARS = " \t\n,;:—–-"
 # the signature after a quoted paragraph: '” ― Pamela Padilla'
@@ -206,6 +209,7 @@ class Extractor:
         self.quotes = QuoteIndex(find_quotes(self.text, self.paras))
         self.para_starts = [s for s, _ in self.paras]
         self.control = lex.control_verbs | frozenset(lex.verbs)
+        self.turns: list[tuple[int, int]] = []  # contents of transcript turns (layout_cands)
 
     # ----------------------------------------------------------------- helpers
     def para_of(self, pos: int) -> int:
@@ -592,18 +596,26 @@ class Extractor:
                 out.append(cand)
         return out
 
-    def is_hedge(self, cand: Cand) -> bool:
+    def _in_question(self, tok_i: int) -> bool:
+        """Whether the sentence of token ``tok_i`` ends with a question mark (up to its line's end:
+        the parser may run an interview's question into the next speaker's label)."""
+        tok = self.doc[tok_i]
+        rest = self.text[tok.idx : tok.sent.end_char].split("\n", 1)[0]
+        return rest.rstrip(" \t\"'”’)]").endswith("?")
+
+    def is_hedge(self, cand: Cand, turns: Sequence[tuple[int, int]] = ()) -> bool:
         """A cue a quoted speaker uses about themselves or nobody in particular ('“I think
-        ...”', '“you know ...”', 'nobody knows'): not an attribution of its own."""
+        ...”', '“you know ...”', 'nobody knows'): not an attribution of its own. ``turns`` are
+        the contents of transcript turns ('NG: … you see …'), which count as quoted here."""
         if cand.src_tok < 0:
             return False
         subj = self.doc[cand.src_tok].lower_
         if subj in GENERIC_SUBJECTS:
             return True
-        if subj == "you" and self.doc[cand.src_tok].sent.text.rstrip(" \"'”’)").endswith("?"):
+        if subj == "you" and self._in_question(cand.src_tok):
             return True  # an interviewer's question ('What do you think …?') attributes nothing yet
         inside = any(qs <= cand.cue[0] and cand.cue[1] <= qe
-                     for qs, qe in self.quotes.overlapping(*cand.cue))
+                     for qs, qe in [*self.quotes.overlapping(*cand.cue), *turns])
         return inside and subj in SPEAKER_PRONOUNS
 
     # ------------------------------------------------------------- layout forms
@@ -620,6 +632,10 @@ class Extractor:
         for ps, pe in self.paras:
             span = doc.char_span(ps, pe, alignment_mode="expand")
             if span is None or len(span) < 3:
+                continue
+            label = TURN_LABEL.match(self.text, ps, pe)
+            if label is not None:
+                out.extend(self._labelled_turn(label, pe))
                 continue
             signed = self._signed_quote(ps, pe)
             if signed is not None:
@@ -663,6 +679,29 @@ class Extractor:
                 cand.verbatim = sep.text == ":" and (caps or (ps, pe) != self.paras[0])
                 out.append(cand)
         return out
+
+    def _labelled_turn(self, label: re.Match, pe: int) -> list[Cand]:
+        """'((Valeria Gazzola))  No, I think …': an interview transcript's turn (Wikinews' layout).
+
+        The rest of the paragraph is the speaker's words (verbatim). Every turn counts as quoted
+        for hedges ('you see', 'I think' inside it); the interviewer's own turns ('((WN))', labels
+        in ``interviewer_labels``) ask questions and are no attribution.
+        """
+        rest = self.piece(label.end(), pe)
+        if rest is None:
+            return []
+        self.turns.append(rest)
+        name = self.doc.char_span(label.start(1), label.end(1), alignment_mode="expand")
+        if name is None or label.group(1).strip().lower() in self.lex.interviewer_labels:
+            return []
+        cue = (label.end(1), label.end(1) + 2)  # the closing '))' of the label
+        cand = self._make(None, cue, name.root, [rest], "layout")
+        if cand is None:
+            return []
+        cand.src = (name.start_char, name.end_char)
+        cand.src_tok = name.root.i
+        cand.verbatim = True
+        return [cand]
 
     def _signed_quote(self, ps: int, pe: int) -> Cand | None:
         """'“…” ― Pamela Padilla': a paragraph of quotation signed by a name after a dash."""
@@ -931,9 +970,10 @@ def extract_candidates(doc, lex: Lexicon | None = None) -> tuple[Extractor, list
     """Run the rules; return the extractor state and the candidates in reading order."""
     lex = lex or load_lexicon()
     ext = Extractor(doc, lex)
-    cands = ext.verb_cands() + ext.noun_cands() + ext.adj_cands() + ext.phrase_cands() \
-        + ext.layout_cands()
-    cands = [c for c in _dedupe(cands) if not ext.is_hedge(c)]
+    layout = ext.layout_cands()
+    turns = ext.turns + [piece for c in layout if c.verbatim for piece in c.content]
+    cands = ext.verb_cands() + ext.noun_cands() + ext.adj_cands() + ext.phrase_cands() + layout
+    cands = [c for c in _dedupe(cands) if not ext.is_hedge(c, turns)]
     _cut_trailing_cues(cands, ext.text)
     ext.snap_to_quotes(cands)
     cands += ext.quote_cands(cands)

@@ -63,6 +63,7 @@ class Lexicon:
     light_verbs: frozenset[str]
     control_verbs: frozenset[str]
     label_stoplist: frozenset[str]
+    interviewer_labels: frozenset[str]
     adjectives: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
     outlets: tuple[Outlet, ...]
@@ -218,6 +219,9 @@ def load_lexicon() -> Lexicon:
         light_verbs=light_verbs,
         control_verbs=control_verbs,
         label_stoplist=label_stoplist,
+        interviewer_labels=frozenset(
+            x.lower() for x in _strs(pats.get("interviewer_labels", {}), "labels", f"{path.name} interviewer_labels")
+        ),
         adjectives=adjectives,
         phrases=phrases,
         outlets=outlets,
