@@ -599,3 +599,17 @@ def test_interview_turns_in_double_parentheses(nlp):
             "direct") in speaker
     assert len(speaker) == 2
     assert not [g for g in got if g[0] in ("WN", "you", "You")]
+
+
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        ("Officials said the talks would resume on Monday.", "officials"),  # a sentence start's capital
+        ("The talks will resume, officials said.", "officials"),  # ... is the same source
+        ("US officials said the deal was off.", "US officials"),  # a proper noun keeps its case
+        ("Sources familiar with the matter said the deal was off.", "sources familiar with the matter"),
+    ],
+)
+def test_unnamed_sources_are_one_name_whatever_the_sentence_start(nlp, text, canonical):
+    (attr,) = _run(nlp, text)
+    assert attr.source_canonical == canonical and attr.source_type == "unnamed"

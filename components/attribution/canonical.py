@@ -149,12 +149,25 @@ def classify(np_tokens, book: NameBook) -> tuple[str, str]:
                 else "unnamed"
             return f"{name}'s {head.text}", stype
     if hl in lex.unnamed_heads or hl in lex.finding_heads:
-        return clean_name(text), "unnamed"
+        return common_name(np_tokens), "unnamed"
     if hl in lex.official_heads or hl in lex.media_heads:
-        return clean_name(text), ("media" if hl in lex.media_heads else "official")
+        return common_name(np_tokens), ("media" if hl in lex.media_heads else "official")
     for m in mentions:
         if m[2] in BODY_LABELS:
             return m[3], "official"
     if head.pos_ == "PROPN":
         return clean_name(text), "person"
-    return clean_name(text), "unnamed"
+    return common_name(np_tokens), "unnamed"
+
+
+def common_name(np_tokens) -> str:
+    """``clean_name`` of a phrase that names nobody ("Officials", "the website"), with the capital
+    a sentence start gave its first word dropped, so "Officials said" and "officials said" are
+    one source ("officials"). Proper nouns and acronyms keep their case ("US officials")."""
+    name = clean_name(np_tokens.text)
+    words = [t for t in np_tokens if clean_name(t.text)]
+    first = next((t for t in words if name.startswith(t.text)), None)
+    if first is None or first.pos_ == "PROPN" or first.text.isupper() or not first.text[:1].isupper():
+        return name
+    at_start = first.is_sent_start or first.i == 0 or first.nbor(-1).is_punct or first.nbor(-1).is_space
+    return name[:1].lower() + name[1:] if at_start else name
