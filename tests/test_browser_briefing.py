@@ -135,9 +135,11 @@ def test_deep_link_then_keyboard_steps(app_url, browser):
     # A presentation clicker sends Page Down / Page Up: the same steps.
     page.keyboard.press("PageDown")
     page.wait_for_function("() => location.search.includes('step=2')", timeout=30_000)
+    page.wait_for_selector(f'.sl-present .sl-content.sl-focus[data-att="{order[1]}"]', timeout=30_000)
     assert focused(page) == order[1]
     page.keyboard.press("PageUp")
     page.wait_for_function("() => location.search.includes('step=1')", timeout=30_000)
+    page.wait_for_selector(f'.sl-present .sl-content.sl-focus[data-att="{order[0]}"]', timeout=30_000)
     assert focused(page) == order[0]
     assert page.get_by_role("button", name="Next (Page Down)").is_hidden()
 
