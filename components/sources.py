@@ -643,7 +643,9 @@ def corpus_attributions(items: Iterable[tuple[Article, Sequence[Attribution]]]) 
         attributions), ``source``, ``type``, ``kind``, ``cue`` (as written), ``content``,
         ``start``/``end`` (the extent of source, cue and content, for deep links), ``words``,
         ``nested`` (the containing attribution's source(s), or None). Rows are in corpus order,
-        then reading order.
+        then reading order. A person cited by surname alone in one article ("Trump") is the
+        person of that surname elsewhere ("Donald Trump") when exactly one such full name is
+        cited in the corpus (:func:`merge_surnames`); ``source`` and ``nested`` say the full name.
 
     Raises:
         BadInput: an article's attributions do not fit its text (the message names the article).
@@ -662,9 +664,41 @@ def corpus_attributions(items: Iterable[tuple[Article, Sequence[Attribution]]]) 
         }
         for r in _long_records(prepared):
             records.append({**meta, **r})
+    full = merge_surnames((r["source"], r["type"]) for r in records)
+    for r in records:
+        r["source"] = full.get(r["source"], r["source"])
+        if r["nested"]:
+            r["nested"] = "; ".join(full.get(n, n) for n in r["nested"].split("; "))
     frame = _frame(records, LONG_COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
     return frame
+
+
+def merge_surnames(sources: Iterable[tuple[str, str | None]]) -> dict[str, str]:
+    """Surname-only person sources mapped to the one full name in ``sources`` ending with them.
+
+    Within an article the entity grouping already makes "Trump" Donald Trump; across articles an
+    article that only ever says "Trump" keeps the surname. Only persons, only a single capitalised
+    word, and only when exactly one cited person of two or more words ends with it ("Johnson" stays
+    as it is when both Boris Johnson and Lyndon Johnson are cited).
+
+    Args:
+        sources: ``(canonical name, type)`` pairs, repeats allowed.
+
+    Returns:
+        ``{surname: full name}`` for the surnames to merge.
+    """
+    persons = {name for name, stype in sources if stype == "person" and name}
+    by_last: dict[str, set[str]] = {}
+    for name in persons:
+        words = name.split()
+        if len(words) >= 2:
+            by_last.setdefault(words[-1], set()).add(name)
+    return {
+        name: next(iter(by_last[name]))
+        for name in persons
+        if " " not in name and name[:1].isupper() and len(by_last.get(name, ())) == 1
+    }
 
 
 def _as_long(items: pd.DataFrame | Iterable[tuple[Article, Sequence[Attribution]]]) -> pd.DataFrame:

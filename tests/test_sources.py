@@ -387,6 +387,28 @@ def test_corpus_long_frame(corpus):
     assert TEXT[officials["start"]:officials["end"]].startswith("US officials have been saying")
 
 
+def test_merge_surnames_only_when_one_full_name_fits():
+    sources = [("Donald Trump", "person"), ("Trump", "person"), ("Boris Johnson", "person"),
+               ("Lyndon Johnson", "person"), ("Johnson", "person"), ("Reuters", "media"),
+               ("Peskov", "person"), ("Moscow", "official"), ("Biden", None), ("Joe Biden", "person")]
+    assert S.merge_surnames(sources) == {"Trump": "Donald Trump"}  # Johnson: two fit; Biden: untyped
+
+
+def test_corpus_frame_names_a_surname_by_the_full_name_cited_elsewhere():
+    t1 = "Donald Trump said the wall would be built. Trump added that Mexico would pay."
+    t2 = "Trump said the tariffs would stay."
+    items = [
+        (Article(id="x", text=t1, title="Wall", outlet="AP", date="2019-01-02"),
+         [att(t1, "Donald Trump", "Donald Trump", "person", "said", "the wall would be built", "indirect")]),
+        (Article(id="y", text=t2, title="Tariffs", outlet="AP", date="2019-01-03"),
+         [att(t2, "Trump", "Trump", "person", "said", "the tariffs would stay", "indirect")]),
+    ]
+    long = S.corpus_attributions(items)
+    assert set(long["source"]) == {"Donald Trump"}
+    row = S.corpus_breakdown(long).iloc[0]
+    assert (row["source"], row["attributions"], row["articles"]) == ("Donald Trump", 2, 2)
+
+
 def test_corpus_breakdown(corpus):
     df = S.corpus_breakdown(corpus)
     assert list(df.columns) == list(S.CORPUS_COLUMNS)
