@@ -360,15 +360,17 @@ def breakdown_tree(text: str, attributions: Sequence[Attribution]) -> pd.DataFra
     records = _long_records(prepared)
     top = _aggregate(records, corpus=False)
     inside: dict[str, list[dict[str, Any]]] = {}  # reporter -> records of claims in its reports
+    own: dict[str, list[dict[str, Any]]] = {}  # source -> its records
     for r in records:
+        own.setdefault(r["source"], []).append(r)
         for reporter in (_opt(r["nested"]) or "").split("; "):
             if reporter:
                 inside.setdefault(reporter, []).append(r)
     rows: list[dict[str, Any]] = []
     for row in top.to_dict(orient="records"):
-        own = [r for r in records if r["source"] == row["source"]]
-        nested = Counter(n for r in own for n in (_opt(r["nested"]) or "").split("; ") if n)
-        reported_by = "; ".join(f"{n} ({c} of {len(own)})" for n, c in nested.items()) or None
+        mine = own[row["source"]]
+        nested = Counter(n for r in mine for n in (_opt(r["nested"]) or "").split("; ") if n)
+        reported_by = "; ".join(f"{n} ({c} of {len(mine)})" for n, c in nested.items()) or None
         rows.append({**row, "level": 0, "reported_by": reported_by})
         if row["source"] in inside:
             for sub in _aggregate(inside[row["source"]], corpus=False).to_dict(orient="records"):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -21,9 +20,8 @@ from components.errors import SourcelightError
 from components.records import Analysis, Article, Attribution, Span
 from components.render import attribution_title
 from dashboard import state
+from dashboard.widgets import read_link
 
-#: The reading view's page (the root URL redirects there); relative, so links work under a base path.
-READ_PAGE = "./read"
 #: Characters of a paragraph or quote shown in choice labels.
 LABEL_CHARS = 70
 NONE_IN_COMMON = "none in common"
@@ -35,14 +33,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>~$:|])")
 def md(text: str) -> str:
     """``text`` with Markdown (and Streamlit's ``$``/``:`` directives) escaped, on one line."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
-
-def read_link(article_id: str, att: int | None = None) -> str:
-    """The reading view's URL for an article, spotlighting attribution ``att`` when given."""
-    params = {"article": article_id}
-    if att is not None:
-        params["att"] = str(int(att))
-    return f"{READ_PAGE}?{urlencode(params)}"
 
 
 def canonical_sources(attributions: Iterable[Attribution]) -> list[str]:

@@ -7,6 +7,7 @@ They only lay out widgets and call ``components/`` (the corrections service and 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -40,9 +41,31 @@ def plotly_chart(fig, **kwargs):
     return st.plotly_chart(with_text_colour(fig, theme), **kwargs)
 
 
+#: The reading view's page (the root URL redirects there); relative, so links work under a base path.
+READ_PAGE = "./read"
+EMPTY_LIBRARY = "The library is empty: add articles on the Library page."
+
+
+def read_link(article_id: str, att: int | None = None) -> str:
+    """The reading view's URL for an article, spotlighting attribution ``att`` when given."""
+    params = {"article": article_id}
+    if att is not None:
+        params["att"] = str(int(att))
+    return f"{READ_PAGE}?{urlencode(params)}"
+
+
 def article_labels(summaries) -> dict[str, str]:
     """How article pickers name each article: "title · outlet · date" (the id when untitled)."""
     return {s.id: " · ".join(b for b in (s.title or s.id, s.outlet, s.date) if b) for s in summaries}
+
+
+def library_labels() -> dict[str, str] | None:
+    """``article_labels`` of the whole library; None, having said so, when the library is empty."""
+    summaries = state.get_store().list_articles()
+    if not summaries:
+        st.info(EMPTY_LIBRARY)
+        return None
+    return article_labels(summaries)
 
 
 def tag_filter(*, key: str) -> set[str] | None:

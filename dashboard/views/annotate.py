@@ -24,7 +24,7 @@ from components.records import KINDS, SOURCE_TYPES, Article, Span
 from components.render import attribution_title, legend_html, reading_html
 from dashboard import state
 from dashboard.selection import selection_span, text_selector
-from dashboard.widgets import article_labels, export_buttons
+from dashboard.widgets import export_buttons, library_labels
 
 K = "ann"
 DIALOG = f"{K}_dialog"
@@ -103,11 +103,9 @@ def _cancel(key: str, where=st) -> None:
 
 def choose_article() -> str | None:
     """Sidebar picker (same ids as the reading page); the choice is kept in the URL (``?article=``)."""
-    summaries = state.get_store().list_articles()
-    if not summaries:
-        st.info("The library is empty: add articles on the Library page.")
+    labels = library_labels()
+    if labels is None:
         return None
-    labels = article_labels(summaries)
     wanted = st.query_params.get("article")
     if wanted is not None and wanted not in labels:
         st.warning(f"The link asks for article {wanted!r}, which is not in this library; showing another article.")

@@ -26,7 +26,7 @@ from components.briefing import (
 from components.errors import SourcelightError
 from components.render import attribution_title
 from dashboard import state
-from dashboard.widgets import article_labels
+from dashboard.widgets import library_labels
 
 KEY = "brief"
 ORDER = f"{KEY}_order"
@@ -119,11 +119,9 @@ def _article_panel(n: int, total: int, article, analysis, labels: dict[str, str]
 
 def page() -> None:
     store = state.get_store()
-    summaries = store.list_articles()
-    if not summaries:
-        st.info("The library is empty: add articles on the Library page.")
+    labels = library_labels()
+    if labels is None:
         return
-    labels = article_labels(summaries)
     st.title("Briefing pack")
     st.caption("Choose articles and quotes, order them, then download the pack. Private notes never leave the library.")
     if f"{KEY}_articles" not in st.session_state:
@@ -161,7 +159,7 @@ def page() -> None:
 
     similar = None
     if with_similar:
-        links, note = _similar(tuple(order), len(summaries))
+        links, note = _similar(tuple(order), len(labels))
         if note:
             st.info(note)
         similar = _found(links, note)

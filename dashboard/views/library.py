@@ -9,7 +9,7 @@ from components.analysis import analyze_missing
 from components.articles import WIKINEWS_CREDIT, fetch_url, load_bytes, load_paste
 from components.errors import SourcelightError
 from dashboard import state
-from dashboard.widgets import export_buttons, tag_filter
+from dashboard.widgets import export_buttons, read_link, tag_filter
 
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "jsonl", "csv"]
 
@@ -95,7 +95,7 @@ def library_table() -> None:
                 "Date": s.date,
                 "Words": s.words,
                 "Analysed": s.id in done,
-                "Open": f"./read?article={s.id}",
+                "Open": read_link(s.id),
             }
             for s in summaries
         ]

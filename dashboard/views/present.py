@@ -29,7 +29,7 @@ from components.charts import sources_figure, type_label
 from components.render import attribution_title, esc, reading_html
 from components.sources import CONTENT_JOINER, article_breakdown, source_names, sourcing_profile
 from dashboard import state
-from dashboard.widgets import article_labels, plotly_chart
+from dashboard.widgets import library_labels, plotly_chart
 
 KEY = "present"
 ALL = "All sources"
@@ -155,11 +155,9 @@ def _spotlight_html(text: str, attributions, index: int | None, number: int, tot
 
 def page() -> None:
     store = state.get_store()
-    summaries = store.list_articles()
-    if not summaries:
-        st.info("The library is empty: add articles on the Library page.")
+    labels = library_labels()
+    if labels is None:
         return
-    labels = article_labels(summaries)
     ps = _current()
     if ps.article not in labels:
         if ps.article is not None:

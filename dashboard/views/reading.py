@@ -17,7 +17,7 @@ from components.sources import (
 )
 from dashboard import state
 from dashboard.similar_panel import md, show_similar, show_similar_claims
-from dashboard.widgets import article_labels, plotly_chart
+from dashboard.widgets import library_labels, plotly_chart
 
 NONE = "—"
 BREAKDOWN_LABELS = {
@@ -46,11 +46,9 @@ NESTED_MARK = "↳ "
 
 def choose_article(*, key: str) -> str | None:
     """Sidebar picker of the library's articles; the choice is kept in the URL (``?article=``)."""
-    summaries = state.get_store().list_articles()
-    if not summaries:
-        st.info("The library is empty: add articles on the Library page.")
+    labels = library_labels()
+    if labels is None:
         return None
-    labels = article_labels(summaries)
     ids = list(labels)
     wanted = st.query_params.get("article")
     if wanted is not None and wanted not in labels:

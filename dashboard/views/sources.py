@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from functools import partial
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -38,22 +37,11 @@ from components.sources import (
     what_has_source_said,
 )
 from dashboard import state
-from dashboard.widgets import plotly_chart
+from dashboard.widgets import EMPTY_LIBRARY, plotly_chart, read_link
 
 KEY = "src"
 NONE = "—"
-# The reading view's page (``/read``; the root URL redirects there). Relative, so the links also
-# work when the app is served under a base path.
-READ_PAGE = "./read"
 PERIODS = {"D": "Day", "W": "Week", "M": "Month"}
-
-
-def read_link(article_id: str, att: int | None = None) -> str:
-    """The reading view's URL for an article, spotlighting attribution ``att`` when given."""
-    params = {"article": article_id}
-    if att is not None:
-        params["att"] = str(int(att))
-    return f"{READ_PAGE}?{urlencode(params)}"
 
 
 # --------------------------------------------------------------------------- data
@@ -422,7 +410,7 @@ def page(*, key: str = KEY) -> None:
     version = state.version()
     total, done = analysis_status(store, version, key=key)
     if total == 0:
-        st.info("The library is empty: add articles on the Library page.")
+        st.info(EMPTY_LIBRARY)
         return
     if not done:
         st.info("No article is analysed yet: analyse them with the button above.")
