@@ -825,18 +825,24 @@ def html_to_article(
     Raises:
         BadInput: no article text could be found in the page.
     """
-    import trafilatura
+    from components.optional import guarded, require
 
+    needed_for = "Reading HTML pages"
+    trafilatura = require("trafilatura", package="trafilatura", needed_for=needed_for)
     name = origin or url or "HTML"
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        include_formatting=False,
+    doc = guarded(
+        lambda: trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            include_formatting=False,
+        ),
+        package="lxml_html_clean",
+        needed_for=needed_for,
     )
     text = (getattr(doc, "text", None) or "") if doc is not None else ""
     if not text.strip():

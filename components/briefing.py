@@ -966,7 +966,9 @@ class _PdfWriter:
     """Lays out a briefing with fpdf2: text through one font family, bars as filled rectangles."""
 
     def __init__(self, briefing: Briefing, fonts: _PdfFonts) -> None:
-        from fpdf import FPDF
+        from components.optional import require
+
+        FPDF = require("fpdf", package="fpdf2", needed_for="PDF briefing packs").FPDF
 
         self.b = briefing
         self.fonts = fonts

@@ -19,3 +19,7 @@ class BadInput(SourcelightError):
 
 class StoreError(SourcelightError):
     """The database cannot be opened or written."""
+
+
+class MissingPackage(SourcelightError):
+    """A package needed for one feature (HTML pages, PDF, Ray, feeds) is missing or broken."""

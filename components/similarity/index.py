@@ -85,7 +85,9 @@ class VectorIndex:
         return self.exact_limit is not None and self._n > self.exact_limit
 
     def _sync_ann(self) -> None:
-        from usearch.index import Index
+        from components.optional import require
+
+        Index = require("usearch.index", package="usearch", needed_for="Approximate similarity search").Index
 
         if self._ann is None:
             self._ann = Index(
