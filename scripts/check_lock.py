@@ -73,7 +73,8 @@ def check(installed: bool = False) -> list[str]:
             if name not in pins:
                 problems.append(f"{lock}: {req.name} is asked for in {inputs} but not locked (run `make lock`)")
             elif not _satisfied(req, pins[name]):
-                problems.append(f"{lock}: {req.name}=={pins[name]} does not satisfy {req} in {inputs} (run `make lock`)")
+                have = f"{req.name}=={pins[name]}"
+                problems.append(f"{lock}: {have} does not satisfy {req} in {inputs} (run `make lock`)")
     runtime, dev = locks["requirements.txt"], locks["requirements-dev.txt"]
     for name, version in runtime.items():
         if name in dev and dev[name] != version:
