@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from test_store_postgres import BACKENDS, open_store
 
 from components.store import Store, analyses_table
 
@@ -134,7 +135,7 @@ def _stored(store: Store) -> dict[str, str]:
         return {r.article_id: r.data for r in conn.execute(sa.select(analyses_table))}
 
 
-def _ingest(db: Path, *args: str) -> subprocess.Popen:
+def _ingest(db: Path | str, *args: str) -> subprocess.Popen:
     env = dict(os.environ, **RAY_ENV)
     return subprocess.Popen([sys.executable, "-m", "components", "--db", str(db), "ingest", *args],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -157,8 +158,11 @@ def _vectors_complete(store: Store) -> set[str]:
     return {h for h, s in seqs.items() if sorted(s) == list(range(len(s)))}
 
 
-def test_two_nodes_store_the_same_analyses_as_the_in_process_engine(cluster, inputs, reference, tmp_path):
-    db = tmp_path / "ray.db"
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_two_nodes_store_the_same_analyses_as_the_in_process_engine(backend, cluster, inputs, reference, tmp_path,
+                                                                     request):
+    store = open_store(backend, tmp_path, request)  # a SQLite file, or the team's PostgreSQL
+    db = store.url
     proc = _ingest(db, str(inputs), "--engine", "ray", "--address", cluster, "--batch-size", "2")
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err[-3000:]
@@ -167,7 +171,6 @@ def test_two_nodes_store_the_same_analyses_as_the_in_process_engine(cluster, inp
     nodes = _nodes(out)
     assert len(nodes) == 2 and all(b >= 1 for b in nodes.values()), nodes
     assert sum(nodes.values()) == N // 2
-    store = Store(str(db))
     assert _stored(store) == reference  # byte-equal JSON, article by article
     from components.pipeline.stages import vector_key
 

@@ -161,11 +161,9 @@ class EmbedActor:
 
 def _start_ray(address: str | None, num_cpus: int | None):
     """Join the cluster at ``address``, or start a local Ray on this machine's cores."""
-    for k, v in RAY_ENV.items():
-        os.environ.setdefault(k, v)
-    ray = require("ray", package="ray[data]", needed_for="`ingest --engine ray`")
-    require("ray.data", package="ray[data]", needed_for="`ingest --engine ray`")
     import logging
+
+    import ray
 
     if ray.is_initialized():
         return ray, False
@@ -221,6 +219,9 @@ def ingest_ray(
     from components.pipeline.stages import pending, version_of_installed
     from components.store import Store
 
+    for k, v in RAY_ENV.items():
+        os.environ.setdefault(k, v)
+    require("ray.data", package="ray[data]", needed_for="`ingest --engine ray`")  # before any work
     model = model or model_name()
     version = version_of_installed(model)
     store = Store(db_url)
