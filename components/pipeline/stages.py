@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from components.analysis import analyze_articles, pipeline_version
 from components.records import Analysis, Article
 from components.similarity.embed import Embedded, EmbeddingCache, Encoder, content_hash, embed_articles, vectors
-from components.store import Store
+from components.store import Store, analyses_table
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,22 @@ def embedded_keys(store: Store, keys: Sequence[str]) -> set[str]:
     return found
 
 
+def analysed_among(store: Store, version: str, ids: Sequence[str]) -> set[str]:
+    """Which of ``ids`` have an analysis of ``version`` stored (asked 500 at a time, so a run's
+    check costs the size of the run, not of the library)."""
+    t = analyses_table
+    found: set[str] = set()
+    ids = list(ids)
+    with store.engine.connect() as conn:
+        for i in range(0, len(ids), 500):
+            q = sa.select(t.c.article_id).where(t.c.version == version, t.c.article_id.in_(ids[i : i + 500]))
+            found |= set(conn.execute(q).scalars())
+    return found
+
+
 def pending(store: Store, version: str, articles: Sequence[Article], *, embed: bool) -> list[Article]:
     """The articles whose analysis of ``version`` (or, with ``embed``, whose vectors) are not stored."""
-    done = store.analysed_ids(version)
+    done = analysed_among(store, version, [a.id for a in articles])
     have = embedded_keys(store, [vector_key(a) for a in articles]) if embed else set()
     return [a for a in articles if a.id not in done or (embed and vector_key(a) not in have)]
 
