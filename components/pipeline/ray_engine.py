@@ -18,6 +18,7 @@ packages (spaCy model, encoder) installed, and a database they can all reach (Po
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -59,6 +60,7 @@ class RayIngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     nodes: dict[str, int] = field(default_factory=dict)
     words: int = 0
+    cpu_s: float = 0.0  # CPU seconds the analysis actors spent (process time, all nodes)
 
 
 def _row_articles(batch) -> list[Article]:
@@ -117,6 +119,7 @@ class AnalyseActor:
 
         from components.pipeline.stages import analyse_batch, run_batch, write_batch
 
+        cpu0 = time.process_time()
         articles = _row_articles(batch)
         if self.pass_text:
             analyses, failed = analyse_batch(self.nlp, articles)
@@ -133,6 +136,8 @@ class AnalyseActor:
             "error": np.array([reasons.get(a.id, "") for a in articles], dtype=object),
             "node": np.array([self.node] * len(articles), dtype=object),
             "batch": np.array([batch_id] * len(articles), dtype=object),
+            # this actor's CPU seconds for the batch, spread over its rows (for the benchmark)
+            "cpu": np.full(len(articles), (time.process_time() - cpu0) / max(1, len(articles))),
         }
         if self.pass_text:
             out["title"] = np.array([a.title for a in articles], dtype=object)
@@ -261,14 +266,15 @@ def ingest_ray(
                 num_gpus=1,
                 num_cpus=0,
             )
-        done, words, failed = 0, 0, []
+        done, words, failed, cpu = 0, 0, [], 0.0
         batches: dict[str, set[str]] = {}
         origin = {a.id: a.origin for a in todo}
         for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
-            for i, err, node, b, w in zip(
-                batch["id"], batch["error"], batch["node"], batch["batch"], batch["words"], strict=True
+            for i, err, node, b, w, c in zip(
+                batch["id"], batch["error"], batch["node"], batch["batch"], batch["words"], batch["cpu"], strict=True
             ):
                 batches.setdefault(str(node), set()).add(str(b))
+                cpu += float(c)
                 if err:
                     failed.append((origin.get(str(i), str(i)), str(err)))
                 else:
@@ -287,4 +293,5 @@ def ingest_ray(
         failed=failed,
         nodes=nodes,
         words=words,
+        cpu_s=cpu,
     )
