@@ -3,7 +3,8 @@
 The cluster is two ``ray start`` processes (a head, then a second node joining it with
 ``--address``), one CPU each, so the two analysis actors must run on different nodes. The tests
 check what a team would notice: both nodes did work; the store holds byte-for-byte the analyses
-the in-process engine stores; a bad file is reported by name and the rest goes on; and a run
+the in-process engine stores, in a SQLite file and in the team's PostgreSQL (``postgres`` marker,
+``SOURCELIGHT_TEST_PG_URL``); a bad file is reported by name and the rest goes on; and a run
 killed with ``kill -9`` mid-run resumes without redoing stored work, leaving the store complete.
 Teardown kills exactly this cluster's processes (found by its own temp folder), never other Ray
 processes on the machine, and removes the folder.
