@@ -7,6 +7,7 @@ VENV ?= .venv
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 export HF_HUB_OFFLINE = 1
+export RAY_USAGE_STATS_ENABLED = 0
 PIP_COMPILE_FLAGS = -q --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe
 
 $(VENV)/.runtime: requirements.txt

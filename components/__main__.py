@@ -111,6 +111,10 @@ def cmd_ingest(args) -> int:
         seen[0] += 1
         bar(seen[0], total)
 
+    if args.engine == "ray":
+        return _ingest_ray(args, store, on_file)
+    if args.address:
+        raise BadInput("ingest: --address names a Ray cluster; add --engine ray")
     report = load_paths(args.paths, on_file=on_file)
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -125,6 +129,38 @@ def cmd_ingest(args) -> int:
     for name, reason in report.rejected:
         print(f"  rejected {name}: {reason}")
     return 0 if added or skipped_all or not report.rejected else 2
+
+
+def _ingest_ray(args, store, on_file) -> int:
+    """``ingest --engine ray``: the same stages on a local Ray or the cluster at ``--address``."""
+    from components.pipeline.ray_engine import ingest_ray
+
+    if args.no_analyze:
+        raise BadInput("ingest: --no-analyze only adds, which needs no Ray; drop --engine ray")
+    r = ingest_ray(
+        args.paths,
+        store.url,
+        address=args.address,
+        workers=args.workers,
+        batch_size=args.batch_size,
+        embed=not args.no_embed,
+        on_file=on_file,
+        progress=progress_bar("analysing"),
+    )
+    for w in r.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    nodes = ", ".join(f"{n[:8]}: {b} batches" for n, b in sorted(r.nodes.items()))
+    print(
+        f"added {len(r.added)}, skipped {len(r.skipped)}, rejected {len(r.rejected) + len(r.failed)}; "
+        f"analysed {r.analysed}"
+        + (f", {r.already_done} already stored" if r.already_done else "")
+        + (f" (Ray nodes {nodes})" if nodes else "")
+    )
+    for name, reason in r.skipped:
+        print(f"  skipped {name}: {reason}")
+    for name, reason in [*r.rejected, *r.failed]:
+        print(f"  rejected {name}: {reason}")
+    return 0 if r.added or r.skipped or not (r.rejected or r.failed) else 2
 
 
 def cmd_analyze(args) -> int:
@@ -283,6 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ingest", help="add files or folders to the library and analyse them")
     s.add_argument("paths", nargs="+")
     s.add_argument("--no-analyze", action="store_true", help="only add; analyse later")
+    s.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local: this process (default); ray: a Ray Data pipeline (local Ray, or --address)")
+    s.add_argument("--address", help="with --engine ray: a running Ray cluster (default: start one here)")
+    s.add_argument("--workers", type=int, help="with --engine ray: analysis actors (default: one per CPU)")
+    s.add_argument("--batch-size", type=int, default=16, help="with --engine ray: articles per batch (16)")
+    s.add_argument("--no-embed", action="store_true", help="with --engine ray: skip the similarity vectors")
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("analyze", help="one article's analysis")

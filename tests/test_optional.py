@@ -52,3 +52,19 @@ def test_html_page_with_broken_extractor_is_one_line_exit_2(tmp_path, monkeypatc
 def test_html_page_reads_with_the_locked_install():
     art = articles.html_to_article(PAGE, origin="page.html")
     assert "Officials said the talks went well." in art.text
+
+
+def test_ingest_on_ray_without_ray_is_one_line_exit_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if ray[data] were not installed
+    monkeypatch.setitem(sys.modules, "ray.data", None)
+    art = tmp_path / "a.txt"
+    art.write_text("Officials said the talks went well.", encoding="utf-8")
+    monkeypatch.setenv("SOURCELIGHT_DB", str(tmp_path / "lib.db"))
+    code = main(["ingest", str(art), "--engine", "ray"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert "--engine ray" in err and "'ray[data]'" in err
+    # nothing was half-done before the message: the file was not even added
+    from components.store import Store
+
+    assert Store(str(tmp_path / "lib.db")).count_articles() == 0

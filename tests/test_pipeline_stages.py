@@ -1,0 +1,61 @@
+"""The ingest stages every engine shares: one article failing in analysis is named and its batch
+goes on; a batch run twice stores the same rows once; the in-process and batch paths agree."""
+from __future__ import annotations
+
+import pytest
+
+from components import analysis
+from components.analysis import analyze_missing, pipeline_version
+from components.pipeline import stages
+from components.records import Article, Span
+from components.store import Store
+
+pytestmark = pytest.mark.slow
+
+
+def _article(text: str) -> Article:
+    import hashlib
+
+    return Article(id=hashlib.sha256(text.encode()).hexdigest()[:16], text=text, title=text[:20],
+                   paragraphs=(Span(0, len(text)),))
+
+
+TEXTS = [
+    "“We will act,” the minister said in Paris on Monday.",
+    "Officials in Berlin said the BROKEN talks would go on.",
+    "The mayor of Rome told reporters that the bridge would reopen.",
+]
+
+
+def test_a_failing_article_is_named_and_the_rest_of_its_batch_is_stored(nlp, tmp_path, monkeypatch):
+    real = analysis.extract_attributions
+
+    def fragile(doc, groups):
+        if "BROKEN" in doc.text:
+            raise ValueError("a rule met something it cannot handle")
+        return real(doc, groups)
+
+    monkeypatch.setattr(analysis, "extract_attributions", fragile)
+    store = Store(str(tmp_path / "s.db"))
+    articles = [_article(t) for t in TEXTS]
+    store.add_articles(articles)
+    result = stages.run_batch(store, nlp, None, articles)
+    assert [i for i, _ in result.failed] == [articles[1].id]
+    assert "ValueError" in result.failed[0][1] and "cannot handle" in result.failed[0][1]
+    version = pipeline_version(nlp)
+    assert store.analysed_ids(version) == {articles[0].id, articles[2].id}
+    assert [a.id for a in stages.pending(store, version, articles, embed=False)] == [articles[1].id]
+
+
+def test_batch_stage_stores_what_the_in_process_engine_stores(nlp, tmp_path):
+    articles = [_article(t) for t in TEXTS]
+    local, batch = Store(str(tmp_path / "local.db")), Store(str(tmp_path / "batch.db"))
+    for s in (local, batch):
+        s.add_articles(articles)
+    assert analyze_missing(local, nlp) == 3
+    stages.run_batch(batch, nlp, None, articles[:2])
+    stages.run_batch(batch, nlp, None, articles)  # again, overlapping: replaced, not doubled
+    version = pipeline_version(nlp)
+    for a in articles:
+        assert batch.get_analysis(a.id, version) == local.get_analysis(a.id, version)
+    assert stages.pending(batch, version, articles, embed=False) == []
