@@ -65,7 +65,7 @@ def iter_effective(
             unknown = [i for i in missing if i not in known]
             if unknown:
                 raise BadInput(f"article id(s) not in the library: {', '.join(unknown)}")
-            raise BadInput(f"article {missing[0]!r} has no analysis of version {version!r}: analyse it first")
+            raise BadInput(f"article {missing[0]} has no analysis of version {version}: analyse it first")
         pairs = [found[i] for i in ids]
         corrections = CorrectionsService(store).corrections_for(ids) if ids else {}
     return (
