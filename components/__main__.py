@@ -189,7 +189,7 @@ def cmd_attribute(args) -> int:
 
 def cmd_sources(args) -> int:
     from components.analysis import analyze_missing, pipeline_version
-    from components.effective import iter_effective
+    from components.effective import library_attributions
     from components.nlp import load_nlp
     from components.sources import article_breakdown, breakdown_rows, corpus_breakdown
 
@@ -202,10 +202,10 @@ def cmd_sources(args) -> int:
         if missing:
             print(f"analysing {len(missing)} article(s) not analysed yet", file=sys.stderr)
             analyze_missing(store, nlp, progress=progress_bar("analysing"))
-        items = [(a, eff.analysis.attributions) for a, eff in iter_effective(store, pipeline_version(nlp))]
+        long = library_attributions(store, pipeline_version(nlp))
         if not store.count_articles():
             print("note: the library is empty: add articles with `python -m components ingest PATH`", file=sys.stderr)
-        rows = breakdown_rows(corpus_breakdown(items))
+        rows = breakdown_rows(corpus_breakdown(long))
     else:
         if not args.file:
             raise BadInput("sources: give an article FILE, or --corpus for the whole library")

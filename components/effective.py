@@ -4,7 +4,8 @@ The model's analysis is stored untouched (``components.store``) and analysts' co
 layer over it (``components.corrections``). Every consumer that shows or exports an analysis — the
 reading view and its breakdowns, the corpus Sources page, search explanations, exports, briefing
 packs and every command-line verb — reads it through :func:`iter_effective` (many articles, or the
-whole library) or :func:`effective_analysis` (one), so a deleted, added or re-sourced attribution
+whole library) or :func:`effective_analysis` (one), and the corpus views (the Sources page,
+``sources --corpus``) through :func:`library_attributions`, so a deleted, added or re-sourced attribution
 is the same everywhere at once. A library-wide read costs two queries whatever its size: one join
 of articles with their analyses, and one for every correction. :func:`corrections_stamp` changes
 with every correction, for caches keyed on what is shown. Imports ``components.store`` and
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+import pandas as pd
 import sqlalchemy as sa
 
 from components.corrections import (
@@ -26,6 +28,7 @@ from components.corrections import (
 )
 from components.errors import BadInput, StoreError
 from components.records import Article
+from components.sources import corpus_attributions
 from components.store import Store
 
 
@@ -81,6 +84,13 @@ def effective_analysis(store: Store, version: str, article_id: str) -> Effective
         components.errors.BadInput: unknown article, or no analysis of that version.
     """
     return next(iter_effective(store, version, [article_id]))[1]
+
+
+def library_attributions(store: Store, version: str) -> pd.DataFrame:
+    """The long corpus frame (``components.sources.corpus_attributions``) of every analysed
+    article in the library, analysts' corrections applied: what the Sources page and
+    ``sources --corpus`` fold into breakdowns."""
+    return corpus_attributions((a, eff.analysis.attributions) for a, eff in iter_effective(store, version))
 
 
 def corrections_stamp(store: Store) -> str:

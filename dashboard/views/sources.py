@@ -1,7 +1,7 @@
 """Sources across the library: who is cited, how often, by which outlets, and what they said.
 
 Everything on this page comes from stored analyses with analysts' corrections applied
-(``components.effective.iter_effective``, the read path every view shares): the long frame of every
+(``components.effective.library_attributions``, the read path every view shares): the long frame of every
 attribution (``components.sources.corpus_attributions``) is built once per library state and kept
 with ``st.cache_data``, keyed on the database, the analysis version, a fingerprint of the analysed
 articles and the state of the corrections, so reruns (filters, choosing a source) only narrow and
@@ -27,11 +27,10 @@ from components.charts import (
     source_timeline_figure,
     type_label,
 )
-from components.effective import corrections_stamp, iter_effective
+from components.effective import corrections_stamp, library_attributions
 from components.errors import BadInput
 from components.records import SOURCE_TYPES
 from components.sources import (
-    corpus_attributions,
     corpus_breakdown,
     filter_corpus,
     outlet_unnamed_share,
@@ -63,8 +62,7 @@ def corpus_frame(db_url: str, version: str, fingerprint: str, corrections: str) 
     (``components.effective.corrections_stamp``: it changes with every correction or undo) are only
     cache keys: the frame is read from the app's store through the one read path.
     """
-    store = state.get_store()
-    return corpus_attributions((a, eff.analysis.attributions) for a, eff in iter_effective(store, version))
+    return library_attributions(state.get_store(), version)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
