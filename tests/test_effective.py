@@ -150,7 +150,7 @@ def test_every_cli_verb_shows_the_correction(library, capsys, tmp_path):
     assert NEW in corpus and corpus[NEW]["attributions"] == 1
     # The Bell and the NYT are still cited by the invented article, once each (no longer by the seed).
     assert corpus[BELL]["attributions"] == 1 and corpus[NYT]["attributions"] == 1
-    assert corpus["US officials"]["nested_in"] == NEW  # the claim it relays is now the new name's
+    assert corpus["US officials"]["nested_in"] == NEW  # their claim is relayed by the new name
 
     one = {r["source"] for r in _cli_json(library, capsys, "sources", str(SEED), "--json")}
     assert NEW in one and not {BELL, NYT} & one
