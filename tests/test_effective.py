@@ -251,7 +251,7 @@ def test_search_explanations_use_the_corrected_analyses(library):
 
 
 @pytest.fixture()
-def sources_page(library, tmp_path, monkeypatch):
+def corrected_app(library, tmp_path, monkeypatch):
     from dashboard import state
 
     db = tmp_path / "app.db"
@@ -262,7 +262,6 @@ def sources_page(library, tmp_path, monkeypatch):
     state.get_corrections.clear()
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page("views/sources.py")
     yield at, db
     state.get_store.clear()
     state.get_corrections.clear()
@@ -272,12 +271,13 @@ def _table(at: AppTest, column: str):
     return next(df.value for df in at.dataframe if column in df.value.columns)
 
 
-def test_the_sources_page_shows_the_correction_and_follows_the_next_one(sources_page, library):
+def test_the_sources_page_shows_the_correction_and_follows_the_next_one(corrected_app, library):
     from components.corrections import CorrectionsService
     from components.effective import effective_analysis
     from components.store import Store
 
-    at, db = sources_page
+    at, db = corrected_app
+    at.switch_page("views/sources.py")
     at.run()
     assert not at.exception
     top = _table(at, "cues").set_index("source")
@@ -302,3 +302,17 @@ def test_the_sources_page_shows_the_correction_and_follows_the_next_one(sources_
     assert not at.exception
     top = _table(at, "cues").set_index("source")
     assert top.loc[BELL, "attributions"] == 2 and top.loc[BELL, "articles"] == 2
+
+
+def test_the_read_page_breakdown_shows_the_correction(corrected_app, library):
+    at, _ = corrected_app
+    at.switch_page("views/reading.py")
+    at.query_params["article"] = library.seed.id
+    at.run()
+    assert not at.exception
+    table = _table(at, "reported_by")
+    names = list(table["source"])
+    assert BELL not in names and NYT not in names
+    ledger = names.index(NEW)
+    assert names[ledger + 1] == "↳ US officials"  # the claim it relays is listed under the new name
+    assert table.iloc[ledger + 1]["reported_by"] == NEW
