@@ -960,20 +960,6 @@ class CorrectionsService:
         """
         return self._context(article_id, version)[1]
 
-    def iter_effective(
-        self, version: str | None = None, article_ids: Sequence[str] | None = None
-    ) -> Iterable[tuple[Article, EffectiveAnalysis]]:
-        """(article, effective analysis) for the given ids (in that order) or every analysed article.
-
-        The same read as every other view's: :func:`components.effective.iter_effective`.
-
-        Raises:
-            components.errors.BadInput: a given id is unknown or has no analysis of ``version``.
-        """
-        from components.effective import iter_effective  # it builds on this module
-
-        return iter_effective(self.store, self._version(version), article_ids)
-
     # -- writing -----------------------------------------------------------------------------------
 
     def _version(self, version: str | None) -> str:
