@@ -11,7 +11,8 @@ included), re-anchors spans whose text moved, and reports — never silently dro
 target is gone. The result is a new ``Analysis`` plus the provenance (model, or analyst + who +
 when) of every entity, group and attribution. Notes (on a passage or the whole article, shareable
 or private) and tags live beside them in the same database. :class:`CorrectionsService` is the API
-the app and the CLI call.
+the app and the CLI call to make changes; every view reads the result through
+``components.effective`` (one read path).
 """
 from __future__ import annotations
 
