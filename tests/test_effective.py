@@ -316,3 +316,17 @@ def test_the_read_page_breakdown_shows_the_correction(corrected_app, library):
     ledger = names.index(NEW)
     assert names[ledger + 1] == "↳ US officials"  # the claim it relays is listed under the new name
     assert table.iloc[ledger + 1]["reported_by"] == NEW
+
+
+def test_briefing_mode_shows_the_correction(corrected_app, library):
+    at, _ = corrected_app
+    at.run()
+    at.switch_page("views/present.py")
+    at.query_params["article"] = library.seed.id
+    at.run()
+    assert not at.exception
+    page = "".join(el.proto.body for el in at.get("html"))
+    assert page.count('class="sl-att sl-cue"') == len(library.raw.attributions) - 1  # The Bell's is gone
+    assert NEW in page
+    sources = next(s for s in at.selectbox if s.label == "Spotlight one source").options
+    assert NEW in sources and BELL not in sources and NYT not in sources
