@@ -6,8 +6,9 @@
 The bundled corpus (seeds/: the seed + 291 Wikinews articles) is analysed once (not timed, except
 as a reference line); then, each repeated, with the median and minimum printed:
 
-1. reading every stored analysis into the long frame (``corpus_attributions``): what the page
-   does when its ``st.cache_data`` entry is missing (first visit, or the library changed);
+1. reading every stored analysis, corrections applied (``library_attributions``), into the long frame
+   (``corpus_attributions``): what the page does when its ``st.cache_data`` entry is missing
+   (first visit, or the library or its corrections changed);
 2. one rerun's work on that frame: breakdown, filters, top-sources and outlet figures, and one
    chosen source's articles, timeline and "what has this source said?" table;
 3. the whole page through Streamlit's AppTest (app.py + views/sources.py, a source chosen): first
@@ -35,9 +36,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from components.analysis import analyze_missing, pipeline_version  # noqa: E402
 from components.articles import load_seeds  # noqa: E402
 from components.charts import corpus_sources_figure, outlet_unnamed_figure, source_timeline_figure  # noqa: E402
+from components.effective import corrections_stamp, library_attributions  # noqa: E402
 from components.nlp import load_nlp  # noqa: E402
 from components.sources import (  # noqa: E402
-    corpus_attributions,
     corpus_breakdown,
     filter_corpus,
     outlet_unnamed_share,
@@ -91,7 +92,7 @@ def prepare(db: str, nlp) -> Store:
 
 def bench_components(store: Store, version: str, n: int):
     def build():
-        return corpus_attributions((a, an.attributions) for a, an in store.iter_analysed(version))
+        return library_attributions(store, version)
 
     long = build()
     articles = long["article_id"].nunique()
@@ -105,6 +106,7 @@ def bench_components(store: Store, version: str, n: int):
     def fingerprint():
         store.list_articles()
         store.analysed_ids(version)
+        corrections_stamp(store)
 
     print(f"   library fingerprint (every rerun):        {ms(timed(fingerprint, n))}")
 

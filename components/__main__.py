@@ -2,7 +2,9 @@
 
 Verbs (contracts in ../shared/DESIGN.md): ``ingest``, ``analyze``, ``render``, ``attribute``,
 ``sources``, ``index``, ``similar``, ``export``, ``brief``. A bad input exits with status 2 and
-one line on standard error naming the input and the problem, never a traceback.
+one line on standard error naming the input and the problem, never a traceback. Every verb that
+shows an analysis shows the corrected one (analysts' corrections applied), read through
+``components.effective`` like the app's views.
 """
 
 from __future__ import annotations
@@ -60,6 +62,16 @@ def _one_article(path: str, article_id: str | None):
     if len(arts) > 1:
         raise BadInput(f"{path}: holds {len(arts)} articles; choose one with --id (ids: {arts[0].id}, ...)")
     return arts[0]
+
+
+def _effective(store, nlp, article):
+    """The article's corrected analysis: the model's (computed and stored once) with analysts'
+    corrections applied, through the read path every view uses (``components.effective``)."""
+    from components.analysis import analysis_for, pipeline_version
+    from components.effective import effective_analysis
+
+    analysis_for(store, nlp, article)
+    return effective_analysis(store, pipeline_version(nlp), article.id).analysis
 
 
 def analysis_json(article, analysis) -> dict:
@@ -164,11 +176,10 @@ def _ingest_ray(args, store, on_file) -> int:
 
 
 def cmd_analyze(args) -> int:
-    from components.analysis import analysis_for
     from components.nlp import load_nlp
 
     article = _one_article(args.file, args.id)
-    analysis = analysis_for(_store(args), load_nlp(), article)
+    analysis = _effective(_store(args), load_nlp(), article)
     data = analysis_json(article, analysis)
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
@@ -182,12 +193,11 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_render(args) -> int:
-    from components.analysis import analysis_for
     from components.nlp import load_nlp
     from components.render import page_html
 
     article = _one_article(args.file, args.id)
-    analysis = analysis_for(_store(args), load_nlp(), article)
+    analysis = _effective(_store(args), load_nlp(), article)
     Path(args.output).write_text(page_html(article, analysis), encoding="utf-8")
     print(f"wrote {args.output}")
     return 0
@@ -214,7 +224,8 @@ def cmd_attribute(args) -> int:
 
 
 def cmd_sources(args) -> int:
-    from components.analysis import analysis_for, analyze_missing, pipeline_version
+    from components.analysis import analyze_missing, pipeline_version
+    from components.effective import library_attributions
     from components.nlp import load_nlp
     from components.sources import article_breakdown, breakdown_rows, corpus_breakdown
 
@@ -227,15 +238,15 @@ def cmd_sources(args) -> int:
         if missing:
             print(f"analysing {len(missing)} article(s) not analysed yet", file=sys.stderr)
             analyze_missing(store, nlp, progress=progress_bar("analysing"))
-        items = [(a, ana.attributions) for a, ana in store.iter_analysed(pipeline_version(nlp))]
+        long = library_attributions(store, pipeline_version(nlp))
         if not store.count_articles():
             print("note: the library is empty: add articles with `python -m components ingest PATH`", file=sys.stderr)
-        rows = breakdown_rows(corpus_breakdown(items))
+        rows = breakdown_rows(corpus_breakdown(long))
     else:
         if not args.file:
             raise BadInput("sources: give an article FILE, or --corpus for the whole library")
         article = _one_article(args.file, args.id)
-        analysis = analysis_for(store, nlp, article)
+        analysis = _effective(store, nlp, article)
         rows = breakdown_rows(article_breakdown(article.text, analysis.attributions))
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1, default=str)

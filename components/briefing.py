@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
 from components.charts import KIND_COLOURS, KIND_LABELS, TYPE_COLOURS, UNKNOWN_TYPE_COLOUR, type_label
+from components.effective import iter_effective
 from components.errors import BadInput
 from components.records import KINDS, Analysis, Article, Attribution
 from components.sources import CONTENT_JOINER, article_breakdown, source_names, sourcing_profile
@@ -302,24 +303,6 @@ def make_item(
 # --------------------------------------------------------------------------- reading the library
 
 
-def corrected_analysis(store: Store, version: str, article: Article, analysis: Analysis) -> Analysis:
-    """``analysis`` with the analysts' corrections applied (unchanged when there are none).
-
-    Uses the corrections layer (``components.corrections``) when it is installed.
-    """
-    try:
-        from components.corrections import CorrectionsService
-    except ImportError:  # pragma: no cover - the corrections layer ships with the product
-        return analysis
-    service = CorrectionsService(store, version)
-    corrections = service.corrections(article.id)
-    if not corrections:
-        return analysis
-    from components.corrections import apply_corrections
-
-    return apply_corrections(article, analysis, corrections).analysis
-
-
 def shareable_notes(store: Store, article_id: str) -> list[NoteLike]:
     """The article's notes marked shareable (private notes are never read)."""
     try:
@@ -327,29 +310,6 @@ def shareable_notes(store: Store, article_id: str) -> list[NoteLike]:
     except ImportError:  # pragma: no cover
         return []
     return list(CorrectionsService(store).notes(article_id, shareable_only=True))
-
-
-def open_analysed(store: Store, version: str, article_ids: Sequence[str]) -> list[tuple[Article, Analysis]]:
-    """The articles and their (corrected) analyses, in the order asked.
-
-    Raises:
-        BadInput: some ids are not in the library (all of them are named), or an article has no
-            analysis of ``version`` yet.
-    """
-    ids = list(dict.fromkeys(str(i) for i in article_ids))
-    if not ids:
-        raise BadInput("no article chosen: a briefing needs at least one article id")
-    found = {a.id: a for a in store.get_articles(ids)}
-    unknown = [i for i in ids if i not in found]
-    if unknown:
-        raise BadInput(f"article id(s) not in the library: {', '.join(unknown)}")
-    out = []
-    for i in ids:
-        analysis = store.get_analysis(i, version)
-        if analysis is None:
-            raise BadInput(f"article {i} has no analysis of version {version}: analyse it first")
-        out.append((found[i], corrected_analysis(store, version, found[i], analysis)))
-    return out
 
 
 SimilarFinder = Callable[[Sequence[str]], tuple[Mapping[str, Sequence[SimilarLink]], str]]
@@ -369,6 +329,9 @@ def build_briefing(
     created: str | None = None,
 ) -> Briefing:
     """A briefing of ``article_ids`` (in that order) from the library.
+
+    Each article's analysis is the corrected one, read through the one read path
+    (:func:`components.effective.iter_effective`).
 
     Args:
         store: the library.
@@ -390,7 +353,10 @@ def build_briefing(
         BadInput: unknown ids (named), an article not analysed yet, or a bad attribution index.
     """
     base = (base or base_url()).rstrip("/")
-    pairs = open_analysed(store, version, article_ids)
+    ids = list(dict.fromkeys(str(i) for i in article_ids))
+    if not ids:
+        raise BadInput("no article chosen: a briefing needs at least one article id")
+    pairs = [(article, eff.analysis) for article, eff in iter_effective(store, version, ids)]
     links: Mapping[str, Sequence[SimilarLink]] = {}
     missing_note = ""
     if callable(similar):
@@ -1234,7 +1200,8 @@ def brief_cli(
 
             nlp = load_nlp()
         version = pipeline_version(nlp)
-    missing = [i for i in ids if store.get_analysis(i, version) is None]
+    analysed = store.analysed_ids(version)
+    missing = [i for i in ids if i not in analysed]
     if missing:
         if nlp is None:
             from components.nlp import load_nlp

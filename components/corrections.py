@@ -11,7 +11,8 @@ included), re-anchors spans whose text moved, and reports — never silently dro
 target is gone. The result is a new ``Analysis`` plus the provenance (model, or analyst + who +
 when) of every entity, group and attribution. Notes (on a passage or the whole article, shareable
 or private) and tags live beside them in the same database. :class:`CorrectionsService` is the API
-the app and the CLI call.
+the app and the CLI call to make changes; every view reads the result through
+``components.effective`` (one read path).
 """
 from __future__ import annotations
 
@@ -950,55 +951,29 @@ class CorrectionsService:
             raise BadInput(f"article {article_id!r} is not in the library")
         return article
 
-    def _analysis(self, article_id: str, version: str | None) -> Analysis:
-        version = version or self.version
-        if not version:
-            raise BadInput("no analysis version given: create CorrectionsService(store, version)")
-        analysis = self.store.get_analysis(article_id, version)
-        if analysis is None:
-            raise BadInput(f"article {article_id!r} has no analysis of version {version!r}: analyse it first")
-        return analysis
-
     def effective(self, article_id: str, version: str | None = None) -> EffectiveAnalysis:
         """The article's analysis (``version`` or the service's) with its corrections applied.
+
+        The same read as every other view's: :func:`components.effective.effective_analysis`.
 
         Raises:
             components.errors.BadInput: unknown article, or no analysis of that version.
         """
-        article = self._article(article_id)
-        return apply_corrections(article, self._analysis(article_id, version), self.corrections(article_id))
-
-    def iter_effective(
-        self, version: str | None = None, article_ids: Sequence[str] | None = None
-    ) -> Iterable[tuple[Article, EffectiveAnalysis]]:
-        """(article, effective analysis) for the given ids (in that order) or every analysed article.
-
-        Raises:
-            components.errors.BadInput: a given id is unknown or has no analysis of ``version``.
-        """
-        version = version or self.version
-        if not version:
-            raise BadInput("no analysis version given: create CorrectionsService(store, version)")
-        if article_ids is None:
-            pairs = list(self.store.iter_analysed(version))
-        else:
-            articles = {a.id: a for a in self.store.get_articles(list(article_ids))}
-            pairs = []
-            for aid in article_ids:
-                if aid not in articles:
-                    raise BadInput(f"article {aid!r} is not in the library")
-                pairs.append((articles[aid], self._analysis(aid, version)))
-        corrections = self.corrections_for([a.id for a, _ in pairs]) if pairs else {}
-        for article, analysis in pairs:
-            yield article, apply_corrections(article, analysis, corrections.get(article.id, []))
+        return self._context(article_id, version)[1]
 
     # -- writing -----------------------------------------------------------------------------------
 
-    def _context(self, article_id: str) -> tuple[Article, EffectiveAnalysis]:
-        article = self._article(article_id)
-        return article, apply_corrections(
-            article, self._analysis(article_id, None), self.corrections(article_id)
-        )
+    def _version(self, version: str | None) -> str:
+        version = version or self.version
+        if not version:
+            raise BadInput("no analysis version given: create CorrectionsService(store, version)")
+        return version
+
+    def _context(self, article_id: str, version: str | None = None) -> tuple[Article, EffectiveAnalysis]:
+        """The article and what the analyst sees of it: the one read path's effective analysis."""
+        from components.effective import iter_effective  # it builds on this module
+
+        return next(iter_effective(self.store, self._version(version), [article_id]))
 
     def _insert(self, table: sa.Table, row: dict) -> int:
         try:

@@ -1,4 +1,5 @@
-"""Exports of the effective analysis (the model's output with analysts' corrections applied).
+"""Exports of the effective analysis (the model's output with analysts' corrections applied, read
+through ``components.effective.iter_effective`` like every view).
 
 Five formats, each with the provenance it can carry and each read back in the tests with the
 format's own reader: JSONL in our schema (article metadata, text, entities, groups, attributions,
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from components.corrections import CorrectionsService, EffectiveAnalysis, Note, Tag
+from components.effective import iter_effective
 from components.errors import BadInput
 from components.records import Article, Span
 from components.store import Store, now
@@ -129,7 +131,7 @@ def export(
     ids = list(dict.fromkeys(article_ids)) if article_ids is not None else None
     items = [
         _Item(article, eff, tuple(svc.notes(article.id)), tuple(svc.tags(article.id)))
-        for article, eff in svc.iter_effective(version, ids)
+        for article, eff in iter_effective(store, version, ids)
     ]
     if not items:
         raise BadInput(f"nothing to export: no article has an analysis of version {version!r}")

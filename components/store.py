@@ -333,14 +333,22 @@ class Store:
         done = self.analysed_ids(version)
         return [s.id for s in self.list_articles() if s.id not in done]
 
-    def iter_analysed(self, version: str) -> Iterator[tuple[Article, Analysis]]:
-        """Every (article, analysis) of ``version``, in library order, in one query."""
+    def iter_analysed(self, version: str, ids: Sequence[str] | None = None) -> Iterator[tuple[Article, Analysis]]:
+        """Every (article, analysis) of ``version``, in library order, in one query.
+
+        The model's output as stored: what analysts corrected is read through
+        ``components.effective``, never from here. With ``ids``, only those articles (ids
+        without such an analysis are left out), in one query per 500 ids.
+        """
         q = (
             sa.select(articles_table, analyses_table.c.data)
             .join(analyses_table, analyses_table.c.article_id == articles_table.c.id)
             .where(analyses_table.c.version == version)
             .order_by(articles_table.c.origin, articles_table.c.id)
         )
+        chunks = [None] if ids is None else [list(ids)[i : i + 500] for i in range(0, len(ids), 500)]
         with self.engine.connect() as conn:
-            for row in conn.execute(q):
-                yield _article_from_row(row), analysis_from_dict(json.loads(row.data))
+            for chunk in chunks:
+                rows = conn.execute(q if chunk is None else q.where(articles_table.c.id.in_(chunk)))
+                for row in rows:
+                    yield _article_from_row(row), analysis_from_dict(json.loads(row.data))

@@ -3,7 +3,8 @@
 Layout only over the shared similarity engine (``state.get_similarity()``) and its public calls
 (``similar``, ``search_text``, ``similar_passages``, ``text_of``). Each result says *why* it is
 there: names both articles mention (``Match.shared_entities``) and, for articles already analysed,
-the sources both cite (canonical names of their attributions). Other articles are never analysed
+the sources both cite and who said a passage, from their corrected analyses
+(``components.similarity.explain``). Other articles are never analysed
 just to draw this panel; the analyst can ask for it with one button. Links are relative
 (``./read?article=ID&att=INDEX``: the reading view's page), so they work under a base
 path too. Every widget key starts with the ``key`` given to the ``show_...`` function.
@@ -12,13 +13,14 @@ path too. Every widget key starts with the ``key`` given to the ``show_...`` fun
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import streamlit as st
 
 from components.errors import SourcelightError
-from components.records import Analysis, Article, Attribution, Span
+from components.records import Analysis, Article, Span
 from components.render import attribution_title
+from components.similarity.explain import analysed_effective, passage_speakers, shared_sources
 from dashboard import state
 from dashboard.widgets import read_link
 
@@ -33,45 +35,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>~$:|])")
 def md(text: str) -> str:
     """``text`` with Markdown (and Streamlit's ``$``/``:`` directives) escaped, on one line."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
-
-def canonical_sources(attributions: Iterable[Attribution]) -> list[str]:
-    """Canonical source names cited by ``attributions`` ("A; B" counts as A and B), first-seen order."""
-    names: dict[str, str] = {}
-    for a in attributions:
-        for name in (a.source_canonical or "").split(";"):
-            name = " ".join(name.split())
-            if name:
-                names.setdefault(name.casefold(), name)
-    return list(names.values())
-
-
-def shared_sources(mine: Analysis, other: Analysis) -> list[str]:
-    """Canonical sources cited in both analyses (case-insensitive), in ``mine``'s order."""
-    theirs = {n.casefold() for n in canonical_sources(other.attributions)}
-    return [n for n in canonical_sources(mine.attributions) if n.casefold() in theirs]
-
-
-def _overlaps(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
-def attributions_in(analysis: Analysis, span: Span) -> list[int]:
-    """Indices of attributions whose content or cue overlaps ``span``, in reading order."""
-    return [
-        i
-        for i, a in enumerate(analysis.attributions)
-        if _overlaps(a.cue, span) or any(_overlaps(c, span) for c in a.content)
-    ]
-
-
-def speaker(a: Attribution, text: str) -> str:
-    """Who an attribution says said it: canonical name, else the source as written."""
-    if a.source_canonical and a.source_canonical.strip():
-        return " ".join(a.source_canonical.split())
-    if a.source is not None:
-        return " ".join(a.source.text(text).split())
-    return "no named source"
 
 
 def _short(text: str, n: int = LABEL_CHARS) -> str:
@@ -157,16 +120,12 @@ def show_index_prompt(*, key: str) -> int:
 
 # --------------------------------------------------------------------------- other articles' analyses
 def _stored_analyses(ids: Sequence[str]) -> dict[str, Analysis]:
-    """Analyses (analysts' corrections applied) of those ``ids`` already analysed; none computed."""
-    analysed = state.get_store().analysed_ids(state.version())
-    out = {}
-    for i in ids:
-        if i in analysed:
-            try:
-                out[i] = state.get_corrections().effective(i).analysis
-            except SourcelightError:
-                continue
-    return out
+    """Corrected analyses of those ``ids`` already analysed (the one read path); none computed."""
+    try:
+        return analysed_effective(state.get_store(), state.version(), ids)
+    except SourcelightError as exc:
+        st.error(str(exc))
+        return {}
 
 
 def _offer_analysis(ids: Sequence[str], what: str, *, key: str) -> None:
@@ -308,20 +267,14 @@ def show_claims_for_text(text: str, *, key: str, exclude: Sequence[str] = (), k:
         other = others[p.article_id]
         indexed = engine.text_of(p.article_id)
         passage = p.span.text(indexed)
-        att_ids: list[int] = []
+        att_ids: tuple[int, ...] = ()
         said = "not analysed yet"
-        reported = [other.outlet] if other.outlet else []
-        if other.author:
-            reported.append(other.author)
+        reported: tuple[str, ...] = tuple(r for r in (other.outlet, other.author) if r)
         an = analyses.get(p.article_id)
         if an is not None and indexed == other.text:
-            att_ids = attributions_in(an, p.span)
-            said = ", ".join(md(s) for s in dict.fromkeys(speaker(an.attributions[i], other.text) for i in att_ids))
-            said = said or "no attribution in this passage"
-            for i in att_ids:
-                parent = an.attributions[i].nested_in
-                if parent is not None and 0 <= parent < len(an.attributions) and parent not in att_ids:
-                    reported.append(speaker(an.attributions[parent], other.text))
+            who_said = passage_speakers(other, an, p.span)
+            att_ids, reported = who_said.attributions, who_said.reported_by
+            said = ", ".join(md(s) for s in who_said.said_by) or "no attribution in this passage"
         title = md(other.title or other.id)
         head = f"**{n}\\. [{title}]({read_link(other.id, att_ids[0] if att_ids else None)})**"
         meta = " · ".join(b for b in (_byline(other), f"closeness {p.score:.2f}") if b)

@@ -16,6 +16,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from components.analysis import analysis_for, pipeline_version  # noqa: E402
 from components.corrections import CorrectionsService, EffectiveAnalysis  # noqa: E402
+from components.effective import effective_analysis  # noqa: E402
 from components.nlp import load_nlp  # noqa: E402
 from components.records import Analysis, Article  # noqa: E402
 from components.store import Store  # noqa: E402
@@ -58,13 +59,14 @@ def get_corrections() -> CorrectionsService:
 
 def open_effective(article_id: str) -> tuple[Article, EffectiveAnalysis] | None:
     """The article and its analysis with analysts' corrections applied (model output computed once
-    and stored; corrections are a layer read on top, with provenance and what no longer anchors)."""
+    and stored; corrections are a layer read on top, with provenance and what no longer anchors),
+    through the one read path every view uses (``components.effective``)."""
     store = get_store()
     article = store.get_article(article_id)
     if article is None:
         return None
     analysis_for(store, get_nlp(), article)
-    return article, get_corrections().effective(article_id)
+    return article, effective_analysis(store, version(), article_id)
 
 
 def open_article(article_id: str) -> tuple[Article, Analysis] | None:

@@ -35,15 +35,14 @@ def select(at: AppTest, label: str):
 
 def seed(at: AppTest):
     """The seed article and its analysis, as the app stores them (after one run)."""
-    from components.briefing import corrected_analysis
+    from components.effective import effective_analysis
     from components.store import Store
     from dashboard import state
 
     store = Store()
     summary = next(s for s in store.list_articles() if s.origin.endswith("000_b880dba6bbaee506.txt"))
     article = store.get_article(summary.id)
-    analysis = store.get_analysis(article.id, state.version())
-    return store, article, corrected_analysis(store, state.version(), article, analysis)
+    return store, article, effective_analysis(store, state.version(), article.id).analysis
 
 
 def open_present(at: AppTest, **params) -> AppTest:

@@ -16,7 +16,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from components.records import Analysis, Attribution, Span
-from dashboard.similar_panel import attributions_in, canonical_sources, md, read_link, shared_sources
+from components.similarity.explain import attributions_in, canonical_sources, shared_sources
+from dashboard.similar_panel import md, read_link
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")

@@ -15,6 +15,7 @@ from spacy.training.converters import conll_ner_to_docs
 from test_corrections import AID, ARTICLE, V1, model_analysis, sel
 
 from components.corrections import CorrectionsService
+from components.effective import iter_effective
 from components.errors import BadInput
 from components.export import (
     CONTENT_JOIN,
@@ -89,7 +90,7 @@ def library(tmp_path):
 
 def expected(svc: CorrectionsService) -> dict[str, tuple]:
     out = {}
-    for article, eff in svc.iter_effective(V1, [AID, AID2]):
+    for article, eff in iter_effective(svc.store, V1, [AID, AID2]):
         out[article.id] = (article, eff)
     return out
 
@@ -319,7 +320,7 @@ def test_real_pipeline_export_round_trips(nlp, seed_text, tmp_path):
     svc = CorrectionsService(store, an.version)
     first = an.entities[0]
     svc.relabel_entity(article.id, first.span, "ORG" if first.label != "ORG" else "PERSON", analyst="qa")
-    (_a, eff), = svc.iter_effective(an.version, [article.id])
+    (_a, eff), = iter_effective(store, an.version, [article.id])
     for fmt, name in [("jsonl", "a.jsonl"), ("spacy", "a.spacy"), ("conll", "a.conll"), ("brat", "a.zip"),
                       ("csv", "a.csv")]:
         report = export(store, an.version, fmt, tmp_path / name, nlp=nlp)

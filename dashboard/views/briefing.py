@@ -14,7 +14,6 @@ import streamlit as st
 from components.briefing import (
     MIME_TYPES,
     build_briefing,
-    corrected_analysis,
     md,
     move,
     reading_order,
@@ -154,7 +153,6 @@ def page() -> None:
             st.error(f"Article {aid} is not in the library.")
             return
         article, analysis = pair
-        analysis = corrected_analysis(store, version, article, analysis)
         picks[aid] = _article_panel(n, len(order), article, analysis, labels)
 
     similar = None

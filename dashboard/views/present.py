@@ -20,7 +20,6 @@ from components.briefing import (
     PRESENT_VIEWS,
     PresentState,
     base_url,
-    corrected_analysis,
     md,
     presentation_steps,
     shareable_notes,
@@ -170,7 +169,6 @@ def page() -> None:
         st.error(f"Article {ps.article} is not in the library.")
         return
     article, analysis = opened
-    analysis = corrected_analysis(store, state.version(), article, analysis)
     text, atts = article.text, analysis.attributions
     df = article_breakdown(text, atts)
     sources = [str(s) for s in df["source"]]

@@ -1,10 +1,12 @@
 """Sources across the library: who is cited, how often, by which outlets, and what they said.
 
-Everything on this page comes from stored analyses: the long frame of every attribution
-(``components.sources.corpus_attributions``) is built once per library state and kept with
-``st.cache_data``, keyed on the database, the analysis version and a fingerprint of the analysed
-articles, so reruns (filters, choosing a source) only narrow and fold that frame. Articles not yet
-analysed are counted, named as such, and can be analysed from here. The chosen source lives in the
+Everything on this page comes from stored analyses with analysts' corrections applied
+(``components.effective.library_attributions``, the read path every view shares): the long frame of every
+attribution (``components.sources.corpus_attributions``) is built once per library state and kept
+with ``st.cache_data``, keyed on the database, the analysis version, a fingerprint of the analysed
+articles and the state of the corrections, so reruns (filters, choosing a source) only narrow and
+fold that frame. Articles not yet analysed are counted, named as such, and can be analysed from
+here. The chosen source lives in the
 URL (``?source=NAME``) so a view can be shared; links open the reading view at one attribution
 (``./read?article=ID&att=INDEX``, INDEX counting the article's attributions from 0).
 """
@@ -25,10 +27,10 @@ from components.charts import (
     source_timeline_figure,
     type_label,
 )
+from components.effective import corrections_stamp, library_attributions
 from components.errors import BadInput
 from components.records import SOURCE_TYPES
 from components.sources import (
-    corpus_attributions,
     corpus_breakdown,
     filter_corpus,
     outlet_unnamed_share,
@@ -52,14 +54,15 @@ def _fingerprint(ids: set[str]) -> str:
 
 
 @st.cache_data(show_spinner="Reading stored analyses…", max_entries=8)
-def corpus_frame(db_url: str, version: str, fingerprint: str) -> pd.DataFrame:
-    """The long frame of every stored attribution (recomputed only when the key changes).
+def corpus_frame(db_url: str, version: str, fingerprint: str, corrections: str) -> pd.DataFrame:
+    """The long frame of every attribution, analysts' corrections applied (recomputed only when
+    the key changes).
 
-    ``db_url`` and ``fingerprint`` (a hash of the analysed article ids) are only cache keys: the
-    frame is read from the app's store.
+    ``db_url``, ``fingerprint`` (a hash of the analysed article ids) and ``corrections``
+    (``components.effective.corrections_stamp``: it changes with every correction or undo) are only
+    cache keys: the frame is read from the app's store through the one read path.
     """
-    store = state.get_store()
-    return corpus_attributions((a, an.attributions) for a, an in store.iter_analysed(version))
+    return library_attributions(state.get_store(), version)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -415,7 +418,7 @@ def page(*, key: str = KEY) -> None:
     if not done:
         st.info("No article is analysed yet: analyse them with the button above.")
         return
-    long = corpus_frame(store.url, version, _fingerprint(done))
+    long = corpus_frame(store.url, version, _fingerprint(done), corrections_stamp(store))
     st.caption(
         f"{len(done)} analysed articles · {long[['article_id', 'attribution_index']].drop_duplicates().shape[0]}"
         " attributions"
