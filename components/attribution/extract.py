@@ -1025,11 +1025,13 @@ def extract_attributions(doc, groups=None) -> list[Attribution]:
     names = resolver.resolve_all(cands)
     nested = _nesting(cands)
     out = []
-    for cand, (canonical, stype), parent in zip(cands, names, nested, strict=True):
+    for cand, res, parent in zip(cands, names, nested, strict=True):
         out.append(Attribution(
             source=Span(*cand.src) if cand.src else None,
-            source_canonical=canonical,
-            source_type=stype,
+            source_canonical=res.name,
+            source_type=res.stype,
+            source_status=res.status,
+            source_antecedent_span=Span(*res.antecedent) if res.antecedent else None,
             cue=Span(*cand.cue),
             content=tuple(Span(s, e) for s, e in cand.content),
             kind=_kind(ext, cand),

@@ -27,9 +27,10 @@ gender unknown.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from components.attribution.canonical import NameBook, classify, clean_name
+from components.attribution import identity
+from components.attribution.canonical import NameBook, classify
 from components.attribution.lexicon import Lexicon
 from components.attribution.quotes import QuoteIndex
 
@@ -39,25 +40,51 @@ DEFINITE = re.compile(r"^(the|this|that)\s+", re.I)
 INITIALS = re.compile(r"^[A-Z]{2,3}$")  # a transcript's speaker label ('NG: …')
 
 
+@dataclass(frozen=True)
+class Resolution:
+    """How one source was named: canonical name, type, status and the antecedent's span."""
+
+    name: str | None
+    stype: str | None
+    status: str  # 'named' | 'resolved' | 'unresolved'
+    antecedent: tuple[int, int] | None = None
+
+
+UNRESOLVED = Resolution(None, None, "unresolved")
+
+
 @dataclass
 class _Seen:
     pos: int
     names: list[str]
     stype: str
     head_words: set[str]
+    sent: int = 0
+    ante: tuple[int, int] | None = None
+    plural: bool = False
+    personish: bool = False  # a person, or a description of one ('the head of the unit')
+    extra: dict = field(default_factory=dict)
 
 
 class Resolver:
-    """Resolve each candidate's source to ``(canonical name, source type)``."""
+    """Resolve each candidate's source to a ``Resolution`` (name, type, status, antecedent)."""
 
     def __init__(self, doc, groups, lex: Lexicon, quotes: QuoteIndex | None = None):
         self.doc = doc
         self.lex = lex
         self.quotes = quotes
+        self.rules = identity.load_rules()
         self.book = NameBook(doc, groups, lex)
+        self.who = identity.build(doc, self.book, quotes, self.rules)
+        self.sent_of: dict[int, int] = {}
+        for k, sent in enumerate(doc.sents):
+            for t in sent:
+                self.sent_of[t.i] = k
         self.history: list[_Seen] = []
         self.titles = {**lex.gender.honorifics, **lex.gender.role_nouns}
         self.titles_pronouns = {**self.titles, **lex.gender.pronouns}
+        self.person_heads = (set(lex.reference_heads) | set(lex.gender.role_nouns)
+                             | set(lex.unnamed_heads)) - set(lex.official_heads)
         self.genders: dict[str, set[str]] = {}  # canonical name -> genders in the evidence
         for ms, me, label, name in self.book.mentions:
             sp = doc.char_span(ms, me, alignment_mode="expand") if label == "PERSON" else None
@@ -68,18 +95,17 @@ class Resolver:
                 near += [c for c in root.children if c.dep_ == "appos"]
                 self._note(name, near + ([root.head] if root.dep_ == "appos" else []), self.titles)
 
-    def resolve_all(self, cands) -> list[tuple[str | None, str | None]]:
-        """Resolve candidates (in reading order); returns one pair per candidate."""
-        done: dict[int, tuple[str | None, str | None]] = {}
+    def resolve_all(self, cands) -> list[Resolution]:
+        """Resolve candidates (in reading order); returns one ``Resolution`` per candidate."""
+        done: dict[int, Resolution] = {}
         out = []
         for cand in cands:
             if cand.inherit_from is not None and id(cand.inherit_from) in done:
                 out.append(done[id(cand.inherit_from)])
                 continue
+            res = UNRESOLVED if cand.src is None else self.resolve(cand)
             if cand.src is None:
-                res: tuple[str | None, str | None] = (None, None)
-            else:
-                res = self.resolve(cand)
+                res = Resolution(None, None, "named")  # no source in the text: nothing to resolve
             done[id(cand)] = res
             out.append(res)
         return out
@@ -93,19 +119,26 @@ class Resolver:
         left = tok.left_edge.i
         right = tok.i
         for c in tok.rights:
-            if c.dep_ in ("cc", "conj", "punct", "relcl", "acl") and c.dep_ != "appos":
+            if c.dep_ == "punct":
+                continue  # a comma before an apposition: 'The Vice President, Mike Pence'
+            if c.dep_ in ("cc", "conj", "relcl", "acl"):
                 break
             right = c.right_edge.i
         while left < tok.i and doc[left].dep_ in ("preconj", "cc", "punct"):
             left += 1
         return doc[left : right + 1]
 
-    def resolve(self, cand) -> tuple[str, str]:
+    def _sent(self, pos: int) -> int:
+        sp = self.doc.char_span(pos, pos + 1, alignment_mode="expand")
+        return self.sent_of.get(sp.start, 0) if sp is not None and len(sp) else 0
+
+    def resolve(self, cand) -> Resolution:
         s, e = cand.src
         heads = cand.conjuncts or [cand.src_tok]
-        names: list[str] = []
-        types: list[str] = []
+        parts: list[Resolution] = []
         words: set[str] = set()
+        plural = False
+        personish = False
         for h in heads:
             np = self._np(h, (s, e))
             if np is not None and len(np) and np.start_char < s:
@@ -113,59 +146,122 @@ class Resolver:
                 np = self.doc.char_span(s, max(np.end_char, s + 1), alignment_mode="expand")
             if np is None or len(np) == 0:
                 continue
-            name, stype = self._one(np, s)
-            if stype == "person":
+            res = self._one(np, s)
+            if res.stype == "person" and res.name:
                 # 'the spokeswoman', 'Mrs. Clinton', and 'she' outside quotation marks (a
                 # quoted speaker's 'he' is often someone else); not inside a possessive ('her
                 # husband Bill')
                 quoted = self.quotes is not None and self.quotes.overlapping(s, e)
                 poss = {i for t in np if t.dep_ == "poss"
                         for i in range(t.left_edge.i, t.right_edge.i + 1)}
-                self._note(name, [t for t in np if t.i not in poss],
+                self._note(res.name, [t for t in np if t.i not in poss],
                            self.titles if quoted else self.titles_pronouns)
-            names.append(name)
-            types.append(stype)
+            parts.append(res)
             words |= {t.lemma_.lower() for t in np if not t.is_punct}
-        if not names:
-            names, types = [clean_name(self.book.text[s:e])], ["unnamed"]
-        self.history.append(_Seen(s, names, types[0], words))
-        return "; ".join(names), types[0]
+            plural = plural or np.root.tag_ in ("NNS", "NNPS")
+            personish = personish or np.root.lemma_.lower() in self.person_heads
+        res = self._combine(parts, (s, e))
+        if res.name and self._never_name(res.name):
+            res = UNRESOLVED
+        names = res.name.split("; ") if res.name else []
+        if names:
+            self.history.append(_Seen(s, names, res.stype or "unnamed", words, self._sent(s),
+                                      res.antecedent or (s, e), plural or len(names) > 1,
+                                      personish or res.stype == "person"))
+        return res
 
-    def _one(self, np, pos: int) -> tuple[str, str]:
+    def _combine(self, parts: list[Resolution], span: tuple[int, int]) -> Resolution:
+        """One resolution for coordinated heads ('Durbin and Schiff' → 'Dick Durbin; Adam Schiff').
+
+        Descriptions coordinated with one named person are that person's titles ('geostrategy
+        expert and former security official, Avinoam Idan' is Avinoam Idan).
+        """
+        if not parts:
+            return UNRESOLVED
+        if len(parts) == 1:
+            return parts[0]
+        named_people = [p for p in parts if p.stype == "person" and p.name and p.status != "unresolved"]
+        if len(named_people) == 1 and all(p is named_people[0] or p.stype == "unnamed" for p in parts):
+            return named_people[0]
+        if any(p.status == "unresolved" for p in parts):
+            return UNRESOLVED
+        names = []
+        for p in parts:
+            if p.name not in names:
+                names.append(p.name)
+        status = "resolved" if any(p.status == "resolved" for p in parts) else "named"
+        ante = next((p.antecedent for p in parts if p.antecedent), None)
+        return Resolution("; ".join(names), parts[0].stype, status, ante)
+
+    def _never_name(self, name: str) -> bool:
+        words = [w for w in re.findall(r"[\w'’]+", name.lower()) if w != "the"]
+        return not words or all(w in self.rules.never_names for w in words)
+
+    def _one(self, np, pos: int) -> Resolution:
         text = np.text.strip()
         low = text.lower()
         head = np.root
         m = LATTER.match(low)
         if m:
             return self._latter(m.group(2), pos)
-        if len(np) == 1 and low in RELATIVE and head.head.dep_ == "relcl":
-            # 'Mr. Kamin, who emphasized ...': the relative pronoun names its antecedent
-            ante = head.head.head
-            return self._one(self._np(ante.i, (ante.idx, ante.idx + len(ante.text))), pos)
+        if len(np) == 1 and low in RELATIVE:
+            if head.head.dep_ == "relcl" and head.head.head.pos_ in ("NOUN", "PROPN"):
+                # 'Mr. Kamin, who emphasized ...': the relative pronoun names its antecedent
+                ante = head.head.head
+                ant_np = self._np(ante.i, (ante.idx, ante.idx + len(ante.text)))
+                res = self._one(ant_np, pos)
+                if res.name and res.status != "unresolved":
+                    return Resolution(res.name, res.stype, "resolved",
+                                      res.antecedent or (ant_np.start_char, ant_np.end_char))
+            return UNRESOLVED
         if len(np) == 1 and head.pos_ == "PRON":
             return self._pronoun(low, pos)
         if INITIALS.match(text):
             named = self._initials(text)
             if named is not None:
-                return named, "person"
-        if DEFINITE.match(low) and not any(t.pos_ == "PROPN" for t in np):
-            hl = head.lemma_.lower()
-            if hl in self.lex.reference_heads:
-                for seen in reversed(self.history):
-                    if hl in seen.head_words and len(seen.names) == 1:
-                        return seen.names[0], seen.stype
-                # 'Presidential spokesman Dmitry Peskov met ... The spokesman said': a title
-                # word right before an earlier person mention
-                for ms, _, label, name in reversed(self.book.mentions):
-                    if ms < pos and label == "PERSON":
-                        before = self.doc.char_span(ms, ms + 1, alignment_mode="expand")
-                        if before is None:
-                            continue
-                        i = before.start
-                        titles = {t.lemma_.lower() for t in self.doc[max(i - 3, 0) : i]}
-                        if hl in titles:
-                            return name, "person"
-        return classify(np, self.book)
+                return Resolution(named, "person", "resolved", self.who.first_span.get(named))
+        named_inside = [m for m in self.book.in_span(np.start_char, np.end_char)
+                        if m[2] == "PERSON" or m[0] <= head.idx < m[1]]
+        title_head = head.lemma_.lower() in self.lex.reference_heads or \
+            head.lower_ in self.rules.titles_in_names
+        if DEFINITE.match(low) and not named_inside and (
+                title_head or not any(t.pos_ == "PROPN" for t in np)):
+            found = self._description(np, pos)
+            if found is not None:
+                return found
+        name, stype = classify(np, self.book)
+        return Resolution(name, stype, "named")
+
+    def _description(self, np, pos: int) -> Resolution | None:
+        """'the spokesman', 'the president', 'the embassy': the one entity the article gives
+        that title, else (a person's title) unresolved, else None (classify it as written)."""
+        head = np.root
+        hl = head.lemma_.lower()
+        if head.tag_ in ("NNS", "NNPS"):
+            return None  # 'the officials', 'the parties': a group the text need not name
+        for seen in reversed(self.history):
+            if hl in seen.head_words and len(seen.names) == 1 and seen.stype in ("person", "official", "media") \
+                    and seen.names[0].lower() != hl:
+                return Resolution(seen.names[0], seen.stype, "resolved", seen.ante)
+        mods = {t.lemma_.lower() for t in np if t.i != head.i and t.pos_ in ("NOUN", "ADJ", "PROPN")}
+        hits = self.who.with_title(hl, pos)
+        if len(hits) > 1 and mods:
+            narrowed = [m for m in hits if mods & {w for w, names in self.who.titles.items() if m.name in names}]
+            hits = narrowed or hits
+        if len(hits) > 1:
+            # several with that title: the one mentioned in the last few sentences, if only one is
+            k = self._sent(pos)
+            near = [m for m in hits if k - m.sent <= self.rules.max_sentences_back]
+            hits = near if len(near) == 1 else hits
+        if len(hits) == 1:
+            m = hits[0]
+            stype = "person" if m.label == "PERSON" else "official"
+            return Resolution(m.name, stype, "resolved", (m.start, m.end))
+        if hl in self.lex.reference_heads and hl not in self.lex.official_heads:
+            # 'the judge', 'the father': a person's title; naming it as a source would read
+            # as a name. The referent is open.
+            return UNRESOLVED
+        return None
 
     def _note(self, name: str, toks, words: dict[str, str]) -> None:
         """Record the genders that ``words`` among ``toks`` give the person ``name``."""
@@ -182,32 +278,77 @@ class Resolver:
             found.add(g)
         return found.pop() if len(found) == 1 else None
 
-    def _pronoun(self, low: str, pos: int) -> tuple[str, str]:
-        if low in self.lex.person_pronouns:
-            want = self.lex.gender.pronouns.get(low)
+    def _pronoun(self, low: str, pos: int) -> Resolution:
+        """A pronoun source by agreement and salience: the subject of its own sentence before
+        it, then of the sentences before (at most ``max_sentences_back``), sources first; a
+        candidate of the other gender, number or kind is skipped; nothing fits → unresolved."""
+        if low in ("i", "me", "we", "us"):
+            # the speaker of a transcript turn or of the quotation around it
+            speakers = [seen for seen in self.history if seen.stype == "person" and len(seen.names) == 1]
+            if speakers and low in ("i", "me"):
+                seen = speakers[-1]
+                return Resolution(seen.names[0], "person", "resolved", seen.ante)
+            return UNRESOLVED
+        want = self.lex.gender.pronouns.get(low)
+        person = low in self.lex.person_pronouns
+        plural = low in self.rules.plural_pronouns
+        quoted_pron = self.quotes is not None and bool(self.quotes.overlapping(pos, pos + len(low)))
+        k0 = self._sent(pos)
+        window = range(k0, max(k0 - self.rules.max_sentences_back, 0) - 1, -1)
+        for subjects_only in (True, False):
+            found = self._salient(window, pos, person, plural, want, quoted_pron, subjects_only)
+            if found is not None:
+                return found
+        return UNRESOLVED
 
-            def fits(name: str) -> bool:
-                return want is None or self._gender(name) in (None, want)
+    def _salient(self, window, pos: int, person: bool, plural: bool, want: str | None,
+                 quoted_pron: bool, subjects_only: bool) -> Resolution | None:
+        """The most salient agreeing candidate, nearest sentence first."""
+        for k in window:
+            cands: list[tuple[int, int, Resolution]] = []
+            for seen in self.history:
+                if seen.sent != k or seen.pos >= pos:
+                    continue
+                if self._agrees_seen(seen, person, plural, want):
+                    cands.append((0, seen.pos, Resolution("; ".join(seen.names), seen.stype,
+                                                          "resolved", seen.ante)))
+            for m in self.who.by_sent.get(k, []):
+                if m.start >= pos or (m.quoted and not quoted_pron):
+                    continue
+                if subjects_only and not m.subject:
+                    continue
+                res = self._agrees_mention(m, person, plural, want)
+                if res is not None:
+                    cands.append((0 if m.subject else 1, m.start, res))
+            if cands:
+                cands.sort(key=lambda c: (c[0], c[1]))
+                return cands[0][2]
+        return None
 
-            speakers = [(seen.pos, seen.names[0]) for seen in self.history
-                        if seen.stype == "person" and len(seen.names) == 1]
-            if speakers and fits(speakers[-1][1]):
-                return speakers[-1][1], "person"
-            # the latest speaker is of the other gender, or there is none: the nearest speaker
-            # or PERSON mention before the pronoun that fits
-            named = speakers + [(ms, name) for ms, _, label, name in self.book.mentions
-                                if label == "PERSON"]
-            fit = [(p, name) for p, name in named if p < pos and fits(name)]
-            if fit:
-                return max(fit, key=lambda c: c[0])[1], "person"
-        elif low in self.lex.nonperson_pronouns:
-            for seen in reversed(self.history):
-                if seen.stype != "person" or low in ("they", "them"):
-                    return "; ".join(seen.names), seen.stype
-            for ms, _, label, name in reversed(self.book.mentions):
-                if ms < pos and label in ("ORG", "GPE", "NORP"):
-                    return name, "official"
-        return low, "unnamed"
+    def _agrees_seen(self, seen: _Seen, person: bool, plural: bool, want: str | None) -> bool:
+        if plural:
+            return seen.plural
+        if seen.plural:
+            return False
+        if person:
+            return seen.personish and (want is None or self._gender(seen.names[0]) in (None, want))
+        return not seen.personish and seen.stype != "person"
+
+    def _agrees_mention(self, m, person: bool, plural: bool, want: str | None) -> Resolution | None:
+        if plural:
+            if m.plural_subject and len(m.plural_subject) > 1:
+                return Resolution("; ".join(dict.fromkeys(m.plural_subject)), "person" if m.label == "PERSON"
+                                  else "official", "resolved", (m.start, m.end))
+            return None
+        if person:
+            if m.label != "PERSON" or len(m.plural_subject) > 1:
+                return None
+            if want is not None and self._gender(m.name) not in (None, want):
+                return None
+            return Resolution(m.name, "person", "resolved", (m.start, m.end))
+        if m.label in ("ORG", "NORP", "GPE") and not m.plural_subject:
+            return Resolution(m.name, "official", "resolved", (m.start, m.end))
+        return None
 
     def _initials(self, initials: str) -> str | None:
         """The one person of the article whose name has these initials ('NG: …' in an interview
@@ -220,18 +361,20 @@ class Resolver:
         }
         return found.pop() if len(found) == 1 else None
 
-    def _latter(self, which: str, pos: int) -> tuple[str, str]:
+    def _latter(self, which: str, pos: int) -> Resolution:
         for seen in reversed(self.history):
             if len(seen.names) > 1:
-                return (seen.names[-1] if which == "latter" else seen.names[0]), seen.stype
-        distinct: list[tuple[str, str]] = []
-        for ms, _, label, name in reversed(self.book.mentions):
+                return Resolution(seen.names[-1] if which == "latter" else seen.names[0], seen.stype,
+                                  "resolved", seen.ante)
+        distinct: list[tuple[str, str, tuple[int, int]]] = []
+        for ms, me, label, name in reversed(self.book.mentions):
             if ms >= pos or label not in ("PERSON", "ORG", "GPE", "NORP"):
                 continue
             if all(name != d[0] for d in distinct):
-                distinct.append((name, "person" if label == "PERSON" else "official"))
+                distinct.append((name, "person" if label == "PERSON" else "official", (ms, me)))
             if len(distinct) == 2:
                 break
         if len(distinct) == 2:
-            return distinct[0] if which == "latter" else distinct[1]
-        return f"the {which}", "unnamed"
+            d = distinct[0] if which == "latter" else distinct[1]
+            return Resolution(d[0], d[1], "resolved", d[2])
+        return UNRESOLVED
