@@ -193,6 +193,25 @@ class Resolver:
         ante = next((p.antecedent for p in parts if p.antecedent), None)
         return Resolution("; ".join(names), parts[0].stype, status, ante)
 
+    def _fullest(self, lemma: str, pos: int) -> Resolution | None:
+        """The earlier phrase with head ``lemma`` that names its group by an entity ('researchers
+        from Pennsylvania State University'), when exactly one does."""
+        found: dict[str, tuple[int, int]] = {}
+        for t in self.doc:
+            if t.idx >= pos:
+                break
+            if t.lemma_.lower() != lemma or t.pos_ != "NOUN":
+                continue
+            preps = [c for c in t.rights if c.dep_ == "prep" and c.lower_ in ("from", "of", "at")]
+            for p in preps:
+                s, e = t.idx, p.right_edge.idx + len(p.right_edge.text)
+                if any(m[2] in ("ORG", "GPE", "PERSON") for m in self.book.in_span(p.idx, e)):
+                    found.setdefault(self.book.text[s:e], (s, e))
+        if len(found) != 1:
+            return None
+        name, span = next(iter(found.items()))
+        return Resolution(name, "unnamed", "resolved", span)
+
     def _never_name(self, name: str) -> bool:
         words = [w for w in re.findall(r"[\w'’]+", name.lower()) if w != "the"]
         return not words or all(w in self.rules.never_names for w in words)
@@ -238,7 +257,9 @@ class Resolver:
         head = np.root
         hl = head.lemma_.lower()
         if head.tag_ in ("NNS", "NNPS"):
-            return None  # 'the officials', 'the parties': a group the text need not name
+            # 'the researchers' after 'researchers from Penn State': the fullest description
+            # the article gave that group; else the group as written
+            return self._fullest(hl, pos)
         for seen in reversed(self.history):
             if hl in seen.head_words and len(seen.names) == 1 and seen.stype in ("person", "official", "media") \
                     and seen.names[0].lower() != hl:
