@@ -31,6 +31,8 @@ class ResolutionRules:
     max_sentences_back: int
     title_deps: frozenset[str]
     titles_in_names: frozenset[str]
+    person_heads: frozenset[str]
+    group_heads: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +56,8 @@ def load_rules() -> ResolutionRules:
         max_sentences_back=back,
         title_deps=words("title_deps", "deps"),
         titles_in_names=words("titles_in_names", "words"),
+        person_heads=words("person_heads", "words"),
+        group_heads=words("group_heads", "words"),
     )
 
 
@@ -79,6 +83,8 @@ class WhoIsWho:
     by_sent: dict[int, list[Mention]] = field(default_factory=dict)
     titles: dict[str, set[str]] = field(default_factory=dict)  # title word -> canonical names
     labels: dict[str, str] = field(default_factory=dict)  # canonical name -> entity label
+    groups: list[tuple[int, int, tuple[str, ...], str]] = field(default_factory=list)
+    # coordinated names ('Quirin and Redouane'): start, end, names, 'person' or 'body' 
     first_span: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def with_title(self, word: str, before: int) -> list[Mention]:
@@ -125,6 +131,21 @@ def build(doc, book, quotes, rules: ResolutionRules | None = None) -> WhoIsWho:
         if not quoted:
             for word in _titles(sp, root, label, rules):
                 who.titles.setdefault(word, set()).add(name)
+    # coordinated names, for 'the defendants', 'the parties', 'they'
+    seen_groups: set[tuple[str, ...]] = set()
+    for m in list(who.mentions):
+        sp = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if sp is None or not len(sp) or sp.root.dep_ == "conj":
+            continue
+        conj = [sp.root, *sp.root.conjuncts]
+        names = tuple(dict.fromkeys(n for n in (_name_at(book, t) for t in conj) if n))
+        labels = {who.labels.get(n, "") for n in names}
+        # people when any of them is a PERSON (the small model reads some surnames as places)
+        kind = "person" if "PERSON" in labels else ("body" if labels & set(BODY) else "")
+        if kind and len(names) > 1 and names not in seen_groups:
+            seen_groups.add(names)
+            end = max(t.idx + len(t.text) for t in conj)
+            who.groups.append((m.start, end, names, kind))
     # a surname the NER missed as a clause subject ('Waseem appeared ...'): the one PERSON of
     # the article whose name has that word
     covered = {i for m in who.mentions for i in range(m.start, m.end)}
@@ -147,8 +168,8 @@ def build(doc, book, quotes, rules: ResolutionRules | None = None) -> WhoIsWho:
 
 
 def _name_at(book, tok) -> str | None:
-    for ms, me, _, name in book.mentions:
-        if ms <= tok.idx < me:
+    for ms, me, label, name in book.mentions:
+        if ms <= tok.idx < me and (label == "PERSON" or label in BODY):
             return name
     return None
 

@@ -77,14 +77,16 @@ class Resolver:
         self.book = NameBook(doc, groups, lex)
         self.who = identity.build(doc, self.book, quotes, self.rules)
         self.sent_of: dict[int, int] = {}
-        for k, sent in enumerate(doc.sents):
+        self.sents = list(doc.sents)
+        for k, sent in enumerate(self.sents):
             for t in sent:
                 self.sent_of[t.i] = k
         self.history: list[_Seen] = []
         self.titles = {**lex.gender.honorifics, **lex.gender.role_nouns}
         self.titles_pronouns = {**self.titles, **lex.gender.pronouns}
         self.person_heads = (set(lex.reference_heads) | set(lex.gender.role_nouns)
-                             | set(lex.unnamed_heads)) - set(lex.official_heads)
+                             | set(lex.unnamed_heads) | set(self.rules.person_heads)) \
+            - set(lex.official_heads)
         self.genders: dict[str, set[str]] = {}  # canonical name -> genders in the evidence
         for ms, me, label, name in self.book.mentions:
             sp = doc.char_span(ms, me, alignment_mode="expand") if label == "PERSON" else None
@@ -98,17 +100,25 @@ class Resolver:
     def resolve_all(self, cands) -> list[Resolution]:
         """Resolve candidates (in reading order); returns one ``Resolution`` per candidate."""
         done: dict[int, Resolution] = {}
-        out = []
-        for cand in cands:
+        out: list[Resolution | None] = [None] * len(cands)
+        # in the order the sources appear in the text, so the history is what a reader has seen
+        order = sorted(range(len(cands)), key=lambda i: (
+            cands[i].src[0] if cands[i].src else cands[i].cue[0], cands[i].inherit_from is not None, i))
+        for i in order:
+            cand = cands[i]
             if cand.inherit_from is not None and id(cand.inherit_from) in done:
-                out.append(done[id(cand.inherit_from)])
+                out[i] = done[id(cand.inherit_from)]
                 continue
-            res = UNRESOLVED if cand.src is None else self.resolve(cand)
             if cand.src is None:
                 res = Resolution(None, None, "named")  # no source in the text: nothing to resolve
+            else:
+                res = self.resolve(cand)
             done[id(cand)] = res
-            out.append(res)
-        return out
+            out[i] = res
+        for i, cand in enumerate(cands):  # a continuation resolved before what it continues
+            if cand.inherit_from is not None and id(cand.inherit_from) in done:
+                out[i] = done[id(cand.inherit_from)]
+        return [r if r is not None else UNRESOLVED for r in out]
 
     def _np(self, tok_i: int, fallback: tuple[int, int]):
         doc = self.doc
@@ -212,6 +222,25 @@ class Resolver:
         name, span = next(iter(found.items()))
         return Resolution(name, "unnamed", "resolved", span)
 
+    def _group(self, hl: str, pos: int) -> Resolution | None:
+        """'the defendants', 'the parties': the latest coordinated names before them of the
+        right kind (people for a person noun, bodies for 'parties'), within the window."""
+        if hl in self.person_heads:
+            kinds = ("person",)
+        elif hl in self.rules.group_heads:
+            kinds = ("person", "body")
+        else:
+            return None
+        k = self._sent(pos)
+        for start, end, names, kind in reversed(self.who.groups):
+            if start >= pos or kind not in kinds:
+                continue
+            if k - self._sent(start) > self.rules.max_sentences_back * 2:
+                return None
+            return Resolution("; ".join(names), "person" if kind == "person" else "official",
+                              "resolved", (start, end))
+        return None
+
     def _never_name(self, name: str) -> bool:
         words = [w for w in re.findall(r"[\w'’]+", name.lower()) if w != "the"]
         return not words or all(w in self.rules.never_names for w in words)
@@ -224,9 +253,14 @@ class Resolver:
         if m:
             return self._latter(m.group(2), pos)
         if len(np) == 1 and low in RELATIVE:
-            if head.head.dep_ == "relcl" and head.head.head.pos_ in ("NOUN", "PROPN"):
+            clause = head.head
+            for _ in range(3):  # 'an agreement, according to which ...': up to the clause
+                if clause.dep_ == "relcl" or clause.head is clause:
+                    break
+                clause = clause.head
+            if clause.dep_ == "relcl" and clause.head.pos_ in ("NOUN", "PROPN"):
                 # 'Mr. Kamin, who emphasized ...': the relative pronoun names its antecedent
-                ante = head.head.head
+                ante = clause.head
                 ant_np = self._np(ante.i, (ante.idx, ante.idx + len(ante.text)))
                 res = self._one(ant_np, pos)
                 if res.name and res.status != "unresolved":
@@ -259,7 +293,7 @@ class Resolver:
         if head.tag_ in ("NNS", "NNPS"):
             # 'the researchers' after 'researchers from Penn State': the fullest description
             # the article gave that group; else the group as written
-            return self._fullest(hl, pos)
+            return self._fullest(hl, pos) or self._group(hl, pos)
         for seen in reversed(self.history):
             if hl in seen.head_words and len(seen.names) == 1 and seen.stype in ("person", "official", "media") \
                     and seen.names[0].lower() != hl:
@@ -338,13 +372,25 @@ class Resolver:
                     continue
                 if subjects_only and not m.subject:
                     continue
+                if m.subject and plural and m.plural_subject and len(m.plural_subject) == 1:
+                    continue  # 'Wong and three co-authors': one name of a group
                 res = self._agrees_mention(m, person, plural, want)
                 if res is not None:
                     cands.append((0 if m.subject else 1, m.start, res))
+            if plural:
+                # a plural noun subject ('The officers … They indicated'): the group it names
+                for t in self._sent_tokens(k):
+                    if t.idx < pos and t.tag_ == "NNS" and t.dep_ in self.rules.subject_deps \
+                            and not (self.quotes is not None and self.quotes.overlapping(t.idx, t.idx + 1)):
+                        res = self._fullest(t.lemma_.lower(), t.idx) or self._group(t.lemma_.lower(), t.idx)
+                        cands.append((0, t.idx, res or UNRESOLVED))
             if cands:
                 cands.sort(key=lambda c: (c[0], c[1]))
                 return cands[0][2]
         return None
+
+    def _sent_tokens(self, k: int):
+        return self.sents[k] if 0 <= k < len(self.sents) else ()
 
     def _agrees_seen(self, seen: _Seen, person: bool, plural: bool, want: str | None) -> bool:
         if plural:
