@@ -266,7 +266,7 @@ class Resolver:
                 if res.name and res.status != "unresolved":
                     return Resolution(res.name, res.stype, "resolved",
                                       res.antecedent or (ant_np.start_char, ant_np.end_char))
-            return UNRESOLVED
+            return self._relative_after_comma(head, pos)
         if len(np) == 1 and head.pos_ == "PRON":
             return self._pronoun(low, pos)
         if INITIALS.match(text):
@@ -284,6 +284,26 @@ class Resolver:
                 return found
         name, stype = classify(np, self.book)
         return Resolution(name, stype, "named")
+
+    def _relative_after_comma(self, rel, pos: int) -> Resolution:
+        """'a border agreement, according to which …' parsed without a relative clause: the
+        noun phrase that ends right before the comma opening the construction."""
+        first = rel.head
+        while first.head is not first and first.head.i < first.i and first.dep_ in ("pobj", "prep", "pcomp"):
+            first = first.head
+        i = first.left_edge.i - 1
+        if i < 1 or self.doc[i].text != ",":
+            return UNRESOLVED
+        noun = self.doc[i - 1]
+        if noun.pos_ not in ("NOUN", "PROPN"):
+            return UNRESOLVED
+        ant_np = self._np(noun.i, (noun.idx, noun.idx + len(noun.text)))
+        if ant_np is None or not len(ant_np):
+            return UNRESOLVED
+        res = self._one(ant_np, pos)
+        if not res.name or res.status == "unresolved":
+            return UNRESOLVED
+        return Resolution(res.name, res.stype, "resolved", res.antecedent or (ant_np.start_char, ant_np.end_char))
 
     def _description(self, np, pos: int) -> Resolution | None:
         """'the spokesman', 'the president', 'the embassy': the one entity the article gives
