@@ -277,6 +277,13 @@ class Resolver:
                         if m[2] == "PERSON" or m[0] <= head.idx < m[1]]
         title_head = head.lemma_.lower() in self.lex.reference_heads or \
             head.lower_ in self.rules.titles_in_names
+        poss = [c for c in head.children if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN")]
+        if poss and head.lemma_.lower() in self.lex.finding_heads and not named_inside:
+            # 'the chain's press release reported': the owner speaks through its release
+            owner = self.doc[poss[0].left_edge.i : poss[0].i + 1]
+            res = self._one(owner, pos)
+            if res.status == "resolved":
+                return res
         if DEFINITE.match(low) and not named_inside and (
                 title_head or not any(t.pos_ == "PROPN" for t in np)):
             found = self._description(np, pos)
@@ -285,14 +292,27 @@ class Resolver:
         name, stype = classify(np, self.book)
         return Resolution(name, stype, "named")
 
+    def _fullest_name(self, m) -> str:
+        """A body's fullest name in the article: 'US Embassy' said as 'US Embassy in London'."""
+        if m.label == "PERSON":
+            return m.name
+        for mm in self.who.mentions:
+            if mm.name != m.name:
+                continue
+            after = self.book.text[mm.end : mm.end + 4]
+            if after in (" in ", " of "):
+                nxt = [x for x in self.who.mentions if x.start == mm.end + 4 and x.label in ("GPE", "LOC")]
+                if nxt:
+                    return f"{m.name}{after}{self.book.text[nxt[0].start:nxt[0].end]}"
+        return m.name
+
     def _relative_after_comma(self, rel, pos: int) -> Resolution:
         """'a border agreement, according to which …' parsed without a relative clause: the
         noun phrase that ends right before the comma opening the construction."""
-        first = rel.head
-        while first.head is not first and first.head.i < first.i and first.dep_ in ("pobj", "prep", "pcomp"):
-            first = first.head
-        i = first.left_edge.i - 1
-        if i < 1 or self.doc[i].text != ",":
+        i = rel.i - 1
+        while i > rel.i - 4 and i > 0 and self.doc[i].pos_ in ("ADP", "VERB"):
+            i -= 1  # 'according to', 'under', 'in'
+        if i < 1 or i == rel.i - 1 or self.doc[i].text != ",":
             return UNRESOLVED
         noun = self.doc[i - 1]
         if noun.pos_ not in ("NOUN", "PROPN"):
@@ -313,7 +333,12 @@ class Resolver:
         if head.tag_ in ("NNS", "NNPS"):
             # 'the researchers' after 'researchers from Penn State': the fullest description
             # the article gave that group; else the group as written
-            return self._fullest(hl, pos) or self._group(hl, pos)
+            found = self._fullest(hl, pos) or self._group(hl, pos)
+            if found is None and (hl in self.rules.person_heads or hl in self.rules.group_heads):
+                # 'the defendants', 'the parties' with no group named before: who they are
+                # is open, and 'defendants' read as a name would hide that
+                return UNRESOLVED
+            return found
         for seen in reversed(self.history):
             if hl in seen.head_words and len(seen.names) == 1 and seen.stype in ("person", "official", "media") \
                     and seen.names[0].lower() != hl:
@@ -331,7 +356,7 @@ class Resolver:
         if len(hits) == 1:
             m = hits[0]
             stype = "person" if m.label == "PERSON" else "official"
-            return Resolution(m.name, stype, "resolved", (m.start, m.end))
+            return Resolution(self._fullest_name(m), stype, "resolved", (m.start, m.end))
         if hl in self.lex.reference_heads and hl not in self.lex.official_heads:
             # 'the judge', 'the father': a person's title; naming it as a source would read
             # as a name. The referent is open.
