@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from components.attribution import identity
-from components.attribution.canonical import NameBook, classify
+from components.attribution.canonical import NameBook, classify, clean_name
 from components.attribution.lexicon import Lexicon
 from components.attribution.quotes import QuoteIndex
 
@@ -284,6 +284,12 @@ class Resolver:
             res = self._one(owner, pos)
             if res.status == "resolved":
                 return res
+        appos = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+        if title_head and appos and not any(m[2] == "PERSON" for m in named_inside):
+            # 'The Vice Chancellor, Marta Soler, said': the name in apposition to a title is
+            # the person, whatever label the NER gave it
+            name_toks = self.doc[appos[0].left_edge.i : appos[0].i + 1]
+            return Resolution(clean_name(name_toks.text), "person", "named")
         if DEFINITE.match(low) and not named_inside and (
                 title_head or not any(t.pos_ == "PROPN" for t in np)):
             found = self._description(np, pos)
