@@ -171,6 +171,8 @@ class Resolver:
             plural = plural or np.root.tag_ in ("NNS", "NNPS")
             personish = personish or np.root.lemma_.lower() in self.person_heads
         res = self._combine(parts, (s, e))
+        if len(heads) == 1 and res.status == "named" and res.name and np is not None:
+            res = self._missed_conjuncts(np, res)
         if res.name and self._never_name(res.name):
             res = UNRESOLVED
         names = res.name.split("; ") if res.name else []
@@ -179,6 +181,19 @@ class Resolver:
                                       res.antecedent or (s, e), plural or len(names) > 1,
                                       personish or res.stype == "person"))
         return res
+
+    def _missed_conjuncts(self, np, res: Resolution) -> Resolution:
+        """'retailer Tesco and retailer Salling Group': a name the parser hung on the other
+        as a modifier with its own 'and' is a coordinated source too."""
+        extra: list[str] = []
+        for t in np:
+            if t.dep_ in ("nmod", "compound") and any(c.dep_ == "cc" and c.lower_ == "and" for c in t.children):
+                for _s, _e, label, name in self.book.in_span(t.idx, t.idx + len(t.text)):
+                    if label in ("PERSON", "ORG") and name not in res.name.split("; ") and name not in extra:
+                        extra.append(name)
+        if not extra:
+            return res
+        return Resolution("; ".join([*extra, res.name]), res.stype, res.status, res.antecedent)
 
     def _combine(self, parts: list[Resolution], span: tuple[int, int]) -> Resolution:
         """One resolution for coordinated heads ('Durbin and Schiff' → 'Dick Durbin; Adam Schiff').
@@ -277,13 +292,6 @@ class Resolver:
                         if m[2] == "PERSON" or m[0] <= head.idx < m[1]]
         title_head = head.lemma_.lower() in self.lex.reference_heads or \
             head.lower_ in self.rules.titles_in_names
-        poss = [c for c in head.children if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN")]
-        if poss and head.lemma_.lower() in self.lex.finding_heads and not named_inside:
-            # 'the chain's press release reported': the owner speaks through its release
-            owner = self.doc[poss[0].left_edge.i : poss[0].i + 1]
-            res = self._one(owner, pos)
-            if res.status == "resolved":
-                return res
         appos = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
         if title_head and appos and not any(m[2] == "PERSON" for m in named_inside):
             # 'The Vice Chancellor, Marta Soler, said': the name in apposition to a title is
