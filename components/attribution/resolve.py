@@ -182,6 +182,32 @@ class Resolver:
                                       personish or res.stype == "person"))
         return res
 
+    def _trailing_name(self, np) -> str | None:
+        """Two or more proper nouns closing ``np`` after every other entity mention, less
+        leading title words ('Representative Adam Schiff' → 'Adam Schiff'); a PERSON mention
+        there gives its canonical name."""
+        body = [(ms, me) for ms, me, label, _ in self.book.in_span(np.start_char, np.end_char)
+                if label != "PERSON"]
+        run = []
+        for t in reversed([t for t in np if not t.is_punct]):
+            if t.pos_ != "PROPN" or any(ms <= t.idx < me for ms, me in body):
+                break
+            run.insert(0, t)
+        titles = self.rules.titles_in_names | self.lex.reference_heads
+        while run and run[0].lower_.rstrip(".") in titles:
+            run.pop(0)
+        if len(run) < 2 or run[0].i == np.start:
+            return None
+        people = [m for m in self.book.in_span(run[0].idx, run[-1].idx + len(run[-1].text))
+                  if m[2] == "PERSON"]
+        if people:
+            return people[-1][3]
+        # without a body mention before it, a proper-noun run is only a name with a known
+        # first name (else 'The Senate Minority Leader' would be one)
+        if body or run[0].lower_ in self.lex.gender.first_names:
+            return " ".join(t.text for t in run)
+        return None
+
     def _missed_conjuncts(self, np, res: Resolution) -> Resolution:
         """'retailer Tesco and retailer Salling Group': a name the parser hung on the other
         as a modifier with its own 'and' is a coordinated source too."""
@@ -292,6 +318,11 @@ class Resolver:
                         if m[2] == "PERSON" or m[0] <= head.idx < m[1]]
         title_head = head.lemma_.lower() in self.lex.reference_heads or \
             head.lower_ in self.rules.titles_in_names
+        trailing = self._trailing_name(np)
+        if trailing is not None and (title_head or head.lemma_.lower() in self.person_heads):
+            # 'incoming chair of the House Intelligence Committee Representative Adam Schiff':
+            # the title's holder is the name that closes the phrase, not the body inside it
+            return Resolution(trailing, "person", "named")
         appos = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
         if title_head and appos and not any(m[2] == "PERSON" for m in named_inside):
             # 'The Vice Chancellor, Marta Soler, said': the name in apposition to a title is
