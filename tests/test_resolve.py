@@ -53,6 +53,14 @@ RESOLVED = [
     # the name in apposition to a title is the person (named, not resolved)
     ("The Vice Chancellor, Marta Soler, said the budget was ready.",
      "The Vice Chancellor, Marta Soler", "Marta Soler", "named"),
+    # the holder of a title phrase that holds a body: the name closing it, not the body
+    ("Incoming chair of the House Budget Committee Representative Maria Lund questioned the plan "
+     "yesterday.", "Incoming chair of the House Budget Committee Representative Maria Lund",
+     "Maria Lund", "named"),
+    # a name the parser hung on its coordinated partner is a coordinated source too
+    ("On Friday, UK-based retailer Brightmill and Norway-based retailer Nordvik Group announced "
+     "the sale of the stores.", "UK-based retailer Brightmill and Norway-based retailer Nordvik Group",
+     "Brightmill; Nordvik Group", "named"),
     # a plural description names the coordinated people before it
     ("Tom Reyes and Karl Berg were charged in May. The defendants said they were innocent.",
      "The defendants", "Tom Reyes; Karl Berg", "resolved"),

@@ -198,6 +198,9 @@ class Resolver:
             run.pop(0)
         if len(run) < 2 or run[0].i == np.start:
             return None
+        if any(m[2] == "PERSON" and m[1] <= run[0].idx
+               for m in self.book.in_span(np.start_char, np.end_char)):
+            return None  # another person named before the run: a coordination, not a title
         people = [m for m in self.book.in_span(run[0].idx, run[-1].idx + len(run[-1].text))
                   if m[2] == "PERSON"]
         if people:
