@@ -121,7 +121,10 @@ def source_names(attribution: Attribution, text: str = "") -> tuple[str, ...]:
 
 
 def _is_never_name(name: str) -> bool:
-    words = [w for w in re.findall(r"[\w'’]+", name.lower()) if w != "the"]
+    # an acronym in capitals ('WHO', 'US') is a name, not the pronoun it spells
+    words = [w.lower() for w in re.findall(r"[\w'’]+", name) if w.lower() != "the"]
+    if any(len(w) > 1 and w.isupper() for w in re.findall(r"[\w'’]+", name)):
+        return False
     return not words or all(w in _NEVER_NAMES for w in words)
 
 

@@ -61,6 +61,9 @@ RESOLVED = [
     ("On Friday, UK-based retailer Brightmill and Norway-based retailer Nordvik Group announced "
      "the sale of the stores.", "UK-based retailer Brightmill and Norway-based retailer Nordvik Group",
      "Brightmill; Nordvik Group", "named"),
+    # an acronym in capitals is a name, not the pronoun it spells
+    ("The WHO said the virus was spreading.", "The WHO", "WHO", "named"),
+    ("The US said the talks would resume.", "The US", "US", "named"),
     # a plural description names the coordinated people before it
     ("Tom Reyes and Karl Berg were charged in May. The defendants said they were innocent.",
      "The defendants", "Tom Reyes; Karl Berg", "resolved"),

@@ -286,7 +286,9 @@ class Resolver:
         return None
 
     def _never_name(self, name: str) -> bool:
-        words = [w for w in re.findall(r"[\w'’]+", name.lower()) if w != "the"]
+        words = [w.lower() for w in re.findall(r"[\w'’]+", name) if w.lower() != "the"]
+        if any(len(w) > 1 and w.isupper() for w in re.findall(r"[\w'’]+", name)):
+            return False
         return not words or all(w in self.rules.never_names for w in words)
 
     def _one(self, np, pos: int) -> Resolution:
@@ -296,7 +298,8 @@ class Resolver:
         m = LATTER.match(low)
         if m:
             return self._latter(m.group(2), pos)
-        if len(np) == 1 and low in RELATIVE:
+        acronym = len(text) > 1 and text.isupper()  # 'WHO', 'US' are names, not pronouns
+        if len(np) == 1 and low in RELATIVE and not acronym:
             clause = head.head
             for _ in range(3):  # 'an agreement, according to which ...': up to the clause
                 if clause.dep_ == "relcl" or clause.head is clause:
@@ -311,7 +314,7 @@ class Resolver:
                     return Resolution(res.name, res.stype, "resolved",
                                       res.antecedent or (ant_np.start_char, ant_np.end_char))
             return self._relative_after_comma(head, pos)
-        if len(np) == 1 and head.pos_ == "PRON":
+        if len(np) == 1 and head.pos_ == "PRON" and not acronym:
             return self._pronoun(low, pos)
         if INITIALS.match(text):
             named = self._initials(text)
