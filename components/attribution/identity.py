@@ -97,7 +97,7 @@ class WhoIsWho:
         return sorted(latest.values(), key=lambda m: m.start)
 
 
-def build(doc, book, quotes, rules: ResolutionRules | None = None) -> WhoIsWho:
+def build(doc, book, quotes, rules: ResolutionRules | None = None, sents=None) -> WhoIsWho:
     """Build the who-is-who model of one parsed article.
 
     Args:
@@ -105,13 +105,10 @@ def build(doc, book, quotes, rules: ResolutionRules | None = None) -> WhoIsWho:
         book: the article's ``NameBook`` (canonical names of mentions).
         quotes: the article's ``QuoteIndex`` (or None).
         rules: the resolution rules (loaded from the data file when None).
+        sents: ``list(doc.sents)`` when the caller has it (finding sentences walks the doc).
     """
     rules = rules or load_rules()
-    sent_of = {}
-    sents = list(doc.sents)
-    for k, s in enumerate(sents):
-        for t in s:
-            sent_of[t.i] = k
+    sent_of = sentence_index(doc, sents)
     who = WhoIsWho()
     for ms, me, label, name in book.mentions:
         sp = doc.char_span(ms, me, alignment_mode="expand")
@@ -123,7 +120,7 @@ def build(doc, book, quotes, rules: ResolutionRules | None = None) -> WhoIsWho:
         if plural:
             names = tuple(n for n in (_name_at(book, t) for t in plural) if n)
         quoted = quotes is not None and bool(quotes.overlapping(ms, me))
-        m = Mention(ms, me, label, name, sent_of.get(root.i, 0), subject, quoted, names)
+        m = Mention(ms, me, label, name, sent_of[root.i], subject, quoted, names)
         who.mentions.append(m)
         who.by_sent.setdefault(m.sent, []).append(m)
         who.labels.setdefault(name, label)
@@ -150,21 +147,42 @@ def build(doc, book, quotes, rules: ResolutionRules | None = None) -> WhoIsWho:
     # the article whose name has that word
     covered = {i for m in who.mentions for i in range(m.start, m.end)}
     persons = {m.name for m in who.mentions if m.label == "PERSON"}
-    for t in doc:
-        if t.pos_ != "PROPN" or t.dep_ not in rules.subject_deps or t.idx in covered:
+    for i in _propn_subjects(doc, rules):
+        t = doc[i]
+        if t.idx in covered:
             continue
         fits = {n for n in persons if t.text in n.split()}
         if len(fits) != 1:
             continue
         name = fits.pop()
         quoted = quotes is not None and bool(quotes.overlapping(t.idx, t.idx + len(t.text)))
-        m = Mention(t.idx, t.idx + len(t.text), "PERSON", name, sent_of.get(t.i, 0), True, quoted)
+        m = Mention(t.idx, t.idx + len(t.text), "PERSON", name, sent_of[t.i], True, quoted)
         who.mentions.append(m)
         who.by_sent.setdefault(m.sent, []).append(m)
     who.mentions.sort(key=lambda m: m.start)
     for ms in who.by_sent.values():
         ms.sort(key=lambda m: m.start)
     return who
+
+
+def sentence_index(doc, sents=None) -> list[int]:
+    """The sentence number of every token, without making a Token object per token."""
+    out = [0] * len(doc)
+    for k, sent in enumerate(doc.sents if sents is None else sents):
+        out[sent.start : sent.end] = [k] * (sent.end - sent.start)
+    return out
+
+
+def _propn_subjects(doc, rules: ResolutionRules) -> list[int]:
+    """Indices of proper nouns that are clause subjects (read from arrays: no Token objects)."""
+    from spacy.attrs import DEP, POS
+    from spacy.symbols import PROPN
+
+    if not len(doc):
+        return []
+    arr = doc.to_array([POS, DEP])
+    deps = {doc.vocab.strings.add(d) for d in rules.subject_deps}
+    return [i for i, (pos, dep) in enumerate(arr.tolist()) if pos == PROPN and dep in deps]
 
 
 def _name_at(book, tok) -> str | None:

@@ -75,13 +75,11 @@ class Resolver:
         self.quotes = quotes
         self.rules = identity.load_rules()
         self.book = NameBook(doc, groups, lex)
-        self.who = identity.build(doc, self.book, quotes, self.rules)
-        self.sent_of: dict[int, int] = {}
         self.sents = list(doc.sents)
-        for k, sent in enumerate(self.sents):
-            for t in sent:
-                self.sent_of[t.i] = k
+        self.who = identity.build(doc, self.book, quotes, self.rules, self.sents)
+        self.sent_of = identity.sentence_index(doc, self.sents)
         self.history: list[_Seen] = []
+        self._noun_toks: list | None = None
         self.titles = {**lex.gender.honorifics, **lex.gender.role_nouns}
         self.titles_pronouns = {**self.titles, **lex.gender.pronouns}
         self.person_heads = (set(lex.reference_heads) | set(lex.gender.role_nouns)
@@ -140,7 +138,7 @@ class Resolver:
 
     def _sent(self, pos: int) -> int:
         sp = self.doc.char_span(pos, pos + 1, alignment_mode="expand")
-        return self.sent_of.get(sp.start, 0) if sp is not None and len(sp) else 0
+        return self.sent_of[sp.start] if sp is not None and len(sp) else 0
 
     def resolve(self, cand) -> Resolution:
         s, e = cand.src
@@ -251,10 +249,10 @@ class Resolver:
         """The earlier phrase with head ``lemma`` that names its group by an entity ('researchers
         from Pennsylvania State University'), when exactly one does."""
         found: dict[str, tuple[int, int]] = {}
-        for t in self.doc:
+        for t in self._nouns():
             if t.idx >= pos:
                 break
-            if t.lemma_.lower() != lemma or t.pos_ != "NOUN":
+            if t.lemma_.lower() != lemma:
                 continue
             preps = [c for c in t.rights if c.dep_ == "prep" and c.lower_ in ("from", "of", "at")]
             for p in preps:
@@ -284,6 +282,16 @@ class Resolver:
             return Resolution("; ".join(names), "person" if kind == "person" else "official",
                               "resolved", (start, end))
         return None
+
+    def _nouns(self) -> list:
+        """The article's common nouns, in order (made once, on first need)."""
+        if self._noun_toks is None:
+            from spacy.attrs import POS
+            from spacy.symbols import NOUN
+
+            pos = self.doc.to_array([POS]).tolist() if len(self.doc) else []
+            self._noun_toks = [self.doc[i] for i, p in enumerate(pos) if p == NOUN]
+        return self._noun_toks
 
     def _never_name(self, name: str) -> bool:
         words = [w.lower() for w in re.findall(r"[\w'’]+", name) if w.lower() != "the"]
