@@ -1,28 +1,26 @@
-"""Resolution of sources that refer back: pronouns, "the latter"/"the former", "the spokesman".
+"""Speaker resolution: each source mention resolved to a name, or honestly left unresolved.
 
-No coreference package installs offline, so these are rules, applied in reading order over the
-sources found so far (the history) and the article's entity mentions:
-- "he"/"she"/"him"/"her"/"his" → the latest person source, else the latest PERSON mention before
-  it, if the gender agrees: "she"/"her" never names a person known to be male, "he"/"him"/"his"
-  never one known to be female, and a person of unknown gender fits both. When the latest
-  person source does not fit, the nearest earlier source or PERSON mention that fits wins; when
-  nothing fits, the pronoun stays unnamed;
-- "it"/"they" → the latest non-person source, else the latest organisation or place mention;
-- "the latter"/"the former" → the last/first member of the latest coordinated source
-  ("Both Pyongyang and Moscow ... but the latter asserts" → Moscow), else of the last two
-  distinct names mentioned;
-- "the spokesman", "the minister", ... → the latest source whose phrase used that noun
-  ("Presidential spokesman Dmitry Peskov"), else the noun phrase as an unnamed source.
-- a transcript's speaker label in capitals ("NG: …") → the one PERSON of the article with those
-  initials (Natasha Gownaris), when exactly one has them.
-A floating quote inherits the resolved name of the attribution it continues.
-
-A person's gender (per canonical name) comes from the word lists in ``data/gender.json``: an
-honorific in or right before a PERSON mention ("Mr. Smith"), a gendered role noun right before
-it or in apposition ("spokeswoman Jen Psaki", "his wife, Melania") or in a source phrase
-resolved to that person ("the congresswoman"), a strongly gendered first name ("Angela"), and a
-"he"/"she" outside quotation marks already resolved to the person. Evidence both ways leaves the
-gender unknown.
+A stage of its own over the who-is-who model of the article (``identity.py``: mentions with
+their sentence, subjecthood and quotation, titles per name, coordinated groups). Rules, in
+reading order of the sources (the history is what a reader has seen), each giving a
+``Resolution`` (name, type, ``source_status``, antecedent span):
+- "he"/"she"/"it"/"they": agreement first (gender from ``data/gender.json``; number: "they"
+  needs a plural antecedent, coordinated names or a plural noun; person or body), then salience:
+  clause subjects before other mentions, the pronoun's own sentence and then up to
+  ``max_sentences_back`` before it, earlier sources counted as subjects; mentions inside a
+  quotation are skipped for a pronoun outside it, so a quoted content's own subject or object
+  is never the speaker. Nothing agreeing → unresolved;
+- "the latter"/"the former" → the last/first of the latest coordinated source or two names;
+- "the mayor", "the embassy": the earlier source with that head, else the one entity the text
+  gives that title (or the one of several mentioned nearby); a person's title nobody holds →
+  unresolved; plural descriptions ("the researchers", "the defendants") → the group's fullest
+  description or the coordinated names before them, else unresolved;
+- relative words name their clause's antecedent ("X, who said", "X, according to which");
+- a name in apposition to a title, or closing a title phrase after a body, is the person;
+- a transcript's capital initials ("NG: …") → the one PERSON with them.
+A floating quote inherits the resolution of the attribution it continues. A name made only of
+pronouns or relative words is never given (``data/resolution.json``, ``never_names``); an
+acronym in capitals ("WHO", "US") is a name.
 """
 from __future__ import annotations
 
