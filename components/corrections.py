@@ -306,6 +306,8 @@ class _A:
     origin: Origin
     entity: Span | None = None  # the entity mention the source refers to (an analyst's choice)
     touched: bool = False
+    status: str = "named"  # the model's source_status, until an analyst names the source
+    antecedent: Span | None = None
 
 
 def _touch(origin: Origin, c: Correction) -> Origin:
@@ -335,7 +337,8 @@ class _State:
             if e.group not in self.groups:
                 self.groups[e.group] = _G(e.group, self.text[e.start : e.end], e.label, [], Origin())
         self.attrs = [
-            _A(a.source, a.source_canonical, a.source_type, a.cue, a.content, a.kind, None, Origin())
+            _A(a.source, a.source_canonical, a.source_type, a.cue, a.content, a.kind, None, Origin(),
+               status=a.source_status, antecedent=a.source_antecedent_span)
             for a in analysis.attributions
         ]
         for a, src in zip(self.attrs, analysis.attributions, strict=True):
@@ -524,6 +527,8 @@ class _State:
             a.source = self.anchor(after["source"], "source") if after["source"] else None
         if "source_canonical" in after:
             a.canonical = after["source_canonical"]
+            # the analyst's name replaces the machine's reading of the source
+            a.status, a.antecedent = ("named" if a.canonical else "unresolved"), None
         if "source_type" in after:
             a.stype = after["source_type"]
         if "entity" in after:
@@ -564,6 +569,7 @@ class _State:
         a = existing[0] if existing else _A(source, None, None, cue, content, d["kind"], None, Origin())
         a.source, a.canonical, a.stype, a.kind, a.entity = source, d.get("source_canonical"), d.get(
             "source_type"), d["kind"], entity
+        a.status, a.antecedent = ("named" if a.canonical else "unresolved"), None
         if not existing:
             self.attrs.append(a)
         self._touch_attr(a, c)
@@ -577,7 +583,11 @@ class _State:
                 if (e.start, e.end) == (a.entity.start, a.entity.end):
                     canonical = self.groups[e.group].name
                     break
-        return Attribution(a.source, canonical, a.stype, a.cue, a.content, a.kind, nested_in)
+        status, antecedent = a.status, a.antecedent
+        if a.entity is not None:  # an analyst chose whom the source means
+            status, antecedent = "resolved", a.entity
+        return Attribution(a.source, canonical, a.stype, a.cue, a.content, a.kind, nested_in,
+                           source_status=status, source_antecedent_span=antecedent)
 
     def build(self, applied: list[int]) -> tuple[Analysis, Provenance]:
         ents = sorted(self.ents, key=lambda e: (e.start, e.end))

@@ -84,6 +84,11 @@ class Attribution:
     ``kind`` is ``"direct"``, ``"indirect"`` or ``"mixed"``. ``content`` may hold several spans
     (a quote broken by its cue). ``nested_in`` is the index, in the same analysis, of the
     attribution whose content contains this one. ``source_type`` is one of ``SOURCE_TYPES``.
+    ``source_status`` says how the source's name was found (one of ``SOURCE_STATUSES``):
+    ``"named"`` (the name is in the source phrase), ``"resolved"`` (from an antecedent elsewhere,
+    ``source_antecedent_span``: "she" → the earlier "Agnès Callamard") or ``"unresolved"`` (a
+    pronoun or description whose referent the evidence does not settle; ``source_canonical`` is
+    then None, never the pronoun).
     """
 
     source: Span | None
@@ -93,6 +98,8 @@ class Attribution:
     content: tuple[Span, ...]
     kind: str
     nested_in: int | None = None
+    source_status: str = "named"
+    source_antecedent_span: Span | None = None
 
     @property
     def content_span(self) -> Span:
@@ -102,6 +109,7 @@ class Attribution:
 
 SOURCE_TYPES = ("person", "official", "media", "unnamed")
 KINDS = ("direct", "indirect", "mixed")
+SOURCE_STATUSES = ("named", "resolved", "unresolved")
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ CSS = (
 .sl-source{font-weight:600;text-decoration:underline 2px """
     + ATTRIBUTION_COLOUR
     + """}
+.sl-source.sl-unresolved{font-weight:400;outline:1px dotted #6b7280;text-decoration:none}
+.sl-source.sl-unresolved::after{content:"?";font-size:.7em;vertical-align:super;color:#6b7280}
 .sl-cue{font-style:italic;text-decoration:underline wavy """
     + ATTRIBUTION_COLOUR
     + """}
@@ -134,9 +136,18 @@ def mark_text(text: str, start: int, end: int, marks: Iterable[_Mark], inserts: 
 def attribution_title(text: str, a: Attribution, number: int) -> str:
     """Hover text of one attribution: number, source (canonical, type), cue and kind."""
     src = a.source_canonical or (a.source.text(text) if a.source else "no named source")
+    if a.source_status == "unresolved" and a.source is not None:
+        src = f"unresolved source “{a.source.text(text)}” (the text does not say who)"
+    elif a.source_status == "resolved" and a.source is not None and a.source_canonical:
+        src = f"{a.source_canonical} (resolved from “{a.source.text(text)}”)"
     kind = {"direct": "direct quote", "indirect": "reported speech", "mixed": "reported, with a quoted fragment"}
     typ = f" ({a.source_type})" if a.source_type else ""
     return f"#{number} · {src}{typ} · cue “{a.cue.text(text)}” · {kind.get(a.kind, a.kind)}"
+
+
+def _status_cls(a: Attribution) -> str:
+    """' sl-unresolved' for a source the resolver left open (drawn with a dotted outline)."""
+    return " sl-unresolved" if a.source_status == "unresolved" else ""
 
 
 def _depths(attributions: Sequence[Attribution]) -> list[int]:
@@ -215,7 +226,7 @@ def build_marks(
                         a.source.start,
                         a.source.end,
                         10,
-                        f'<span class="sl-att sl-source" data-att="{i}" title="{title}">',
+                        f'<span class="sl-att sl-source{_status_cls(a)}" data-att="{i}" title="{title}">',
                         "</span>",
                     )
                 )
@@ -314,7 +325,8 @@ def reading_html(
 def legend_html(labels: Iterable[str]) -> str:
     """Colour legend of entity types and attribution marks (escaped)."""
     chips = [f'<span class="sl-ent-{_cls(lb)}">{esc(LABEL_NAMES.get(lb, lb))}</span>' for lb in labels]
-    chips.append('<span class="sl-source">source</span><span class="sl-cue">cue</span>')
+    chips.append('<span class="sl-source">source</span><span class="sl-source sl-unresolved">'
+                 'unresolved source</span><span class="sl-cue">cue</span>')
     chips.append('<span class="sl-content sl-direct">direct</span><span class="sl-content sl-indirect">reported</span>')
     chips.append('<span class="sl-content sl-mixed">mixed</span><span class="sl-content sl-nested">nested</span>')
     chips.append('<span class="sl-by-analyst">changed by an analyst</span>')

@@ -8,6 +8,10 @@ An attribution with no source at all (no canonical name and no source span: "it 
 that ...") is kept, under the pseudo-source ``NO_SOURCE`` of type ``"unnamed"``: an analyst wants
 to see how much of an article rests on nobody in particular, and an unattributed claim is, for
 sourcing purposes, the least identifiable source there is. That row is always listed last.
+An attribution whose source the resolver left open (``source_status`` ``"unresolved"``: a "he"
+or "the judge" with no sure antecedent) counts under the pseudo-source ``UNRESOLVED``, one
+group of type ``"unnamed"`` listed just before ``NO_SOURCE``: never as a person named "he". A
+pronoun, relative word or bare possessive ("you", "that", "'s") is never a source name.
 Attributed words are ``\\w+`` tokens of the article text that overlap an attribution's content
 spans, so a claim nested inside another counts for both sources (each did report it).
 """
@@ -28,6 +32,15 @@ from components.records import KINDS, SOURCE_TYPES, Article, Attribution
 
 NO_SOURCE = "(no source)"
 """The pseudo-source of attributions that name nobody (type ``"unnamed"``)."""
+
+UNRESOLVED = "(unresolved)"
+"""The pseudo-source of attributions whose source phrase refers to someone the text does not
+settle ("he", "the judge" with no sure antecedent); type ``"unnamed"``."""
+
+PSEUDO_SOURCES = (UNRESOLVED, NO_SOURCE)
+
+_NEVER_NAMES = frozenset("""i me my mine we us our you your yours he him his she her hers it its
+    they them their who whom whose which that this these those one s 's ’s""".split())
 
 BREAKDOWN_COLUMNS = (
     "source", "type", "attributions", "direct", "indirect", "mixed", "words", "cues", "nested_in",
@@ -92,6 +105,8 @@ def source_names(attribution: Attribution, text: str = "") -> tuple[str, ...]:
     Returns:
         One or more names.
     """
+    if attribution.source_status == "unresolved" and attribution.source is not None:
+        return (UNRESOLVED,)
     if attribution.source_canonical and attribution.source_canonical.strip():
         names = [_clean(n) for n in attribution.source_canonical.split(";")]
     elif attribution.source is not None and text:
@@ -99,7 +114,18 @@ def source_names(attribution: Attribution, text: str = "") -> tuple[str, ...]:
     else:
         names = []
     names = list(dict.fromkeys(n for n in names if n))
+    if names and all(_is_never_name(n) for n in names):
+        return (UNRESOLVED,)  # 'you', 'that', "'s": a word that names nobody
+    names = [n for n in names if not _is_never_name(n)]
     return tuple(names) if names else (NO_SOURCE,)
+
+
+def _is_never_name(name: str) -> bool:
+    # an acronym in capitals ('WHO', 'US') is a name, not the pronoun it spells
+    words = [w.lower() for w in re.findall(r"[\w'’]+", name) if w.lower() != "the"]
+    if any(len(w) > 1 and w.isupper() for w in re.findall(r"[\w'’]+", name)):
+        return False
+    return not words or all(w in _NEVER_NAMES for w in words)
 
 
 def _token_index(text: str) -> tuple[list[int], list[int]]:
@@ -154,7 +180,7 @@ def _prepare(text: str, attributions: Sequence[Attribution]) -> list[_Prepared]:
                 f"{n} attributions"
             )
         names = source_names(att, text)
-        kind_type = "unnamed" if names == (NO_SOURCE,) else att.source_type
+        kind_type = "unnamed" if names[0] in PSEUDO_SOURCES else att.source_type
         tokens: set[int] = set()
         for piece in att.content:
             tokens.update(_tokens_in(starts, ends, piece.start, piece.end))
@@ -294,7 +320,7 @@ def _aggregate(records: Sequence[dict[str, Any]], *, corpus: bool) -> pd.DataFra
             "words": row["words"],
             "cues": list(row["cues"]),
             "nested_in": _join(row["nested"]),
-            "_last": row["source"] == NO_SOURCE,
+            "_last": (row["source"] == NO_SOURCE) * 2 + (row["source"] == UNRESOLVED),
             "_first": row["_first"],
         }
         if corpus:
@@ -523,19 +549,19 @@ def sourcing_profile(text: str, attributions: Sequence[Attribution]) -> Sourcing
             by_type[p.type] |= p.tokens
     single = 0
     for p in prepared:
-        if len(p.names) != 1 or p.names == (NO_SOURCE,):
+        if len(p.names) != 1 or p.names[0] in PSEUDO_SOURCES:
             continue
         line = ancestors[p.index] | {q.index for q in prepared if p.index in ancestors[q.index]}
         corroborated = any(
             q.index != p.index
             and q.index not in line
             and set(q.names) != set(p.names)
-            and q.names != (NO_SOURCE,)
+            and q.names[0] not in PSEUDO_SOURCES
             and p.tokens & q.tokens
             for q in prepared
         )
         single += not corroborated
-    named = {n for p in prepared for n in p.names if n != NO_SOURCE}
+    named = {n for p in prepared for n in p.names if n not in PSEUDO_SOURCES}
     return SourcingProfile(
         claims=len(prepared),
         sources=len(named),

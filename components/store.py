@@ -128,6 +128,8 @@ def attribution_to_dict(a: Attribution) -> dict:
         "content": [s.as_list() for s in a.content],
         "kind": a.kind,
         "nested_in": a.nested_in,
+        "source_status": a.source_status,
+        "source_antecedent_span": a.source_antecedent_span.as_list() if a.source_antecedent_span else None,
     }
 
 
@@ -140,6 +142,8 @@ def attribution_from_dict(d: dict) -> Attribution:
         content=tuple(_span(s) for s in d["content"]),
         kind=d["kind"],
         nested_in=d.get("nested_in"),
+        source_status=d.get("source_status") or ("named" if d.get("source_canonical") else "unresolved"),
+        source_antecedent_span=_span(d.get("source_antecedent_span")),
     )
 
 

@@ -50,9 +50,9 @@ FORMS = [
     ("North Korea is expected to ask for new technologies, The Bell reports.",
      ("The Bell", "reports", "North Korea is expected to ask for new technologies", "indirect")),
     # a cue interrupting its content
-    ("The museum, Mr. Obama said, would make visitors face uncomfortable truths.",
-     ("Mr. Obama", "said",
-      "The museum, Mr. Obama said, would make visitors face uncomfortable truths", "indirect")),
+    ("The bridge, Mr. Halvorsen said, would make drivers face longer detours.",
+     ("Mr. Halvorsen", "said",
+      "The bridge, Mr. Halvorsen said, would make drivers face longer detours", "indirect")),
     # passive with an agent
     ("It was reported by Reuters that the deal had collapsed.",
      ("Reuters", "was reported", "the deal had collapsed", "indirect")),
@@ -175,9 +175,9 @@ GENDER = [
      "plan would fail.", "She", "Robin Park", "person"),
     ("Jordan Lee arrived in Paris on Tuesday. Robin Park said the plan was sound. He said the "
      "plan would fail.", "He", "Robin Park", "person"),
-    # nobody fits: the pronoun stays as written rather than naming the wrong person
-    ("Mr. Smith said the plan was sound. She said the plan would fail.", "She", "she",
-     "unnamed"),
+    # nobody fits: the source stays unresolved (no name, no type) rather than naming the wrong
+    # person, and the pronoun is never shown as a name
+    ("Mr. Smith said the plan was sound. She said the plan would fail.", "She", None, None),
 ]
 
 
@@ -314,8 +314,8 @@ def test_contract_shape(nlp):
     text = "“We will,” he said, “go on.” Officials said the talks would resume."
     attrs = _run(nlp, text)
     out = [to_contract(a, text) for a in attrs]
-    keys = {"source", "source_span", "source_canonical", "source_type", "cue", "cue_span",
-            "content_span", "type", "nested_in"}
+    keys = {"source", "source_span", "source_canonical", "source_type", "source_status",
+            "source_antecedent_span", "cue", "cue_span", "content_span", "type", "nested_in"}
     assert out and all(set(o) == keys for o in out)
     for o in out:
         assert text[slice(*o["cue_span"])] == o["cue"]
@@ -380,10 +380,10 @@ def test_groups_give_canonical_names(nlp):
 RULES2_POSITIVES = [
     # a title's dot ('Mrs.') in the tail after the cue is no sentence end: the next quotation
     # continues the same attribution
-    ('"We won," Mr. Obama said at a dinner in Washington, where Mrs. Clinton also spoke. '
+    ('"We won," Mr. Dalton said at a lunch in Chicago, where Mrs. Reyes also spoke. '
      '"Now we go on."',
-     ("Mr. Obama", "said",
-      '"We won," Mr. Obama said at a dinner in Washington, where Mrs. Clinton also spoke. '
+     ("Mr. Dalton", "said",
+      '"We won," Mr. Dalton said at a lunch in Chicago, where Mrs. Reyes also spoke. '
       '"Now we go on."', "direct")),
     # a cue inside the speaker's relative clause ('who has backed') does not take the next quote
     ("“Now is the time to act,” said Don Fowler, who has backed Hillary Clinton since 2008. "
@@ -401,30 +401,30 @@ RULES2_POSITIVES = [
      ("the source", "added", "Clinton had told police that she did not want the escort, but "
       "the police overruled that request", "indirect")),
     # a cue interrupting its content, the content going on after it
-    ("Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt in 1999.",
-     ("Mr. Clarke", "said", "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt "
-      "in 1999", "indirect")),
-    ("The difference now, he told me on Friday, is that he is the anchor of a news program.",
-     ("he", "told", "The difference now, he told me on Friday, is that he is the anchor of a "
-      "news program", "indirect")),
+    ("Brightmill was a giant, Mr. Okafor said, until it closed its doors in 2004.",
+     ("Mr. Okafor", "said", "Brightmill was a giant, Mr. Okafor said, until it closed its doors "
+      "in 2004", "indirect")),
+    ("The problem now, he told me on Monday, is that he is the captain of a losing team.",
+     ("he", "told", "The problem now, he told me on Monday, is that he is the captain of a "
+      "losing team", "indirect")),
     # a cue inside a subordinate clause: the content is the whole sentence, and a gerund
     # subject after the cue ('replacing Clinton would be ...') is content, not a participle
-    ("Though that transition was relatively seamless, he said, replacing Clinton would be "
-     "much more acrimonious and could lead to intense lobbying.",
-     ("he", "said", "Though that transition was relatively seamless, he said, replacing "
-      "Clinton would be much more acrimonious and could lead to intense lobbying", "indirect")),
+    ("Though that transition was fairly quick, he said, replacing Okafor would be "
+     "much more divisive and could lead to intense lobbying.",
+     ("he", "said", "Though that transition was fairly quick, he said, replacing "
+      "Okafor would be much more divisive and could lead to intense lobbying", "indirect")),
     # parser slips repaired: a name swallowed into the phrase before a subjectless cue, and
     # a that-clause hung on the object as a relative clause
-    ("In a March meeting with the editorial board of the Washington Post Trump said that U.S. "
-     "involvement in NATO may need to be diminished.",
-     ("Trump", "said", "U.S. involvement in NATO may need to be diminished", "indirect")),
-    ("In Honolulu last week, he told a meeting of Pacific Island leaders that few people "
-     "understood the stakes of climate change.",
-     ("he", "told", "that few people understood the stakes of climate change", "indirect")),
+    ("In a June meeting with the editorial board of the Chicago Tribune Dalton said that U.S. "
+     "spending on ports may need to be increased.",
+     ("Dalton", "said", "U.S. spending on ports may need to be increased", "indirect")),
+    ("In Lisbon last month, he told a meeting of European fishing leaders that few people "
+     "grasped the costs of overfishing.",
+     ("he", "told", "that few people grasped the costs of overfishing", "indirect")),
     # a participle after 'by'/'after' takes the subject of the verb it hangs on
-    ("President Obama responded on Wednesday by saying his refusal to use the words was a "
-     "manufactured issue.",
-     ("President Obama", "saying", "his refusal to use the words was a manufactured issue",
+    ("Mayor Lindqvist responded on Thursday by saying his decision to skip the vote was an "
+     "invented controversy.",
+     ("Mayor Lindqvist", "saying", "his decision to skip the vote was an invented controversy",
       "indirect")),
     # a second, unquoted cue of the same speaker ('and has backed') does not take the quote
     ("“Now is the time to act,” said Don Fowler, who led the party in 1995, and has backed "
@@ -439,13 +439,13 @@ RULES2_POSITIVES = [
     ("The senator questioned his refusal to release the tax returns.",
      ("his", "refusal", "to release the tax returns", "indirect")),
     # 'called on Y to act': the object and its infinitive
-    ("Palmieri called on Trump to stop attacking Machado and apologize.",
-     ("Palmieri", "called on", "Trump to stop attacking Machado and apologize", "indirect")),
+    ("Okafor called on Dalton to stop insulting Reyes and apologize.",
+     ("Okafor", "called on", "Dalton to stop insulting Reyes and apologize", "indirect")),
     # 'called X Y' with a label, quoted or not
-    ("The Trump campaign called the charges unsubstantiated and false.",
-     ("The Trump campaign", "called", "the charges unsubstantiated and false", "indirect")),
-    ("Clinton called her vote in favor of the Iraq war a mistake.",
-     ("Clinton", "called", "her vote in favor of the Iraq war a mistake", "indirect")),
+    ("The Dalton campaign called the claims baseless and misleading.",
+     ("The Dalton campaign", "called", "the claims baseless and misleading", "indirect")),
+    ("Reyes called her vote in favor of the trade war a mistake.",
+     ("Reyes", "called", "her vote in favor of the trade war a mistake", "indirect")),
     # a view: object + 'as' complement
     ("Critics see the program as an easy way to gain citizenship.",
      ("Critics", "see", "the program as an easy way to gain citizenship", "indirect")),
@@ -459,36 +459,36 @@ RULES2_POSITIVES = [
     ("Stumpf blamed low-level workers for the fraudulent accounts.",
      ("Stumpf", "blamed", "low-level workers for the fraudulent accounts", "indirect")),
     # a stance verb with an object
-    ("The candidate openly admires Russian President Vladimir Putin as a strong leader.",
-     ("The candidate", "openly admires", "Russian President Vladimir Putin as a strong leader",
+    ("The candidate openly admires Chilean President Marta Soler as a bold reformer.",
+     ("The candidate", "openly admires", "Chilean President Marta Soler as a bold reformer",
       "indirect")),
     # a reflexive object with an 'as' complement
-    ("Trump has portrayed himself as a shrewd manipulator of the tax code.",
-     ("Trump", "has portrayed", "himself as a shrewd manipulator of the tax code", "indirect")),
+    ("Dalton has portrayed himself as a clever reader of the zoning rules.",
+     ("Dalton", "has portrayed", "himself as a clever reader of the zoning rules", "indirect")),
     # bragging about something
-    ("Donald Trump continually brags about his prowess in the primary debates.",
-     ("Donald Trump", "continually brags about", "his prowess in the primary debates",
+    ("Maria Dalton continually brags about her skill in the televised debates.",
+     ("Maria Dalton", "continually brags about", "her skill in the televised debates",
       "indirect")),
     # a one-word content that names a party ('endorsed Clinton')
     ("The flight attendants' union endorsed Clinton on Tuesday.",
      ("The flight attendants' union", "endorsed", "Clinton", "indirect")),
     # a quoted paragraph signed by a name after a dash (vox pops)
-    ("“He represents our greatest shame.” ― Sonya Herridge\n“He is ignorant of our culture "
-     "and lives.”― Pamela Padilla",
-     ("Pamela Padilla", "―", "“He is ignorant of our culture and lives.”", "direct")),
+    ("“She speaks for our best hopes.” ― Tomas Berg\n“She is careless with our money "
+     "and time.”― Ana Ruiz",
+     ("Ana Ruiz", "―", "“She is careless with our money and time.”", "direct")),
     # a quote governed by a verb keeps out the aside after it
-    ('Another critic likened the rules to "burning the Constitution" - a charge that might '
-     'have stung.',
-     ("Another critic", "likened", 'the rules to "burning the Constitution"', "mixed")),
+    ('Another critic likened the tax to "robbing the pensioners" - a charge that might '
+     'have hurt.',
+     ("Another critic", "likened", 'the tax to "robbing the pensioners"', "mixed")),
     # speaking of / responding with
     ("Chief Justice Roberts spoke of the legacy of racism in American law.",
      ("Chief Justice Roberts", "spoke of", "the legacy of racism in American law", "indirect")),
     ("Trump has responded with attacks on Machado and her past.",
      ("Trump", "has responded with", "attacks on Machado and her past", "indirect")),
     # content that opens a quotation runs to the quotation's end
-    ("He characterized Tim Kaine as, “a little desperate there, jumping in all the time.”",
+    ("He characterized Tom Reyes as, “a bit nervous tonight, talking over everyone all evening.”",
      ("He", "characterized",
-      "Tim Kaine as, “a little desperate there, jumping in all the time.”", "mixed")),
+      "Tom Reyes as, “a bit nervous tonight, talking over everyone all evening.”", "mixed")),
 ]
 
 
@@ -506,9 +506,9 @@ RULES2_NEGATIVES = [
     # a participle after an interrupting cue is the speaker's next act, not more content
     ("It would take two weeks to convene the board, he said, citing the party rules.",
      ("said", "It would take two weeks to convene the board, he said, citing the party rules")),
-    ('"We do not see a link to terrorism," the mayor said, adding that it would take hours.',
-     ("said", '"We do not see a link to terrorism," the mayor said, adding that it would take '
-      "hours")),
+    ('"We do not see a link to the fire," the chief said, adding that it would take days.',
+     ("said", '"We do not see a link to the fire," the chief said, adding that it would take '
+      "days")),
     # a reporting participle after the cue takes the next quotation, not the first cue
     ('"We need change," Sanders said, suggesting a few questions, including, "Do you think '
      'billionaires need a tax break?"',
@@ -536,15 +536,15 @@ def test_relative_pronoun_source_names_its_antecedent(nlp):
 
 
 def test_stranded_name_is_resolved_as_shown(nlp):
-    text = ("In a March meeting with the editorial board of the Washington Post Trump said that "
-            "U.S. involvement in NATO may need to be diminished.")
+    text = ("In a June meeting with the editorial board of the Chicago Tribune Dalton said that "
+            "U.S. spending on ports may need to be increased.")
     got = [(a.source.text(text), a.source_canonical, a.source_type) for a in _run(nlp, text)]
-    assert got == [("Trump", "Trump", "person")]
+    assert got == [("Dalton", "Dalton", "person")]
 
 
 def test_live_blog_time_stamp_is_no_speaker(nlp):
-    text = "5:45 p.m.: Gary Johnson's doctor is calling the candidate extremely fit."
-    assert all(a.source is None or "5:45" not in a.source.text(text) for a in _run(nlp, text))
+    text = "7:15 p.m.: Anna Berg's doctor is calling the senator perfectly healthy."
+    assert all(a.source is None or "7:15" not in a.source.text(text) for a in _run(nlp, text))
 
 
 RULES2_SILENT = [

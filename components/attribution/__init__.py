@@ -11,7 +11,7 @@ from __future__ import annotations
 from components.attribution.extract import extract_attributions
 from components.records import Attribution
 
-RULES_VERSION = "attribution-rules-4"
+RULES_VERSION = "attribution-rules-5"
 
 __all__ = ["RULES_VERSION", "extract_attributions", "to_contract"]
 
@@ -27,8 +27,10 @@ def to_contract(attr: Attribution, text: str, index_map: dict[int, int] | None =
             the map becomes ``None``.
 
     Returns:
-        ``{source, source_span, source_canonical, source_type, cue, cue_span, content_span,
-        type, nested_in}`` with ``[start, end)`` character offsets.
+        ``{source, source_span, source_canonical, source_type, source_status,
+        source_antecedent_span, cue, cue_span, content_span, type, nested_in}`` with
+        ``[start, end)`` character offsets; ``source_status`` is ``named``, ``resolved`` or
+        ``unresolved``.
     """
     nested = attr.nested_in
     if nested is not None and index_map is not None:
@@ -38,6 +40,9 @@ def to_contract(attr: Attribution, text: str, index_map: dict[int, int] | None =
         "source_span": attr.source.as_list() if attr.source else None,
         "source_canonical": attr.source_canonical,
         "source_type": attr.source_type,
+        "source_status": attr.source_status,
+        "source_antecedent_span": (attr.source_antecedent_span.as_list()
+                                   if attr.source_antecedent_span else None),
         "cue": attr.cue.text(text),
         "cue_span": attr.cue.as_list(),
         "content_span": attr.content_span.as_list(),

@@ -50,8 +50,25 @@ class NameBook:
                 if label in PERSON_LABELS:
                     name = self._longest(name, full)
                 self.mentions.append((e.start_char, e.end_char, label, name))
+        self._surnames_as_people()
         self.mentions.sort()
         self.text_lower = text.lower()
+
+    def _surnames_as_people(self) -> None:
+        """A one-word mention the NER typed as a place or body ('Kidston', GPE) that is the
+        surname of exactly one person named in full in the article ('Jarrod Kidston') is that
+        person: who-said-what depends on it being a person."""
+        full: dict[str, set[str]] = {}
+        for _, _, label, name in self.mentions:
+            parts = name.split()
+            if label in PERSON_LABELS and len(parts) >= 2:
+                full.setdefault(parts[-1], set()).add(name)
+        for i, (ms, me, label, name) in enumerate(self.mentions):
+            if label in PERSON_LABELS or " " in name:
+                continue
+            people = full.get(name, set())
+            if len(people) == 1:
+                self.mentions[i] = (ms, me, "PERSON", next(iter(people)))
 
     @staticmethod
     def _extend(ent):

@@ -282,7 +282,7 @@ class Extractor:
 
     def _stranded_subject(self, verb):
         """A name right before a subjectless root cue that the parser swallowed into the
-        phrase before it ('In a meeting with the board of the Washington Post Trump said
+        phrase before it ('In a meeting with the board of the Chicago Tribune Dalton said
         that ...'): only with a that-clause after the cue."""
         if not any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
             return None
@@ -368,7 +368,7 @@ class Extractor:
                 c.dep_ == "ccomp" and c.i < verb.i
                 and not self.quotes.overlapping(self.clip_start(c.left_edge.idx, verb.idx), verb.idx)
                 for c in chosen):
-            # 'X, but Y, the source added.' / 'Lenox was a juggernaut, Mr. Clarke said, until
+            # 'X, but Y, the source added.' / 'Brightmill was a giant, Mr. Okafor said, until
             # ...': a clause before the cue is the whole sentence around the cue, not only the
             # clause the parser hung under it
             cand = self._reverse(verb, subj, _cue_span(verb, extra))
@@ -395,7 +395,7 @@ class Extractor:
                     pieces = [(min(s for s, _ in ss), max(e for _, e in ss))]
             return self._make(verb, cue_span, subj, pieces, "verb")
         if "quote" in slots:
-            # 'Asked about it, O'Neill said, "Not going to go into that."': a quotation right
+            # 'Asked about the fire, Okafor said, "We will not guess at causes."': a quotation right
             # after the cue wins over the clause before it
             ve = _end(self.doc[_core_end(verb)])
             vs = min(cue_span[0], subj.left_edge.idx)
@@ -1025,11 +1025,13 @@ def extract_attributions(doc, groups=None) -> list[Attribution]:
     names = resolver.resolve_all(cands)
     nested = _nesting(cands)
     out = []
-    for cand, (canonical, stype), parent in zip(cands, names, nested, strict=True):
+    for cand, res, parent in zip(cands, names, nested, strict=True):
         out.append(Attribution(
             source=Span(*cand.src) if cand.src else None,
-            source_canonical=canonical,
-            source_type=stype,
+            source_canonical=res.name,
+            source_type=res.stype,
+            source_status=res.status,
+            source_antecedent_span=Span(*res.antecedent) if res.antecedent else None,
             cue=Span(*cand.cue),
             content=tuple(Span(s, e) for s, e in cand.content),
             kind=_kind(ext, cand),

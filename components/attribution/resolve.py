@@ -1,34 +1,33 @@
-"""Resolution of sources that refer back: pronouns, "the latter"/"the former", "the spokesman".
+"""Speaker resolution: each source mention resolved to a name, or honestly left unresolved.
 
-No coreference package installs offline, so these are rules, applied in reading order over the
-sources found so far (the history) and the article's entity mentions:
-- "he"/"she"/"him"/"her"/"his" → the latest person source, else the latest PERSON mention before
-  it, if the gender agrees: "she"/"her" never names a person known to be male, "he"/"him"/"his"
-  never one known to be female, and a person of unknown gender fits both. When the latest
-  person source does not fit, the nearest earlier source or PERSON mention that fits wins; when
-  nothing fits, the pronoun stays unnamed;
-- "it"/"they" → the latest non-person source, else the latest organisation or place mention;
-- "the latter"/"the former" → the last/first member of the latest coordinated source
-  ("Both Pyongyang and Moscow ... but the latter asserts" → Moscow), else of the last two
-  distinct names mentioned;
-- "the spokesman", "the minister", ... → the latest source whose phrase used that noun
-  ("Presidential spokesman Dmitry Peskov"), else the noun phrase as an unnamed source.
-- a transcript's speaker label in capitals ("NG: …") → the one PERSON of the article with those
-  initials (Natasha Gownaris), when exactly one has them.
-A floating quote inherits the resolved name of the attribution it continues.
-
-A person's gender (per canonical name) comes from the word lists in ``data/gender.json``: an
-honorific in or right before a PERSON mention ("Mr. Smith"), a gendered role noun right before
-it or in apposition ("spokeswoman Jen Psaki", "his wife, Melania") or in a source phrase
-resolved to that person ("the congresswoman"), a strongly gendered first name ("Angela"), and a
-"he"/"she" outside quotation marks already resolved to the person. Evidence both ways leaves the
-gender unknown.
+A stage of its own over the who-is-who model of the article (``identity.py``: mentions with
+their sentence, subjecthood and quotation, titles per name, coordinated groups). Rules, in
+reading order of the sources (the history is what a reader has seen), each giving a
+``Resolution`` (name, type, ``source_status``, antecedent span):
+- "he"/"she"/"it"/"they": agreement first (gender from ``data/gender.json``; number: "they"
+  needs a plural antecedent, coordinated names or a plural noun; person or body), then salience:
+  clause subjects before other mentions, the pronoun's own sentence and then up to
+  ``max_sentences_back`` before it, earlier sources counted as subjects; mentions inside a
+  quotation are skipped for a pronoun outside it, so a quoted content's own subject or object
+  is never the speaker. Nothing agreeing → unresolved;
+- "the latter"/"the former" → the last/first of the latest coordinated source or two names;
+- "the mayor", "the embassy": the earlier source with that head, else the one entity the text
+  gives that title (or the one of several mentioned nearby); a person's title nobody holds →
+  unresolved; plural descriptions ("the researchers", "the defendants") → the group's fullest
+  description or the coordinated names before them, else unresolved;
+- relative words name their clause's antecedent ("X, who said", "X, according to which");
+- a name in apposition to a title, or closing a title phrase after a body, is the person;
+- a transcript's capital initials ("NG: …") → the one PERSON with them.
+A floating quote inherits the resolution of the attribution it continues. A name made only of
+pronouns or relative words is never given (``data/resolution.json``, ``never_names``); an
+acronym in capitals ("WHO", "US") is a name.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from components.attribution import identity
 from components.attribution.canonical import NameBook, classify, clean_name
 from components.attribution.lexicon import Lexicon
 from components.attribution.quotes import QuoteIndex
@@ -39,25 +38,51 @@ DEFINITE = re.compile(r"^(the|this|that)\s+", re.I)
 INITIALS = re.compile(r"^[A-Z]{2,3}$")  # a transcript's speaker label ('NG: …')
 
 
+@dataclass(frozen=True)
+class Resolution:
+    """How one source was named: canonical name, type, status and the antecedent's span."""
+
+    name: str | None
+    stype: str | None
+    status: str  # 'named' | 'resolved' | 'unresolved'
+    antecedent: tuple[int, int] | None = None
+
+
+UNRESOLVED = Resolution(None, None, "unresolved")
+
+
 @dataclass
 class _Seen:
     pos: int
     names: list[str]
     stype: str
     head_words: set[str]
+    sent: int = 0
+    ante: tuple[int, int] | None = None
+    plural: bool = False
+    personish: bool = False  # a person, or a description of one ('the head of the unit')
+    extra: dict = field(default_factory=dict)
 
 
 class Resolver:
-    """Resolve each candidate's source to ``(canonical name, source type)``."""
+    """Resolve each candidate's source to a ``Resolution`` (name, type, status, antecedent)."""
 
     def __init__(self, doc, groups, lex: Lexicon, quotes: QuoteIndex | None = None):
         self.doc = doc
         self.lex = lex
         self.quotes = quotes
+        self.rules = identity.load_rules()
         self.book = NameBook(doc, groups, lex)
+        self.sents = list(doc.sents)
+        self.who = identity.build(doc, self.book, quotes, self.rules, self.sents)
+        self.sent_of = identity.sentence_index(doc, self.sents)
         self.history: list[_Seen] = []
+        self._noun_toks: list | None = None
         self.titles = {**lex.gender.honorifics, **lex.gender.role_nouns}
         self.titles_pronouns = {**self.titles, **lex.gender.pronouns}
+        self.person_heads = (set(lex.reference_heads) | set(lex.gender.role_nouns)
+                             | set(lex.unnamed_heads) | set(self.rules.person_heads)) \
+            - set(lex.official_heads)
         self.genders: dict[str, set[str]] = {}  # canonical name -> genders in the evidence
         for ms, me, label, name in self.book.mentions:
             sp = doc.char_span(ms, me, alignment_mode="expand") if label == "PERSON" else None
@@ -68,21 +93,28 @@ class Resolver:
                 near += [c for c in root.children if c.dep_ == "appos"]
                 self._note(name, near + ([root.head] if root.dep_ == "appos" else []), self.titles)
 
-    def resolve_all(self, cands) -> list[tuple[str | None, str | None]]:
-        """Resolve candidates (in reading order); returns one pair per candidate."""
-        done: dict[int, tuple[str | None, str | None]] = {}
-        out = []
-        for cand in cands:
+    def resolve_all(self, cands) -> list[Resolution]:
+        """Resolve candidates (in reading order); returns one ``Resolution`` per candidate."""
+        done: dict[int, Resolution] = {}
+        out: list[Resolution | None] = [None] * len(cands)
+        # in the order the sources appear in the text, so the history is what a reader has seen
+        order = sorted(range(len(cands)), key=lambda i: (
+            cands[i].src[0] if cands[i].src else cands[i].cue[0], cands[i].inherit_from is not None, i))
+        for i in order:
+            cand = cands[i]
             if cand.inherit_from is not None and id(cand.inherit_from) in done:
-                out.append(done[id(cand.inherit_from)])
+                out[i] = done[id(cand.inherit_from)]
                 continue
             if cand.src is None:
-                res: tuple[str | None, str | None] = (None, None)
+                res = Resolution(None, None, "named")  # no source in the text: nothing to resolve
             else:
                 res = self.resolve(cand)
             done[id(cand)] = res
-            out.append(res)
-        return out
+            out[i] = res
+        for i, cand in enumerate(cands):  # a continuation resolved before what it continues
+            if cand.inherit_from is not None and id(cand.inherit_from) in done:
+                out[i] = done[id(cand.inherit_from)]
+        return [r if r is not None else UNRESOLVED for r in out]
 
     def _np(self, tok_i: int, fallback: tuple[int, int]):
         doc = self.doc
@@ -93,19 +125,26 @@ class Resolver:
         left = tok.left_edge.i
         right = tok.i
         for c in tok.rights:
-            if c.dep_ in ("cc", "conj", "punct", "relcl", "acl") and c.dep_ != "appos":
+            if c.dep_ == "punct":
+                continue  # a comma before an apposition: 'The Vice President, Mike Pence'
+            if c.dep_ in ("cc", "conj", "relcl", "acl"):
                 break
             right = c.right_edge.i
         while left < tok.i and doc[left].dep_ in ("preconj", "cc", "punct"):
             left += 1
         return doc[left : right + 1]
 
-    def resolve(self, cand) -> tuple[str, str]:
+    def _sent(self, pos: int) -> int:
+        sp = self.doc.char_span(pos, pos + 1, alignment_mode="expand")
+        return self.sent_of[sp.start] if sp is not None and len(sp) else 0
+
+    def resolve(self, cand) -> Resolution:
         s, e = cand.src
         heads = cand.conjuncts or [cand.src_tok]
-        names: list[str] = []
-        types: list[str] = []
+        parts: list[Resolution] = []
         words: set[str] = set()
+        plural = False
+        personish = False
         for h in heads:
             np = self._np(h, (s, e))
             if np is not None and len(np) and np.start_char < s:
@@ -113,59 +152,273 @@ class Resolver:
                 np = self.doc.char_span(s, max(np.end_char, s + 1), alignment_mode="expand")
             if np is None or len(np) == 0:
                 continue
-            name, stype = self._one(np, s)
-            if stype == "person":
+            res = self._one(np, s)
+            if res.stype == "person" and res.name:
                 # 'the spokeswoman', 'Mrs. Clinton', and 'she' outside quotation marks (a
                 # quoted speaker's 'he' is often someone else); not inside a possessive ('her
                 # husband Bill')
                 quoted = self.quotes is not None and self.quotes.overlapping(s, e)
                 poss = {i for t in np if t.dep_ == "poss"
                         for i in range(t.left_edge.i, t.right_edge.i + 1)}
-                self._note(name, [t for t in np if t.i not in poss],
+                self._note(res.name, [t for t in np if t.i not in poss],
                            self.titles if quoted else self.titles_pronouns)
-            names.append(name)
-            types.append(stype)
+            parts.append(res)
             words |= {t.lemma_.lower() for t in np if not t.is_punct}
-        if not names:
-            names, types = [clean_name(self.book.text[s:e])], ["unnamed"]
-        self.history.append(_Seen(s, names, types[0], words))
-        return "; ".join(names), types[0]
+            plural = plural or np.root.tag_ in ("NNS", "NNPS")
+            personish = personish or np.root.lemma_.lower() in self.person_heads
+        res = self._combine(parts, (s, e))
+        if len(heads) == 1 and res.status == "named" and res.name and np is not None:
+            res = self._missed_conjuncts(np, res)
+        if res.name and self._never_name(res.name):
+            res = UNRESOLVED
+        names = res.name.split("; ") if res.name else []
+        if names:
+            self.history.append(_Seen(s, names, res.stype or "unnamed", words, self._sent(s),
+                                      res.antecedent or (s, e), plural or len(names) > 1,
+                                      personish or res.stype == "person"))
+        return res
 
-    def _one(self, np, pos: int) -> tuple[str, str]:
+    def _trailing_name(self, np) -> str | None:
+        """Two or more proper nouns closing ``np`` after every other entity mention, less
+        leading title words ('Representative Adam Schiff' → 'Adam Schiff'); a PERSON mention
+        there gives its canonical name."""
+        body = [(ms, me) for ms, me, label, _ in self.book.in_span(np.start_char, np.end_char)
+                if label != "PERSON"]
+        run = []
+        for t in reversed([t for t in np if not t.is_punct]):
+            if t.pos_ != "PROPN" or any(ms <= t.idx < me for ms, me in body):
+                break
+            run.insert(0, t)
+        titles = self.rules.titles_in_names | self.lex.reference_heads
+        while run and run[0].lower_.rstrip(".") in titles:
+            run.pop(0)
+        if len(run) < 2 or run[0].i == np.start:
+            return None
+        if any(m[2] == "PERSON" and m[1] <= run[0].idx
+               for m in self.book.in_span(np.start_char, np.end_char)):
+            return None  # another person named before the run: a coordination, not a title
+        people = [m for m in self.book.in_span(run[0].idx, run[-1].idx + len(run[-1].text))
+                  if m[2] == "PERSON"]
+        if people:
+            return people[-1][3]
+        # without a body mention before it, a proper-noun run is only a name with a known
+        # first name (else 'The Senate Minority Leader' would be one)
+        if body or run[0].lower_ in self.lex.gender.first_names:
+            return " ".join(t.text for t in run)
+        return None
+
+    def _missed_conjuncts(self, np, res: Resolution) -> Resolution:
+        """'retailer Tesco and retailer Salling Group': a name the parser hung on the other
+        as a modifier with its own 'and' is a coordinated source too."""
+        extra: list[str] = []
+        for t in np:
+            if t.dep_ in ("nmod", "compound") and any(c.dep_ == "cc" and c.lower_ == "and" for c in t.children):
+                for _s, _e, label, name in self.book.in_span(t.idx, t.idx + len(t.text)):
+                    if label in ("PERSON", "ORG") and name not in res.name.split("; ") and name not in extra:
+                        extra.append(name)
+        if not extra:
+            return res
+        return Resolution("; ".join([*extra, res.name]), res.stype, res.status, res.antecedent)
+
+    def _combine(self, parts: list[Resolution], span: tuple[int, int]) -> Resolution:
+        """One resolution for coordinated heads ('Durbin and Schiff' → 'Dick Durbin; Adam Schiff').
+
+        Descriptions coordinated with one named person are that person's titles ('geostrategy
+        expert and former security official, Avinoam Idan' is Avinoam Idan).
+        """
+        if not parts:
+            return UNRESOLVED
+        if len(parts) == 1:
+            return parts[0]
+        named_people = [p for p in parts if p.stype == "person" and p.name and p.status != "unresolved"]
+        if len(named_people) == 1 and all(p is named_people[0] or p.stype == "unnamed" for p in parts):
+            return named_people[0]
+        if any(p.status == "unresolved" for p in parts):
+            return UNRESOLVED
+        names = []
+        for p in parts:
+            if p.name not in names:
+                names.append(p.name)
+        status = "resolved" if any(p.status == "resolved" for p in parts) else "named"
+        ante = next((p.antecedent for p in parts if p.antecedent), None)
+        return Resolution("; ".join(names), parts[0].stype, status, ante)
+
+    def _fullest(self, lemma: str, pos: int) -> Resolution | None:
+        """The earlier phrase with head ``lemma`` that names its group by an entity ('researchers
+        from Pennsylvania State University'), when exactly one does."""
+        found: dict[str, tuple[int, int]] = {}
+        for t in self._nouns():
+            if t.idx >= pos:
+                break
+            if t.lemma_.lower() != lemma:
+                continue
+            preps = [c for c in t.rights if c.dep_ == "prep" and c.lower_ in ("from", "of", "at")]
+            for p in preps:
+                s, e = t.idx, p.right_edge.idx + len(p.right_edge.text)
+                if any(m[2] in ("ORG", "GPE", "PERSON") for m in self.book.in_span(p.idx, e)):
+                    found.setdefault(self.book.text[s:e], (s, e))
+        if len(found) != 1:
+            return None
+        name, span = next(iter(found.items()))
+        return Resolution(name, "unnamed", "resolved", span)
+
+    def _group(self, hl: str, pos: int) -> Resolution | None:
+        """'the defendants', 'the parties': the latest coordinated names before them of the
+        right kind (people for a person noun, bodies for 'parties'), within the window."""
+        if hl in self.person_heads:
+            kinds = ("person",)
+        elif hl in self.rules.group_heads:
+            kinds = ("person", "body")
+        else:
+            return None
+        k = self._sent(pos)
+        for start, end, names, kind in reversed(self.who.groups):
+            if start >= pos or kind not in kinds:
+                continue
+            if k - self._sent(start) > self.rules.max_sentences_back * 2:
+                return None
+            return Resolution("; ".join(names), "person" if kind == "person" else "official",
+                              "resolved", (start, end))
+        return None
+
+    def _nouns(self) -> list:
+        """The article's common nouns, in order (made once, on first need)."""
+        if self._noun_toks is None:
+            from spacy.attrs import POS
+            from spacy.symbols import NOUN
+
+            pos = self.doc.to_array([POS]).tolist() if len(self.doc) else []
+            self._noun_toks = [self.doc[i] for i, p in enumerate(pos) if p == NOUN]
+        return self._noun_toks
+
+    def _never_name(self, name: str) -> bool:
+        words = [w.lower() for w in re.findall(r"[\w'’]+", name) if w.lower() != "the"]
+        if any(len(w) > 1 and w.isupper() for w in re.findall(r"[\w'’]+", name)):
+            return False
+        return not words or all(w in self.rules.never_names for w in words)
+
+    def _one(self, np, pos: int) -> Resolution:
         text = np.text.strip()
         low = text.lower()
         head = np.root
         m = LATTER.match(low)
         if m:
             return self._latter(m.group(2), pos)
-        if len(np) == 1 and low in RELATIVE and head.head.dep_ == "relcl":
-            # 'Mr. Kamin, who emphasized ...': the relative pronoun names its antecedent
-            ante = head.head.head
-            return self._one(self._np(ante.i, (ante.idx, ante.idx + len(ante.text))), pos)
-        if len(np) == 1 and head.pos_ == "PRON":
+        acronym = len(text) > 1 and text.isupper()  # 'WHO', 'US' are names, not pronouns
+        if len(np) == 1 and low in RELATIVE and not acronym:
+            clause = head.head
+            for _ in range(3):  # 'an agreement, according to which ...': up to the clause
+                if clause.dep_ == "relcl" or clause.head is clause:
+                    break
+                clause = clause.head
+            if clause.dep_ == "relcl" and clause.head.pos_ in ("NOUN", "PROPN"):
+                # 'Mr. Kamin, who emphasized ...': the relative pronoun names its antecedent
+                ante = clause.head
+                ant_np = self._np(ante.i, (ante.idx, ante.idx + len(ante.text)))
+                res = self._one(ant_np, pos)
+                if res.name and res.status != "unresolved":
+                    return Resolution(res.name, res.stype, "resolved",
+                                      res.antecedent or (ant_np.start_char, ant_np.end_char))
+            return self._relative_after_comma(head, pos)
+        if len(np) == 1 and head.pos_ == "PRON" and not acronym:
             return self._pronoun(low, pos)
         if INITIALS.match(text):
             named = self._initials(text)
             if named is not None:
-                return named, "person"
-        if DEFINITE.match(low) and not any(t.pos_ == "PROPN" for t in np):
-            hl = head.lemma_.lower()
-            if hl in self.lex.reference_heads:
-                for seen in reversed(self.history):
-                    if hl in seen.head_words and len(seen.names) == 1:
-                        return seen.names[0], seen.stype
-                # 'Presidential spokesman Dmitry Peskov met ... The spokesman said': a title
-                # word right before an earlier person mention
-                for ms, _, label, name in reversed(self.book.mentions):
-                    if ms < pos and label == "PERSON":
-                        before = self.doc.char_span(ms, ms + 1, alignment_mode="expand")
-                        if before is None:
-                            continue
-                        i = before.start
-                        titles = {t.lemma_.lower() for t in self.doc[max(i - 3, 0) : i]}
-                        if hl in titles:
-                            return name, "person"
-        return classify(np, self.book)
+                return Resolution(named, "person", "resolved", self.who.first_span.get(named))
+        named_inside = [m for m in self.book.in_span(np.start_char, np.end_char)
+                        if m[2] == "PERSON" or m[0] <= head.idx < m[1]]
+        title_head = head.lemma_.lower() in self.lex.reference_heads or \
+            head.lower_ in self.rules.titles_in_names
+        trailing = self._trailing_name(np)
+        if trailing is not None and (title_head or head.lemma_.lower() in self.person_heads):
+            # 'incoming chair of the House Intelligence Committee Representative Adam Schiff':
+            # the title's holder is the name that closes the phrase, not the body inside it
+            return Resolution(trailing, "person", "named")
+        appos = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+        if title_head and appos and not any(m[2] == "PERSON" for m in named_inside):
+            # 'The Vice Chancellor, Marta Soler, said': the name in apposition to a title is
+            # the person, whatever label the NER gave it
+            name_toks = self.doc[appos[0].left_edge.i : appos[0].i + 1]
+            return Resolution(clean_name(name_toks.text), "person", "named")
+        if DEFINITE.match(low) and not named_inside and (
+                title_head or not any(t.pos_ == "PROPN" for t in np)):
+            found = self._description(np, pos)
+            if found is not None:
+                return found
+        name, stype = classify(np, self.book)
+        return Resolution(name, stype, "named")
+
+    def _fullest_name(self, m) -> str:
+        """A body's fullest name in the article: 'US Embassy' said as 'US Embassy in London'."""
+        if m.label == "PERSON":
+            return m.name
+        for mm in self.who.mentions:
+            if mm.name != m.name:
+                continue
+            after = self.book.text[mm.end : mm.end + 4]
+            if after in (" in ", " of "):
+                nxt = [x for x in self.who.mentions if x.start == mm.end + 4 and x.label in ("GPE", "LOC")]
+                if nxt:
+                    return f"{m.name}{after}{self.book.text[nxt[0].start:nxt[0].end]}"
+        return m.name
+
+    def _relative_after_comma(self, rel, pos: int) -> Resolution:
+        """'a border agreement, according to which …' parsed without a relative clause: the
+        noun phrase that ends right before the comma opening the construction."""
+        i = rel.i - 1
+        while i > rel.i - 4 and i > 0 and self.doc[i].pos_ in ("ADP", "VERB"):
+            i -= 1  # 'according to', 'under', 'in'
+        if i < 1 or i == rel.i - 1 or self.doc[i].text != ",":
+            return UNRESOLVED
+        noun = self.doc[i - 1]
+        if noun.pos_ not in ("NOUN", "PROPN"):
+            return UNRESOLVED
+        ant_np = self._np(noun.i, (noun.idx, noun.idx + len(noun.text)))
+        if ant_np is None or not len(ant_np):
+            return UNRESOLVED
+        res = self._one(ant_np, pos)
+        if not res.name or res.status == "unresolved":
+            return UNRESOLVED
+        return Resolution(res.name, res.stype, "resolved", res.antecedent or (ant_np.start_char, ant_np.end_char))
+
+    def _description(self, np, pos: int) -> Resolution | None:
+        """'the spokesman', 'the president', 'the embassy': the one entity the article gives
+        that title, else (a person's title) unresolved, else None (classify it as written)."""
+        head = np.root
+        hl = head.lemma_.lower()
+        if head.tag_ in ("NNS", "NNPS"):
+            # 'the researchers' after 'researchers from Penn State': the fullest description
+            # the article gave that group; else the group as written
+            found = self._fullest(hl, pos) or self._group(hl, pos)
+            if found is None and (hl in self.rules.person_heads or hl in self.rules.group_heads):
+                # 'the defendants', 'the parties' with no group named before: who they are
+                # is open, and 'defendants' read as a name would hide that
+                return UNRESOLVED
+            return found
+        for seen in reversed(self.history):
+            if hl in seen.head_words and len(seen.names) == 1 and seen.stype in ("person", "official", "media") \
+                    and seen.names[0].lower() != hl:
+                return Resolution(seen.names[0], seen.stype, "resolved", seen.ante)
+        mods = {t.lemma_.lower() for t in np if t.i != head.i and t.pos_ in ("NOUN", "ADJ", "PROPN")}
+        hits = self.who.with_title(hl, pos)
+        if len(hits) > 1 and mods:
+            narrowed = [m for m in hits if mods & {w for w, names in self.who.titles.items() if m.name in names}]
+            hits = narrowed or hits
+        if len(hits) > 1:
+            # several with that title: the one mentioned in the last few sentences, if only one is
+            k = self._sent(pos)
+            near = [m for m in hits if k - m.sent <= self.rules.max_sentences_back]
+            hits = near if len(near) == 1 else hits
+        if len(hits) == 1:
+            m = hits[0]
+            stype = "person" if m.label == "PERSON" else "official"
+            return Resolution(self._fullest_name(m), stype, "resolved", (m.start, m.end))
+        if hl in self.lex.reference_heads and hl not in self.lex.official_heads:
+            # 'the judge', 'the father': a person's title; naming it as a source would read
+            # as a name. The referent is open.
+            return UNRESOLVED
+        return None
 
     def _note(self, name: str, toks, words: dict[str, str]) -> None:
         """Record the genders that ``words`` among ``toks`` give the person ``name``."""
@@ -182,32 +435,89 @@ class Resolver:
             found.add(g)
         return found.pop() if len(found) == 1 else None
 
-    def _pronoun(self, low: str, pos: int) -> tuple[str, str]:
-        if low in self.lex.person_pronouns:
-            want = self.lex.gender.pronouns.get(low)
+    def _pronoun(self, low: str, pos: int) -> Resolution:
+        """A pronoun source by agreement and salience: the subject of its own sentence before
+        it, then of the sentences before (at most ``max_sentences_back``), sources first; a
+        candidate of the other gender, number or kind is skipped; nothing fits → unresolved."""
+        if low in ("i", "me", "we", "us"):
+            # the speaker of a transcript turn or of the quotation around it
+            speakers = [seen for seen in self.history if seen.stype == "person" and len(seen.names) == 1]
+            if speakers and low in ("i", "me"):
+                seen = speakers[-1]
+                return Resolution(seen.names[0], "person", "resolved", seen.ante)
+            return UNRESOLVED
+        want = self.lex.gender.pronouns.get(low)
+        person = low in self.lex.person_pronouns
+        plural = low in self.rules.plural_pronouns
+        quoted_pron = self.quotes is not None and bool(self.quotes.overlapping(pos, pos + len(low)))
+        k0 = self._sent(pos)
+        window = range(k0, max(k0 - self.rules.max_sentences_back, 0) - 1, -1)
+        for subjects_only in (True, False):
+            found = self._salient(window, pos, person, plural, want, quoted_pron, subjects_only)
+            if found is not None:
+                return found
+        return UNRESOLVED
 
-            def fits(name: str) -> bool:
-                return want is None or self._gender(name) in (None, want)
+    def _salient(self, window, pos: int, person: bool, plural: bool, want: str | None,
+                 quoted_pron: bool, subjects_only: bool) -> Resolution | None:
+        """The most salient agreeing candidate, nearest sentence first."""
+        for k in window:
+            cands: list[tuple[int, int, Resolution]] = []
+            for seen in self.history:
+                if seen.sent != k or seen.pos >= pos:
+                    continue
+                if self._agrees_seen(seen, person, plural, want):
+                    cands.append((0, seen.pos, Resolution("; ".join(seen.names), seen.stype,
+                                                          "resolved", seen.ante)))
+            for m in self.who.by_sent.get(k, []):
+                if m.start >= pos or (m.quoted and not quoted_pron):
+                    continue
+                if subjects_only and not m.subject:
+                    continue
+                if m.subject and plural and m.plural_subject and len(m.plural_subject) == 1:
+                    continue  # 'Wong and three co-authors': one name of a group
+                res = self._agrees_mention(m, person, plural, want)
+                if res is not None:
+                    cands.append((0 if m.subject else 1, m.start, res))
+            if plural:
+                # a plural noun subject ('The officers … They indicated'): the group it names
+                for t in self._sent_tokens(k):
+                    if t.idx < pos and t.tag_ == "NNS" and t.dep_ in self.rules.subject_deps \
+                            and not (self.quotes is not None and self.quotes.overlapping(t.idx, t.idx + 1)):
+                        res = self._fullest(t.lemma_.lower(), t.idx) or self._group(t.lemma_.lower(), t.idx)
+                        cands.append((0, t.idx, res or UNRESOLVED))
+            if cands:
+                cands.sort(key=lambda c: (c[0], c[1]))
+                return cands[0][2]
+        return None
 
-            speakers = [(seen.pos, seen.names[0]) for seen in self.history
-                        if seen.stype == "person" and len(seen.names) == 1]
-            if speakers and fits(speakers[-1][1]):
-                return speakers[-1][1], "person"
-            # the latest speaker is of the other gender, or there is none: the nearest speaker
-            # or PERSON mention before the pronoun that fits
-            named = speakers + [(ms, name) for ms, _, label, name in self.book.mentions
-                                if label == "PERSON"]
-            fit = [(p, name) for p, name in named if p < pos and fits(name)]
-            if fit:
-                return max(fit, key=lambda c: c[0])[1], "person"
-        elif low in self.lex.nonperson_pronouns:
-            for seen in reversed(self.history):
-                if seen.stype != "person" or low in ("they", "them"):
-                    return "; ".join(seen.names), seen.stype
-            for ms, _, label, name in reversed(self.book.mentions):
-                if ms < pos and label in ("ORG", "GPE", "NORP"):
-                    return name, "official"
-        return low, "unnamed"
+    def _sent_tokens(self, k: int):
+        return self.sents[k] if 0 <= k < len(self.sents) else ()
+
+    def _agrees_seen(self, seen: _Seen, person: bool, plural: bool, want: str | None) -> bool:
+        if plural:
+            return seen.plural
+        if seen.plural:
+            return False
+        if person:
+            return seen.personish and (want is None or self._gender(seen.names[0]) in (None, want))
+        return not seen.personish and seen.stype != "person"
+
+    def _agrees_mention(self, m, person: bool, plural: bool, want: str | None) -> Resolution | None:
+        if plural:
+            if m.plural_subject and len(m.plural_subject) > 1:
+                return Resolution("; ".join(dict.fromkeys(m.plural_subject)), "person" if m.label == "PERSON"
+                                  else "official", "resolved", (m.start, m.end))
+            return None
+        if person:
+            if m.label != "PERSON" or len(m.plural_subject) > 1:
+                return None
+            if want is not None and self._gender(m.name) not in (None, want):
+                return None
+            return Resolution(m.name, "person", "resolved", (m.start, m.end))
+        if m.label in ("ORG", "NORP", "GPE") and not m.plural_subject:
+            return Resolution(m.name, "official", "resolved", (m.start, m.end))
+        return None
 
     def _initials(self, initials: str) -> str | None:
         """The one person of the article whose name has these initials ('NG: …' in an interview
@@ -220,18 +530,20 @@ class Resolver:
         }
         return found.pop() if len(found) == 1 else None
 
-    def _latter(self, which: str, pos: int) -> tuple[str, str]:
+    def _latter(self, which: str, pos: int) -> Resolution:
         for seen in reversed(self.history):
             if len(seen.names) > 1:
-                return (seen.names[-1] if which == "latter" else seen.names[0]), seen.stype
-        distinct: list[tuple[str, str]] = []
-        for ms, _, label, name in reversed(self.book.mentions):
+                return Resolution(seen.names[-1] if which == "latter" else seen.names[0], seen.stype,
+                                  "resolved", seen.ante)
+        distinct: list[tuple[str, str, tuple[int, int]]] = []
+        for ms, me, label, name in reversed(self.book.mentions):
             if ms >= pos or label not in ("PERSON", "ORG", "GPE", "NORP"):
                 continue
             if all(name != d[0] for d in distinct):
-                distinct.append((name, "person" if label == "PERSON" else "official"))
+                distinct.append((name, "person" if label == "PERSON" else "official", (ms, me)))
             if len(distinct) == 2:
                 break
         if len(distinct) == 2:
-            return distinct[0] if which == "latter" else distinct[1]
-        return f"the {which}", "unnamed"
+            d = distinct[0] if which == "latter" else distinct[1]
+            return Resolution(d[0], d[1], "resolved", d[2])
+        return UNRESOLVED
