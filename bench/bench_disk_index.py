@@ -105,11 +105,114 @@ def main() -> None:
     p = sub.add_parser("ann")
     p.add_argument("--n", type=int, default=1_000_000)
     p.add_argument("--queries", type=int, default=200)
+    p = sub.add_parser("engine")
+    p.add_argument("--articles", type=int, default=100_000)
+    p.add_argument("--chunk", type=int, default=20_000)
+    p.add_argument("--queries", type=int, default=200)
+    p.add_argument("--measure-only", action="store_true")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     if args.what == "ann":
         ann(args.n, args.queries)
+    else:
+        path = OUT / f"folder_{args.articles}"
+        if not args.measure_only:
+            build_folder(path, args.articles, args.chunk)
+            # measure in a fresh process: what an app replica pays after a restart
+            import subprocess
 
+            subprocess.run([sys.executable, __file__, "engine", "--articles", str(args.articles),
+                            "--queries", str(args.queries), "--measure-only"], check=True)
+        else:
+            measure_folder(path, args.articles, args.queries)
+
+
+
+def build_folder(path: Path, n: int, chunk: int) -> None:
+    """Append ``n`` synthetic articles to the folder ``path`` in parts of ``chunk`` (resumes)."""
+    from bench_similarity import synthetic_articles
+
+    from components.similarity.engine import SimilarityEngine
+
+    engine = SimilarityEngine(None, None, index_dir=path)
+    have = len(engine)
+    print(f"machine: {machine()}\nbuilding {path} to {n:,} articles from {have:,}, parts of "
+          f"{chunk:,}", flush=True)
+    t0 = time.perf_counter()
+    for s in range(have - have % chunk, n, chunk):
+        t = time.perf_counter()
+        items, embedded = synthetic_articles(n, first=s, count=min(chunk, n - s))
+        made = time.perf_counter() - t
+        engine._embedded.update(embedded)  # vectors known: nothing is encoded
+        t = time.perf_counter()
+        stats = engine.index_articles(items)
+        assert stats.embedded == 0
+        print(f"  {s + len(items):>9,} articles: made {made:.0f} s, appended {time.perf_counter() - t:.0f} s"
+              f" (total {time.perf_counter() - t0:.0f} s, load {os.getloadavg()[0]:.1f}, "
+              f"RSS {rss()['VmRSS']:.0f} MB, peak {rss()['VmHWM']:.0f} MB)", flush=True)
+        del items, embedded
+
+
+def measure_folder(path: Path, n: int, queries: int) -> None:
+    """Open the folder read-only in this (fresh) process and time the queries."""
+    from bench_similarity import LookupEncoder
+
+    from components.similarity.engine import SimilarityEngine
+    from components.similarity.folder import IndexFolder
+
+    start = rss()
+    t = time.perf_counter()
+    probe = IndexFolder(path)
+    table_rows = np.random.default_rng(1).integers(0, len(probe), queries)
+    del probe
+    t = time.perf_counter()
+    holder: dict[str, np.ndarray] = {}
+    engine = SimilarityEngine(None, LookupEncoder(holder), index_dir=path)
+    opened = time.perf_counter() - t
+    after_open = rss()
+    folder = engine._folder
+    n = len(engine)
+    disk = sum(f.stat().st_size for f in path.iterdir()) / 2**30
+    print(f"machine: {machine()}\nload average {os.getloadavg()}")
+    print(f"opened {path} read-only: {n:,} articles, {folder.passages:,} passages, "
+          f"{disk:.1f} GiB on disk, in {opened:.2f} s; graphs: "
+          f"{ {k: v[1] for k, v in folder.graphs.items()} }")
+    print(f"  RSS before open {start['VmRSS']:.0f} MB, after open {after_open['VmRSS']:.0f} MB "
+          f"(anon {after_open['RssAnon']:.0f}, file {after_open['RssFile']:.0f})", flush=True)
+    ids = [folder.ids[r] for r in table_rows.tolist()]
+    # text queries: the first words of a title (two names and topic words of its story), the
+    # query vector the title's stored vector (encoding excluded)
+    texts = []
+    from bench_similarity import synthetic_articles  # noqa: F401  (same generator built it)
+    for j, r in enumerate(table_rows.tolist()):
+        q = f"query {j}"
+        holder[q] = np.asarray(folder.title_vectors[r])
+        texts.append(q)
+    words = {}
+    for j, r in enumerate(table_rows.tolist()):
+        row_names = engine._lexical.row_names(r)
+        toks = engine._lexical.bm25.take([r], normalised=False)
+        top = toks.indices[np.argsort(-toks.data)[:3]]
+        vocab = list(engine._lexical.tokens)
+        name = next(iter(row_names.values()), "")
+        words[texts[j]] = f"{name} " + " ".join(vocab[c] for c in top.tolist())
+    real_texts = []
+    for q in texts:
+        holder[words[q]] = holder[q]
+        real_texts.append(words[q])
+    for name, call, args in (("similar(id, k=10)", engine.similar, ids),
+                             ("search_text(q, k=10)", engine.search_text, real_texts)):
+        times = []
+        for a in args:
+            t = time.perf_counter()
+            call(a, k=10)
+            times.append((time.perf_counter() - t) * 1000)
+        print(f"  {name:<22} {pct(times)}  ({len(times)} queries, first call "
+              f"{times[0]:.0f} ms)", flush=True)
+    end = rss()
+    print(f"  RSS after the queries {end['VmRSS']:.0f} MB (anon {end['RssAnon']:.0f}, file-backed "
+          f"memory-mapped {end['RssFile']:.0f}), peak {end['VmHWM']:.0f} MB; whole engine per 100k "
+          f"articles: {end['VmRSS'] / n * 1e5:.0f} MB (anon {end['RssAnon'] / n * 1e5:.0f} MB)")
 
 if __name__ == "__main__":
     main()

@@ -25,7 +25,7 @@ from components.similarity.embed import (
     embed_articles,
     encode_texts,
 )
-from components.similarity.folder import IndexFolder, NewRow, open_writer
+from components.similarity.folder import IndexFolder, NewRow, open_writer, rebuild_folder
 from components.similarity.index import EXACT_LIMIT, VectorIndex
 from components.similarity.lexical import LexicalIndex
 
@@ -98,10 +98,15 @@ def _check_article(item) -> tuple[str, str, str]:
     return id_, title, text
 
 
-def index_dir_setting(setting: str | None = None) -> Path:
-    """The index folder: ``SOURCELIGHT_INDEX_DIR``, else ``data/similarity-index``."""
+#: Where an index folder goes when asked for without a path (``--index-dir`` alone).
+DEFAULT_INDEX_DIR = Path("data") / "similarity-index"
+
+
+def index_dir_setting(setting: str | None = None) -> Path | None:
+    """The index folder to serve from: ``SOURCELIGHT_INDEX_DIR`` (``None`` when unset: the
+    engine then lives in memory, as for a single analyst's small library)."""
     value = setting if setting is not None else os.environ.get("SOURCELIGHT_INDEX_DIR", "")
-    return Path(value) if value.strip() else Path("data") / "similarity-index"
+    return Path(value) if value.strip() else None
 
 
 class SimilarityEngine:
@@ -613,6 +618,7 @@ def similar_jsonl(
     *,
     db: sa.Engine | None = None,
     encoder: Encoder | None = None,
+    index_dir: str | Path | None = None,
 ) -> int:
     """The ``similar`` CLI contract: index a corpus, rank ``k`` articles for each query.
 
@@ -625,6 +631,8 @@ def similar_jsonl(
         progress: ``progress(done, total)`` while indexing.
         db: an engine for the embedding cache (reruns then embed nothing).
         encoder: an encoder to use instead of loading MiniLM.
+        index_dir: index the corpus into this folder (appending what it lacks) and search
+            from it, as a restarted app would.
 
     Returns:
         The number of queries written.
@@ -644,8 +652,10 @@ def similar_jsonl(
             raise BadInput(f"queries {queries_path}: record {no}: query_doc_id {qid!r} "
                            "is not an id in the corpus")
         qids.append(str(qid))
-    engine = SimilarityEngine(db, encoder)
+    engine = SimilarityEngine(db, encoder, index_dir=index_dir)
     engine.index_articles(items, progress=progress)
+    if index_dir is not None:  # query from a fresh read-only opening of what was written
+        engine = SimilarityEngine(db, encoder, index_dir=index_dir)
     lines = [json.dumps({"query_doc_id": q, "results": [m.id for m in engine.similar(q, k)]})
              for q in qids]
     try:
@@ -662,14 +672,21 @@ def index_library(
     *,
     encoder: Encoder | None = None,
     engine: SimilarityEngine | None = None,
+    index_dir: str | Path | None = None,
+    rebuild: bool = False,
 ) -> tuple[SimilarityEngine, IndexStats]:
     """The ``index`` CLI verb: embed what is new in the library (cached in ``db``).
 
-    Pass ``engine`` to add to an existing one (the app's), else a new one is made on ``db``.
+    Pass ``engine`` to add to an existing one (the app's), else a new one is made on ``db``
+    (serving from ``index_dir`` when given, which gets what it lacks appended). With
+    ``rebuild``, a damaged ``index_dir`` is first moved aside (``folder.rebuild_folder``) and
+    built again from the library, its vectors read from the cache.
 
     Returns:
         The engine, ready for searches, and what was done.
     """
-    engine = engine if engine is not None else SimilarityEngine(db, encoder)
+    if rebuild and index_dir is not None:
+        rebuild_folder(index_dir)
+    engine = engine if engine is not None else SimilarityEngine(db, encoder, index_dir=index_dir)
     stats = engine.index_articles(articles, progress=progress)
     return engine, stats
