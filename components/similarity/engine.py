@@ -503,7 +503,7 @@ class SimilarityEngine:
             top = np.argpartition(-bm25, min(CANDIDATES, n - 1))[: CANDIDATES]
             rows.update(int(r) for r in top if bm25[r] > 0)
             cand = np.fromiter(sorted(rows), dtype=np.int64)
-            best = np.array([self._best_passage(self._articles.ids[c], qvec) for c in cand])
+            best = self._best_passages(cand, qvec)
             fused = (fusion.zscore(bm25)[cand] + fusion.zscore(best)
                      + fusion.ENTITY_WEIGHT * fusion.zscore(ents)[cand])
             order = np.argsort(-fused, kind="stable")[:k]
@@ -519,6 +519,22 @@ class SimilarityEngine:
                              "entities": float(ents[c])},
                 ))
             return out
+
+    def _best_passages(self, rows: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+        """Each row's best cosine with ``qvec`` over its title and passages."""
+        f = self._folder
+        if f is None:
+            return np.array([self._best_passage(self._articles.ids[c], qvec) for c in rows])
+        best = np.asarray(f.title_vectors[rows]) @ qvec
+        ranges = np.asarray(f.passage_range[rows])
+        lens = ranges[:, 1] - ranges[:, 0]
+        if lens.sum():
+            first = np.concatenate([[0], np.cumsum(lens)[:-1]])
+            pos = np.repeat(ranges[:, 0] - first, lens) + np.arange(int(lens.sum()))
+            scores = np.asarray(f.passage_vectors[pos]) @ qvec
+            has = lens > 0
+            best[has] = np.maximum(best[has], np.maximum.reduceat(scores, first[has]))
+        return best.astype(np.float64)
 
     def _best_passage(self, article_id: str, qvec: np.ndarray) -> float:
         emb = self._vectors_of(self._hash_of(article_id))
