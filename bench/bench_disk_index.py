@@ -99,12 +99,98 @@ def ann(n: int, queries: int) -> None:
     print(f"RSS at the end {rss()}")
 
 
+def lexical_choice(out: Path) -> None:
+    """BM25 alone on the ECB+ dev queries: this engine's BM25-vector cosine (what the folder
+    stores) against tantivy answering the article as a query (its terms, boosted by count), and
+    tantivy's more-like-this query. Each ranking goes to ``score_similarity.py``."""
+    import json
+    import subprocess
+    import tempfile
+
+    import tantivy
+
+    from components.similarity.engine import read_jsonl
+    from components.similarity.lexical import LexicalIndex, tokenize
+
+    shared = ROOT.parent / "shared" / "eval"
+    arts = read_jsonl(shared / "similarity" / "ecbplus_articles.jsonl", "corpus")
+    queries = [q["query_doc_id"] for q in read_jsonl(shared / "similarity" / "queries_dev.jsonl", "queries")]
+    ids = [str(a["id"]) for a in arts]
+    row = {i: r for r, i in enumerate(ids)}
+    titles, texts = [a.get("title") or "" for a in arts], [a.get("text") or "" for a in arts]
+    t = time.perf_counter()
+    lex = LexicalIndex(titles, texts)
+    ours_build = time.perf_counter() - t
+    docs = tokenize([f"{a}\n{a}\n{b}" for a, b in zip(titles, texts, strict=True)])
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("row", stored=True, indexed=True, fast=True)
+    sb.add_text_field("body", stored=True)
+    schema = sb.build()
+    folder = tempfile.mkdtemp(dir=OUT)
+    t = time.perf_counter()
+    index = tantivy.Index(schema, path=folder)
+    writer = index.writer()
+    for r, toks in enumerate(docs):
+        doc = tantivy.Document()
+        doc.add_unsigned("row", r)
+        doc.add_text("body", " ".join(toks))
+        writer.add_document(doc)
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    tv_build = time.perf_counter() - t
+    searcher = index.searcher()
+    addr = {}
+    for r in range(len(ids)):
+        hit = searcher.search(tantivy.Query.term_query(schema, "row", r), 1).hits
+        addr[r] = hit[0][1]
+    runs: dict[str, list] = {"engine BM25-vector cosine": [], "tantivy article as query": [],
+                             "tantivy more_like_this": []}
+    times: dict[str, list] = {k: [] for k in runs}
+    for q in queries:
+        r = row[str(q)]
+        t = time.perf_counter()
+        scores = lex.cosines("bm25", r)
+        scores[r] = -np.inf
+        runs["engine BM25-vector cosine"].append([ids[i] for i in np.argsort(-scores)[:50]])
+        times["engine BM25-vector cosine"].append(time.perf_counter() - t)
+        from collections import Counter
+
+        t = time.perf_counter()
+        clauses = [(tantivy.Occur.Should, tantivy.Query.boost_query(
+            tantivy.Query.term_query(schema, "body", w), float(c)))
+            for w, c in Counter(docs[r]).items()]
+        hits = searcher.search(tantivy.Query.boolean_query(clauses), 51).hits
+        got = [searcher.doc(a)["row"][0] for _, a in hits]
+        runs["tantivy article as query"].append([ids[i] for i in got if i != r][:50])
+        times["tantivy article as query"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        mlt = tantivy.Query.more_like_this_query(addr[r], min_doc_frequency=1,
+                                                 min_term_frequency=1, max_query_terms=64)
+        hits = searcher.search(mlt, 51).hits
+        got = [searcher.doc(a)["row"][0] for _, a in hits]
+        runs["tantivy more_like_this"].append([ids[i] for i in got if i != r][:50])
+        times["tantivy more_like_this"].append(time.perf_counter() - t)
+    print(f"machine: {machine()}\nECB+ {len(ids)} articles, {len(queries)} dev queries; build: "
+          f"engine lexical {ours_build:.2f} s, tantivy {tv_build:.2f} s")
+    for name, results in runs.items():
+        path = out / f"lexical_{name.split()[0]}_{len(name)}.jsonl"
+        path.write_text("".join(json.dumps({"query_doc_id": q, "results": res}) + "\n"
+                                for q, res in zip(queries, results, strict=True)))
+        score = subprocess.run([sys.executable, str(shared / "score_similarity.py"),
+                                str(shared / "similarity" / "queries_dev.jsonl"), str(path)],
+                               capture_output=True, text=True).stdout.split()
+        score = " ".join(score[score.index("P@5"):]) if "P@5" in score else " ".join(score)
+        print(f"  {name:<28} {np.mean(times[name]) * 1000:.1f} ms/query  {score}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="what", required=True)
     p = sub.add_parser("ann")
     p.add_argument("--n", type=int, default=1_000_000)
     p.add_argument("--queries", type=int, default=200)
+    sub.add_parser("lexical-choice")
     p = sub.add_parser("engine")
     p.add_argument("--articles", type=int, default=100_000)
     p.add_argument("--chunk", type=int, default=20_000)
@@ -114,6 +200,8 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     if args.what == "ann":
         ann(args.n, args.queries)
+    elif args.what == "lexical-choice":
+        lexical_choice(OUT)
     else:
         path = OUT / f"folder_{args.articles}"
         if not args.measure_only:
