@@ -208,3 +208,16 @@ def test_cli_index_into_a_folder_then_rebuild(tmp_path):
                             "--rebuild"], cwd=root, env=env, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert (folder / "meta.json").exists() and (tmp_path / "ix.damaged-1" / "junk.txt").exists()
+
+
+def test_index_library_appends_a_large_library_in_parts(tmp_path, monkeypatch):
+    from components.similarity import engine as engine_mod
+
+    monkeypatch.setattr(engine_mod, "APPEND_BATCH", 50)
+    seen: list[tuple[int, int]] = []
+    engine, stats = index_library(ITEMS, None, lambda d, t: seen.append((d, t)),
+                                  encoder=FakeEncoder(), index_dir=tmp_path / "index")
+    assert stats.embedded == len(ITEMS) == len(engine)
+    assert json.loads((tmp_path / "index" / "meta.json").read_text())["generation"] >= 4
+    assert seen[-1] == (len(ITEMS), len(ITEMS)) and all(t == len(ITEMS) for _, t in seen)
+    assert {m.id for m in engine.similar("quake1", 2)} == {"quake2", "quake3"}

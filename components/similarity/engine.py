@@ -32,6 +32,8 @@ from components.similarity.lexical import LexicalIndex
 Progress = Callable[[int, int], None]
 #: Articles per encoder call while indexing (all their passages go in together).
 BATCH_ARTICLES = 128
+#: Articles per append when indexing into a folder (``index_library``): bounds the vectors held.
+APPEND_BATCH = 5_000
 #: Candidates each ranker contributes when the vector index is approximate.
 CANDIDATES = 200
 #: Where ``similar`` looks for a candidate's nearest neighbours: the query's best this many
@@ -704,5 +706,20 @@ def index_library(
     if rebuild and index_dir is not None:
         rebuild_folder(index_dir)
     engine = engine if engine is not None else SimilarityEngine(db, encoder, index_dir=index_dir)
-    stats = engine.index_articles(articles, progress=progress)
-    return engine, stats
+    if engine.index_dir is None:
+        return engine, engine.index_articles(articles, progress=progress)
+    # into a folder: in parts, so that a large library never has all its vectors in memory
+    items = list(articles)
+    total = [0, 0, 0]
+    for start in range(0, len(items), APPEND_BATCH):
+        part = items[start : start + APPEND_BATCH]
+
+        def step(done: int, _total: int, start: int = start) -> None:
+            if progress:
+                progress(start + done, len(items))
+
+        got = engine.index_articles(part, progress=step)
+        total = [total[0] + got.embedded, total[1] + got.from_cache, total[2] + got.unchanged]
+    if not items and progress:
+        progress(0, 0)
+    return engine, IndexStats(*total)
