@@ -184,6 +184,48 @@ def lexical_choice(out: Path) -> None:
         print(f"  {name:<28} {np.mean(times[name]) * 1000:.1f} ms/query  {score}")
 
 
+def compare(n: int, queries: int) -> None:
+    """The same synthetic articles in memory and from a folder, queries alternated in one run
+    (a fair ratio on a loaded machine): ``similar`` and ``search_text`` p50/p95 of each."""
+    import tempfile
+
+    from bench_similarity import LookupEncoder, synthetic_articles
+
+    from components.similarity.embed import content_hash
+    from components.similarity.engine import SimilarityEngine
+
+    items, embedded = synthetic_articles(n)
+    rng = np.random.default_rng(1)
+    picks = rng.integers(0, n, queries).tolist()
+    texts = [" ".join(items[i][1].split()[:4]).lower() for i in picks]
+    table = {q: embedded[content_hash(*items[i][1:])].title for q, i in zip(texts, picks, strict=True)}
+    memory = SimilarityEngine(None, LookupEncoder(table))
+    memory._embedded.update(embedded)
+    memory.index_articles(items)
+    path = Path(tempfile.mkdtemp(dir=OUT)) / "index"
+    writer = SimilarityEngine(None, LookupEncoder(table), index_dir=path)
+    writer._embedded.update(embedded)
+    writer.index_articles(items)
+    disk = SimilarityEngine(None, LookupEncoder(table), index_dir=path)
+    same = sum([m.id for m in memory.similar(items[i][0], 10)] == [m.id for m in disk.similar(items[i][0], 10)]
+               for i in picks[:10])
+    print(f"machine: {machine()}\nload average {os.getloadavg()}\n{n:,} articles; identical top-10 "
+          f"lists on 10 queries: {same}/10")
+    for name in ("similar", "search_text"):
+        times = {"memory": [], "folder": []}
+        for j, i in enumerate(picks):
+            for label, eng in (("memory", memory), ("folder", disk))[:: 1 if j % 2 else -1]:
+                t = time.perf_counter()
+                if name == "similar":
+                    eng.similar(items[i][0], k=10)
+                else:
+                    eng.search_text(texts[j], k=10)
+                times[label].append((time.perf_counter() - t) * 1000)
+        m, f = times["memory"], times["folder"]
+        print(f"  {name:<12} memory {pct(m)} | folder {pct(f)} | folder/memory p50 "
+              f"{np.percentile(f, 50) / np.percentile(m, 50):.2f}x", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="what", required=True)
@@ -191,6 +233,9 @@ def main() -> None:
     p.add_argument("--n", type=int, default=1_000_000)
     p.add_argument("--queries", type=int, default=200)
     sub.add_parser("lexical-choice")
+    p = sub.add_parser("compare")
+    p.add_argument("--articles", type=int, default=3000)
+    p.add_argument("--queries", type=int, default=40)
     p = sub.add_parser("engine")
     p.add_argument("--articles", type=int, default=100_000)
     p.add_argument("--chunk", type=int, default=20_000)
@@ -202,6 +247,8 @@ def main() -> None:
         ann(args.n, args.queries)
     elif args.what == "lexical-choice":
         lexical_choice(OUT)
+    elif args.what == "compare":
+        compare(args.articles, args.queries)
     else:
         path = OUT / f"folder_{args.articles}"
         if not args.measure_only:
