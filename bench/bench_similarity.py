@@ -161,8 +161,12 @@ def _word(rng, syllables: int) -> str:
     return "".join(rng.choice(SYLLABLES, syllables))
 
 
-def synthetic_articles(n: int, seed: int = 0, words: int = 300):
+def synthetic_articles(n: int, seed: int = 0, words: int = 300, first: int = 0,
+                       count: int | None = None):
     """``n`` (id, title, text) articles and their vectors, in stories of about ten.
+
+    ``first`` and ``count`` make only articles ``a{first}`` .. of a corpus of ``n`` (to build a
+    large corpus in parts; the stories are the same whatever the parts).
 
     Words follow a Zipf law over a 30,000-word vocabulary; each story has its own 40 topic
     words, four names (people, a place, an organisation: capitalised phrases) and a centre
@@ -180,10 +184,13 @@ def synthetic_articles(n: int, seed: int = 0, words: int = 300):
     zipf /= zipf.sum()
     n_stories = max(n // 10, 1)
     items, embedded = [], {}
-    story_of = rng.integers(0, n_stories, n)
+    if first:
+        rng = np.random.default_rng([seed, first])
+    count = n - first if count is None else count
+    story_of = rng.integers(0, n_stories, count)
     story_rng = {}
-    for i in range(n):
-        st = int(story_of[i])
+    for i in range(first, first + count):
+        st = int(story_of[i - first])
         if st not in story_rng:
             srng = np.random.default_rng([seed, st])
             names = [f"{srng.choice(FIRST)} {srng.choice(LAST)}" for _ in range(2)]

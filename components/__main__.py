@@ -288,13 +288,18 @@ def cmd_export(args) -> int:
 
 
 def cmd_index(args) -> int:
-    from components.similarity.engine import index_library
+    from components.similarity.engine import index_dir_setting, index_library
 
     store = _store(args)
-    _, stats = index_library(store.get_articles(), store.engine, progress=progress_bar("embedding"))
+    folder = args.index_dir if args.index_dir is not None else index_dir_setting()
+    if args.rebuild and folder is None:
+        raise BadInput("--rebuild: say which index folder (--index-dir DIR or SOURCELIGHT_INDEX_DIR)")
+    _, stats = index_library(
+        store.get_articles(), store.engine, progress=progress_bar("embedding"), index_dir=folder, rebuild=args.rebuild
+    )
     print(
         f"indexed {stats.embedded + stats.from_cache + stats.unchanged} articles: {stats.embedded} embedded now, "
-        f"{stats.from_cache} from the cache"
+        f"{stats.from_cache} from the cache" + (f", {stats.unchanged} already in {folder}" if folder else "")
     )
     return 0
 
@@ -303,7 +308,9 @@ def cmd_similar(args) -> int:
     from components.similarity.engine import similar_jsonl
 
     db = _store(args).engine if args.cache else None
-    n = similar_jsonl(args.corpus, args.queries, args.k, args.output, progress_bar("indexing"), db=db)
+    n = similar_jsonl(
+        args.corpus, args.queries, args.k, args.output, progress_bar("indexing"), db=db, index_dir=args.index_dir
+    )
     print(f"wrote {n} result lines to {args.output}")
     return 0
 
@@ -371,6 +378,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("index", help="embed and index what is new in the library")
+    s.add_argument(
+        "--index-dir", nargs="?", const="data/similarity-index", default=None, metavar="DIR",
+        help="append to this index folder, which the app serves from (default data/similarity-index; "
+        "SOURCELIGHT_INDEX_DIR when not given)",
+    )
+    s.add_argument("--rebuild", action="store_true", help="move a damaged index folder aside and build it again")
     s.set_defaults(func=cmd_index)
 
     s = sub.add_parser("similar", help="similar articles for measurement: CORPUS.jsonl + queries -> OUT.jsonl")
@@ -379,6 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-k", type=int, default=50, help="results per query (default 50)")
     s.add_argument("-o", "--output", required=True)
     s.add_argument("--cache", action="store_true", help="keep embeddings in the library database for reuse")
+    s.add_argument("--index-dir", metavar="DIR", help="index the corpus into this folder and search from it")
     s.set_defaults(func=cmd_similar)
 
     s = sub.add_parser("brief", help="a briefing pack of articles: all their quotes and shareable notes")

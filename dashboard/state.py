@@ -112,14 +112,23 @@ def default_article_id() -> str | None:
 def get_similarity():
     """The similarity engine over this library (embeddings cached in the store's database).
 
-    Starts with the library's articles whose vectors are already stored (nothing is embedded, the
-    encoder is not loaded); ``index_library_now`` adds the rest. Thread-safe and shared.
+    With ``SOURCELIGHT_INDEX_DIR`` set, it serves from that index folder (opened in seconds,
+    shared by every replica) and appends only the articles it lacks. Otherwise it starts with
+    the library's articles whose vectors are already stored (nothing is embedded, the encoder is
+    not loaded); ``index_library_now`` adds the rest. Thread-safe and shared.
     """
     from components.similarity import SimilarityEngine
+    from components.similarity.engine import index_dir_setting
 
     store = get_store()
-    engine = SimilarityEngine(store.engine)
-    engine.index_articles(store.get_articles(), cached_only=True)
+    folder = index_dir_setting()  # SOURCELIGHT_INDEX_DIR: open the shared index folder
+    if folder is None:
+        engine = SimilarityEngine(store.engine)
+        engine.index_articles(store.get_articles(), cached_only=True)
+        return engine
+    engine = SimilarityEngine(store.engine, index_dir=folder, texts=lambda i: store.get_article(i).text)
+    missing = [s.id for s in store.list_articles() if s.id not in engine]
+    engine.index_articles(store.get_articles(missing), cached_only=True)
     return engine
 
 

@@ -4,12 +4,14 @@ free-text query, and which passages elsewhere say something close to a given quo
 Three rankers are fused. (1) Embeddings: all-MiniLM-L6-v2 over sentence-packed passages of about
 64 words plus the title, pooled per article with more weight on the headline and lead
 (``embed.py``); vectors are cached in SQL by (content hash, model, passage scheme), so a text is
-embedded once, ever. (2) BM25 from ``bm25s``, used as a vector space between articles and as
-plain BM25 for text queries (``lexical.py``). (3) Overlap of capitalised names (people, places,
+embedded once, ever. (2) BM25 (``bm25s``'s weights, computed in ``lexical.py`` so rows can be
+appended), used as a vector space between articles and as plain BM25 for text queries.
+(3) Overlap of capitalised names (people, places,
 organisations), which also explains a match ("shared: Lindsay Lohan, Betty Ford Center"). The
 z-scored rankers are summed, then re-ranked by shared nearest neighbours (``fusion.py``, with
 the measurements behind each constant). Vector search is exact up to ``index.EXACT_LIMIT``
-vectors and approximate (usearch HNSW) beyond (``index.py``). Use::
+vectors and approximate (usearch HNSW) beyond (``index.py``). With ``index_dir`` everything is served from an
+index folder on disk, memory-mapped and shared by every process (``folder.py``). Use::
 
     engine = SimilarityEngine(sqlalchemy_engine)          # encoder loads on first need
     engine.index_articles([(id, title, text), ...], progress=lambda done, total: ...)

@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-k", type=int, default=50, help="results per query (default 50)")
     ap.add_argument("-o", "--out", required=True, help="output JSONL")
     ap.add_argument("--db", help="SQLAlchemy URL of an embedding cache (e.g. sqlite:///emb.db)")
+    ap.add_argument("--index-dir", help="index into this folder and search from it (as an app would)")
     args = ap.parse_args(argv)
     try:
         db = None
@@ -31,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
             db = sa.create_engine(args.db)
         from components.similarity.engine import similar_jsonl
 
-        n = similar_jsonl(args.corpus, args.queries, args.k, args.out, _progress, db=db)
+        n = similar_jsonl(args.corpus, args.queries, args.k, args.out, _progress, db=db,
+                          index_dir=args.index_dir)
     except SourcelightError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -140,6 +140,17 @@ class EmbeddingCache:
 
     def load_all(self) -> dict[str, Embedded]:
         """Every cached article for this model and scheme, read in one query."""
+        return self._load(None)
+
+    def load(self, hashes: Sequence[str], chunk: int = 500) -> dict[str, Embedded]:
+        """The cached articles among ``hashes`` (a few queries of ``chunk`` hashes each)."""
+        out: dict[str, Embedded] = {}
+        hashes = list(dict.fromkeys(hashes))
+        for i in range(0, len(hashes), chunk):
+            out.update(self._load(hashes[i : i + chunk]))
+        return out
+
+    def _load(self, hashes: Sequence[str] | None) -> dict[str, Embedded]:
         query = (
             sa.select(
                 vectors.c.content_hash, vectors.c.seq, vectors.c.start, vectors.c.end,
@@ -148,6 +159,8 @@ class EmbeddingCache:
             .where(vectors.c.model == self.model, vectors.c.scheme == self.scheme)
             .order_by(vectors.c.content_hash, vectors.c.seq)
         )
+        if hashes is not None:
+            query = query.where(vectors.c.content_hash.in_(list(hashes)))
         grouped: dict[str, list] = {}
         with self.engine.connect() as conn:
             for row in conn.execute(query):

@@ -25,12 +25,15 @@ from components.similarity.embed import (
     embed_articles,
     encode_texts,
 )
+from components.similarity.folder import IndexFolder, NewRow, open_writer, rebuild_folder
 from components.similarity.index import EXACT_LIMIT, VectorIndex
 from components.similarity.lexical import LexicalIndex
 
 Progress = Callable[[int, int], None]
 #: Articles per encoder call while indexing (all their passages go in together).
 BATCH_ARTICLES = 128
+#: Articles per append when indexing into a folder (``index_library``): bounds the vectors held.
+APPEND_BATCH = 5_000
 #: Candidates each ranker contributes when the vector index is approximate.
 CANDIDATES = 200
 #: Where ``similar`` looks for a candidate's nearest neighbours: the query's best this many
@@ -97,8 +100,19 @@ def _check_article(item) -> tuple[str, str, str]:
     return id_, title, text
 
 
+#: Where an index folder goes when asked for without a path (``--index-dir`` alone).
+DEFAULT_INDEX_DIR = Path("data") / "similarity-index"
+
+
+def index_dir_setting(setting: str | None = None) -> Path | None:
+    """The index folder to serve from: ``SOURCELIGHT_INDEX_DIR`` (``None`` when unset: the
+    engine then lives in memory, as for a single analyst's small library)."""
+    value = setting if setting is not None else os.environ.get("SOURCELIGHT_INDEX_DIR", "")
+    return Path(value) if value.strip() else None
+
+
 class SimilarityEngine:
-    """Similar articles, free-text search and similar passages over an in-memory index.
+    """Similar articles, free-text search and similar passages, in memory or from an index folder.
 
     Args:
         engine: SQLAlchemy engine holding the embedding cache (``None``: no cache).
@@ -106,8 +120,18 @@ class SimilarityEngine:
             lazily (all-MiniLM-L6-v2, offline, CPU) when first needed if not given.
         model_name: names the encoder in the cache key.
         exact_limit: vectors above which searches use the approximate (usearch) index.
+        index_dir: serve from this index folder (``folder.py``; made empty when missing)
+            instead of memory: it opens in seconds, is shared by every process that opens it,
+            and ``index_articles`` appends to it (taking the folder's writer lock meanwhile).
+        texts: with ``index_dir``, where ``text_of`` reads an article's text (the folder
+            keeps no texts; the app passes its store).
 
-    Thread-safe: one instance can be shared by the app's sessions.
+    Thread-safe: one instance can be shared by the app's sessions. With ``index_dir``, a query
+    first reopens the folder when another process has appended to it.
+
+    Raises:
+        IndexFolderError: ``index_dir`` is damaged or made with another model (the message
+            names the folder and how to rebuild it: ``rebuild_folder``).
     """
 
     def __init__(
@@ -117,6 +141,8 @@ class SimilarityEngine:
         *,
         model_name: str = MODEL_NAME,
         exact_limit: int | None = EXACT_LIMIT,
+        index_dir: str | Path | None = None,
+        texts: Callable[[str], str] | None = None,
     ):
         self._cache = EmbeddingCache(engine, model_name) if engine is not None else None
         self._cached: dict[str, Embedded] | None = None
@@ -129,6 +155,51 @@ class SimilarityEngine:
         self._passages = VectorIndex(DIM, exact_limit)  # keys (hash, passage number)
         self._lex: LexicalIndex | None = None
         self._sample: tuple[np.ndarray, dict[str, object]] | None = None  # see _stat_rows
+        self._model_name, self._exact_limit = model_name, exact_limit
+        self._text_source = texts
+        self._folder: IndexFolder | None = None
+        if index_dir is not None:
+            path = Path(index_dir)
+            if not (path / "meta.json").exists() and not (path.is_dir() and any(path.iterdir())):
+                open_writer(path, model_name, exact_limit).close()  # a new, empty folder
+            self._folder = IndexFolder(path, model_name=model_name, exact_limit=exact_limit)
+            self._sync_folder()
+
+    # ------------------------------------------------------------ index folder
+    @property
+    def index_dir(self) -> Path | None:
+        """The index folder served from, or ``None`` in memory."""
+        return self._folder.path if self._folder is not None else None
+
+    def _sync_folder(self) -> None:
+        f = self._folder
+        self._articles = f.article_index()
+        self._passages = f.passage_index()
+        self._lex = f.lexical
+        self._sample = None
+
+    def _refresh(self) -> None:
+        """Reopen the folder if a writer (this process or another) has appended since."""
+        if self._folder is not None and self._folder.changed():
+            self._folder.load()
+            self._sync_folder()
+
+    def _hash_of(self, article_id: str) -> str | None:
+        if self._folder is None:
+            t = self._texts.get(article_id)
+            return t[2] if t is not None else None
+        row = self._articles._row.get(article_id)
+        return self._folder.hashes[row] if row is not None else None
+
+    def _vectors_of(self, content_hash: str) -> Embedded:
+        if self._folder is None:
+            return self._embedded[content_hash]
+        return self._folder.embedded(content_hash)
+
+    def _ids_of_hash(self, content_hash: str) -> list[str]:
+        if self._folder is None:
+            return self._hash_ids.get(content_hash, [])
+        return [self._folder.ids[r] for r in self._folder.hash_rows.get(content_hash, ())]
 
     # ----------------------------------------------------------------- indexing
     @property
@@ -146,7 +217,7 @@ class SimilarityEngine:
         return len(self._articles)
 
     def __contains__(self, article_id: str) -> bool:
-        return article_id in self._texts
+        return self._hash_of(article_id) is not None
 
     def index_articles(
         self,
@@ -172,9 +243,16 @@ class SimilarityEngine:
                 raise BadInput(f"article id {id_!r} appears twice in one batch")
             seen.add(id_)
         with self._lock:
-            if self._cache is not None and self._cached is None:
-                self._cached = self._cache.load_all()
-            cached = self._cached or {}
+            self._refresh()
+            folder = self._folder
+            if self._cache is not None and folder is not None:  # only what the folder lacks
+                cached = self._cache.load([
+                    h for h in (content_hash(t, x) for _, t, x in items)
+                    if h not in folder.hash_rows])
+            else:
+                if self._cache is not None and self._cached is None:
+                    self._cached = self._cache.load_all()
+                cached = self._cached or {}
             total, done = len(items), 0
             todo: list[tuple[str, str, str, str]] = []
             ready: list[tuple[str, str, str, str]] = []
@@ -182,9 +260,10 @@ class SimilarityEngine:
             pending: set[str] = set()
             for id_, title, text in items:
                 h = content_hash(title, text)
-                if id_ in self._texts and self._texts[id_][2] == h:
+                if self._hash_of(id_) == h:
                     unchanged += 1
-                elif h in self._embedded or h in pending:
+                elif h in self._embedded or h in pending or (
+                        folder is not None and h in folder.hash_rows):
                     ready.append((id_, title, text, h))
                 elif h in cached:
                     self._embedded[h] = cached[h]
@@ -208,13 +287,38 @@ class SimilarityEngine:
                 done += len(batch)
                 if progress:
                     progress(done, total)
-            self._add(ready)
+            if folder is not None:
+                self._add_to_folder(ready)
+            else:
+                self._add(ready)
             return IndexStats(embedded=len(todo), from_cache=from_cache, unchanged=unchanged)
 
     @staticmethod
     def _batches(seq: list, size: int):
         for i in range(0, len(seq), size):
             yield seq[i : i + size]
+
+    def _add_to_folder(self, ready: list[tuple[str, str, str, str]]) -> None:
+        """Append ``ready`` to the index folder under its writer lock, then reopen it."""
+        try:
+            if not ready:
+                return
+            for id_, *_ in ready:
+                if self._hash_of(id_) is not None:
+                    raise BadInput(f"article {id_!r}: its text changed, but index folder "
+                                   f"{self._folder.path} never rewrites a row; rebuild it "
+                                   "(`python -m components index --rebuild`)")
+            rows = [NewRow(id_, h, self._embedded.get(h) or self._folder.embedded(h))
+                    for id_, _, _, h in ready]
+            writer = open_writer(self._folder.path, self._model_name, self._exact_limit)
+            try:
+                writer.append(rows, [r[1] for r in ready], [r[2] for r in ready])
+            finally:
+                writer.close()
+            self._folder.load()
+            self._sync_folder()
+        finally:
+            self._embedded.clear()  # the folder holds them now; nothing kept in memory
 
     def _add(self, ready: list[tuple[str, str, str, str]]) -> None:
         if not ready:
@@ -286,8 +390,8 @@ class SimilarityEngine:
                 rows = np.sort(np.random.default_rng(0).choice(n, STAT_SAMPLE, replace=False))
             self._sample = rows, {
                 "embedding": np.ascontiguousarray(self._articles.vectors[rows].T),
-                "bm25": sp.csr_matrix(lex.bm25_vectors[rows].T),
-                "entities": sp.csr_matrix(lex.name_vectors[rows].T),
+                "bm25": sp.csr_matrix(lex.row_matrix("bm25", rows).T),
+                "entities": sp.csr_matrix(lex.row_matrix("entities", rows).T),
             }
         return self._sample
 
@@ -310,9 +414,9 @@ class SimilarityEngine:
                 ref = (vecs[rows] @ sample_t[ranker]).astype(np.float64)
                 on = (vecs[rows] @ vecs[among].T).astype(np.float64)
             else:
-                mine = lex.rows(ranker)[rows]
+                mine = lex.row_matrix(ranker, rows)
                 ref = (mine @ sample_t[ranker]).toarray().astype(np.float64)
-                on = (mine @ lex.rows(ranker)[among].T).toarray().astype(np.float64)
+                on = (mine @ lex.row_matrix(ranker, among).T).toarray().astype(np.float64)
             mean = (ref * in_stats).sum(axis=1, keepdims=True) / count
             std = np.sqrt((((ref - mean) * in_stats) ** 2).sum(axis=1, keepdims=True) / count)
             fused += weight * (on - mean) / np.where(std > 1e-12, std, 1.0)
@@ -339,7 +443,8 @@ class SimilarityEngine:
         if k <= 0:
             raise BadInput(f"k={k}: the number of similar articles must be positive")
         with self._lock:
-            if article_id not in self._texts:
+            self._refresh()
+            if article_id not in self:
                 raise BadInput(f"article {article_id!r} is not in the similarity index: index it")
             row = self._articles.row(article_id)
             cand, fused, raw = self._first_order(row)
@@ -387,19 +492,20 @@ class SimilarityEngine:
         if k <= 0:
             raise BadInput(f"k={k}: the number of results must be positive")
         with self._lock:
+            self._refresh()
             n = len(self._articles)
             if n == 0:
                 return []
             lex = self._lexical
             bm25 = lex.bm25_text_scores(query)
-            ents = np.asarray((lex.name_vectors @ lex.query_names(query).T).todense()).ravel()
+            ents = lex.name_text_scores(query)
             rows: set[int] = set()
             for (h, _), _s in self._passages.search(qvec, CANDIDATES):
-                rows.update(self._articles.row(i) for i in self._hash_ids.get(h, ()))
+                rows.update(self._articles.row(i) for i in self._ids_of_hash(h))
             top = np.argpartition(-bm25, min(CANDIDATES, n - 1))[: CANDIDATES]
             rows.update(int(r) for r in top if bm25[r] > 0)
             cand = np.fromiter(sorted(rows), dtype=np.int64)
-            best = np.array([self._best_passage(self._articles.ids[c], qvec) for c in cand])
+            best = self._best_passages(cand, qvec)
             fused = (fusion.zscore(bm25)[cand] + fusion.zscore(best)
                      + fusion.ENTITY_WEIGHT * fusion.zscore(ents)[cand])
             order = np.argsort(-fused, kind="stable")[:k]
@@ -407,7 +513,7 @@ class SimilarityEngine:
             out = []
             for p in order.tolist():
                 c = int(cand[p])
-                names = lex.names[c]
+                names = lex.row_names(c)
                 out.append(Match(
                     id=self._articles.ids[c], score=float(fused[p]),
                     shared_entities=tuple(names[q] for q in sorted(qnames & names.keys())),
@@ -416,8 +522,24 @@ class SimilarityEngine:
                 ))
             return out
 
+    def _best_passages(self, rows: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+        """Each row's best cosine with ``qvec`` over its title and passages."""
+        f = self._folder
+        if f is None:
+            return np.array([self._best_passage(self._articles.ids[c], qvec) for c in rows])
+        best = np.asarray(f.title_vectors[rows]) @ qvec
+        ranges = np.asarray(f.passage_range[rows])
+        lens = ranges[:, 1] - ranges[:, 0]
+        if lens.sum():
+            first = np.concatenate([[0], np.cumsum(lens)[:-1]])
+            pos = np.repeat(ranges[:, 0] - first, lens) + np.arange(int(lens.sum()))
+            scores = np.asarray(f.passage_vectors[pos]) @ qvec
+            has = lens > 0
+            best[has] = np.maximum(best[has], np.maximum.reduceat(scores, first[has]))
+        return best.astype(np.float64)
+
     def _best_passage(self, article_id: str, qvec: np.ndarray) -> float:
-        emb = self._embedded[self._texts[article_id][2]]
+        emb = self._vectors_of(self._hash_of(article_id))
         scores = [float(emb.title @ qvec)]
         if len(emb.passages):
             scores.append(float((emb.passages @ qvec).max()))
@@ -438,24 +560,34 @@ class SimilarityEngine:
             raise BadInput(f"k={k}: the number of passages must be positive")
         exclude = set(exclude)
         with self._lock:
+            self._refresh()
             out: list[PassageMatch] = []
             want = k
             while True:
                 hits = self._passages.search(qvec, want)
                 out = []
                 for (h, seq), score in hits:
-                    ids = [i for i in self._hash_ids.get(h, ()) if i not in exclude]
+                    ids = [i for i in self._ids_of_hash(h) if i not in exclude]
                     if not ids:
                         continue
-                    s, e = self._embedded[h].spans[seq]
+                    s, e = self._vectors_of(h).spans[seq]
                     out.append(PassageMatch(ids[0], Span(s, e), score))
                 if len(out) >= k or len(hits) < want:
                     return out[:k]
                 want *= 4
 
     def text_of(self, article_id: str) -> str:
-        """The indexed text of ``article_id`` (what ``PassageMatch.span`` points into)."""
-        return self._texts[article_id][1]
+        """The indexed text of ``article_id`` (what ``PassageMatch.span`` points into).
+
+        Raises:
+            BadInput: served from an index folder without a ``texts`` source.
+        """
+        if self._folder is None:
+            return self._texts[article_id][1]
+        if self._text_source is None:
+            raise BadInput("texts are kept in the store, not the index folder: give the engine "
+                           "texts=... (the app passes its store)")
+        return self._text_source(article_id)
 
 
 def read_jsonl(path: str | Path, what: str) -> list[dict]:
@@ -504,6 +636,7 @@ def similar_jsonl(
     *,
     db: sa.Engine | None = None,
     encoder: Encoder | None = None,
+    index_dir: str | Path | None = None,
 ) -> int:
     """The ``similar`` CLI contract: index a corpus, rank ``k`` articles for each query.
 
@@ -516,6 +649,8 @@ def similar_jsonl(
         progress: ``progress(done, total)`` while indexing.
         db: an engine for the embedding cache (reruns then embed nothing).
         encoder: an encoder to use instead of loading MiniLM.
+        index_dir: index the corpus into this folder (appending what it lacks) and search
+            from it, as a restarted app would.
 
     Returns:
         The number of queries written.
@@ -535,8 +670,10 @@ def similar_jsonl(
             raise BadInput(f"queries {queries_path}: record {no}: query_doc_id {qid!r} "
                            "is not an id in the corpus")
         qids.append(str(qid))
-    engine = SimilarityEngine(db, encoder)
+    engine = SimilarityEngine(db, encoder, index_dir=index_dir)
     engine.index_articles(items, progress=progress)
+    if index_dir is not None:  # query from a fresh read-only opening of what was written
+        engine = SimilarityEngine(db, encoder, index_dir=index_dir)
     lines = [json.dumps({"query_doc_id": q, "results": [m.id for m in engine.similar(q, k)]})
              for q in qids]
     try:
@@ -553,14 +690,36 @@ def index_library(
     *,
     encoder: Encoder | None = None,
     engine: SimilarityEngine | None = None,
+    index_dir: str | Path | None = None,
+    rebuild: bool = False,
 ) -> tuple[SimilarityEngine, IndexStats]:
     """The ``index`` CLI verb: embed what is new in the library (cached in ``db``).
 
-    Pass ``engine`` to add to an existing one (the app's), else a new one is made on ``db``.
+    Pass ``engine`` to add to an existing one (the app's), else a new one is made on ``db``
+    (serving from ``index_dir`` when given, which gets what it lacks appended). With
+    ``rebuild``, a damaged ``index_dir`` is first moved aside (``folder.rebuild_folder``) and
+    built again from the library, its vectors read from the cache.
 
     Returns:
         The engine, ready for searches, and what was done.
     """
-    engine = engine if engine is not None else SimilarityEngine(db, encoder)
-    stats = engine.index_articles(articles, progress=progress)
-    return engine, stats
+    if rebuild and index_dir is not None:
+        rebuild_folder(index_dir)
+    engine = engine if engine is not None else SimilarityEngine(db, encoder, index_dir=index_dir)
+    if engine.index_dir is None:
+        return engine, engine.index_articles(articles, progress=progress)
+    # into a folder: in parts, so that a large library never has all its vectors in memory
+    items = list(articles)
+    total = [0, 0, 0]
+    for start in range(0, len(items), APPEND_BATCH):
+        part = items[start : start + APPEND_BATCH]
+
+        def step(done: int, _total: int, start: int = start) -> None:
+            if progress:
+                progress(start + done, len(items))
+
+        got = engine.index_articles(part, progress=step)
+        total = [total[0] + got.embedded, total[1] + got.from_cache, total[2] + got.unchanged]
+    if not items and progress:
+        progress(0, 0)
+    return engine, IndexStats(*total)

@@ -21,6 +21,45 @@ CONNECTIVITY = 16
 EXPANSION_ADD = 64
 EXPANSION_SEARCH = 2048  # 1M synthetic: recall@10 0.92 at p95 21 ms (512: 0.80, 128: 0.61)
 GRAPH_DTYPE = "f16"
+#: The graph is asked for at least this many neighbours, all rescored exactly in float32 and the
+#: best kept: the half-precision graph mis-orders near-ties, and rescoring a deeper list repairs
+#: that for the cost of reading a few hundred stored rows (bench/similarity.md, "ANN recall").
+ANN_OVERSAMPLE = 100
+
+
+def graph_index(dim: int):
+    """An empty usearch HNSW index with this module's settings."""
+    from components.optional import require
+
+    Index = require("usearch.index", package="usearch", needed_for="Approximate similarity search").Index
+    return Index(ndim=dim, metric="ip", dtype=GRAPH_DTYPE, connectivity=CONNECTIVITY,
+                 expansion_add=EXPANSION_ADD, expansion_search=EXPANSION_SEARCH)
+
+
+def search_rows(vectors: np.ndarray, query: np.ndarray, want: int, ann=None,
+                ann_rows: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``vectors`` with the ``want`` best inner products with ``query``, best first.
+
+    Exact (one product) without ``ann``; else the graph, which holds rows ``< ann_rows``, is
+    asked for ``max(want, ANN_OVERSAMPLE)`` rows, the rows after ``ann_rows`` (appended since
+    the graph was saved) are scored exactly, and everything found is rescored in float32.
+    """
+    n = len(vectors)
+    want = min(want, n)
+    if ann is None:
+        all_scores = vectors @ query
+        part = np.argpartition(-all_scores, want - 1)[:want]
+        rows = part[np.argsort(-all_scores[part], kind="stable")]
+        return rows, all_scores[rows]
+    found = ann.search(query, min(max(want, ANN_OVERSAMPLE), ann_rows))
+    rows = np.unique(np.asarray(found.keys, dtype=np.int64))
+    if ann_rows < n:
+        tail = np.asarray(vectors[ann_rows:]) @ query
+        top = np.argpartition(-tail, min(want, len(tail)) - 1)[:want] + ann_rows
+        rows = np.concatenate([rows, top])
+    scores = np.asarray(vectors[rows]) @ query  # exact inner products for the rows found
+    order = np.argsort(-scores, kind="stable")[:want]
+    return rows[order], scores[order]
 
 
 class VectorIndex:
@@ -85,15 +124,8 @@ class VectorIndex:
         return self.exact_limit is not None and self._n > self.exact_limit
 
     def _sync_ann(self) -> None:
-        from components.optional import require
-
-        Index = require("usearch.index", package="usearch", needed_for="Approximate similarity search").Index
-
         if self._ann is None:
-            self._ann = Index(
-                ndim=self.dim, metric="ip", dtype=GRAPH_DTYPE, connectivity=CONNECTIVITY,
-                expansion_add=EXPANSION_ADD, expansion_search=EXPANSION_SEARCH,
-            )
+            self._ann = graph_index(self.dim)
         if self._ann_rows < self._n:
             keys = np.arange(self._ann_rows, self._n, dtype=np.uint64)
             self._ann.add(keys, self._vecs[self._ann_rows : self._n])
@@ -116,20 +148,75 @@ class VectorIndex:
         want = k + len(exclude)
         if self.approximate:
             self._sync_ann()
-            found = self._ann.search(query, want)
-            rows = np.asarray(found.keys, dtype=np.int64)
-            scores = self._vecs[rows] @ query  # exact inner products for the returned rows
-            order = np.argsort(-scores, kind="stable")
-            rows, scores = rows[order], scores[order]
+            rows, scores = search_rows(self.vectors, query, want, self._ann, self._ann_rows)
         else:
-            all_scores = self.vectors @ query
-            want = min(want, self._n)
-            part = np.argpartition(-all_scores, want - 1)[:want]
-            rows = part[np.argsort(-all_scores[part], kind="stable")]
-            scores = all_scores[rows]
+            rows, scores = search_rows(self.vectors, query, want)
         out = []
         for row, score in zip(rows.tolist(), scores.tolist(), strict=True):
             id_ = self.ids[row]
+            if id_ not in exclude:
+                out.append((id_, float(score)))
+                if len(out) == k:
+                    break
+        return out
+
+
+class MappedVectors:
+    """The ``VectorIndex`` reading interface over stored rows: vectors memory-mapped from an
+    index folder and, when there are more than ``exact_limit``, a saved graph opened as a view.
+
+    Args:
+        vectors: ``(n, dim)`` float32 rows (a ``numpy.memmap``).
+        ids: the id of each row, or ``None`` when the id of a row is ``key(row)``.
+        graph: a usearch index holding rows ``< graph_rows`` (or ``None``).
+        key: maps a row to its id when ``ids`` is ``None``.
+    """
+
+    def __init__(self, vectors: np.ndarray, ids: list | None, graph=None, graph_rows: int = 0,
+                 exact_limit: int | None = EXACT_LIMIT, key=None):
+        self._vecs = vectors
+        self.ids = ids
+        self._row = {id_: i for i, id_ in enumerate(ids)} if ids is not None else None
+        self._graph, self._graph_rows = graph, graph_rows
+        self.exact_limit = exact_limit
+        self._key = key
+        self.dim = vectors.shape[1]
+
+    def __len__(self) -> int:
+        return len(self._vecs)
+
+    @property
+    def vectors(self) -> np.ndarray:
+        return self._vecs
+
+    def row(self, id_: Hashable) -> int:
+        return self._row[id_]
+
+    @property
+    def approximate(self) -> bool:
+        return self.exact_limit is not None and len(self) > self.exact_limit \
+            and self._graph is not None
+
+    def id_of(self, row: int) -> Hashable:
+        return self.ids[row] if self.ids is not None else self._key(row)
+
+    def search(self, query: np.ndarray, k: int, exclude: Iterable[Hashable] = ()
+               ) -> list[tuple[Hashable, float]]:
+        """As ``VectorIndex.search``."""
+        exclude = set(exclude)
+        known = len(exclude & self._row.keys()) if self._row is not None else 0
+        k = min(k, len(self) - known)
+        if k <= 0:
+            return []
+        query = np.asarray(query, dtype=np.float32).reshape(self.dim)
+        want = k + len(exclude)
+        if self.approximate:
+            rows, scores = search_rows(self._vecs, query, want, self._graph, self._graph_rows)
+        else:
+            rows, scores = search_rows(self._vecs, query, want)
+        out = []
+        for row, score in zip(rows.tolist(), scores.tolist(), strict=True):
+            id_ = self.id_of(row)
             if id_ not in exclude:
                 out.append((id_, float(score)))
                 if len(out) == k:

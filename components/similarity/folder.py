@@ -1,0 +1,440 @@
+"""An index folder: everything the similarity engine searches, kept on disk and memory-mapped.
+
+Why this shape (measured in ``bench/similarity.md``, "Serving from disk"): the engine's best
+article-to-article ranker is the cosine of BM25 *vectors*, and its neighbour re-rank multiplies
+those vectors of a thousand articles at a time. A search engine's index (tantivy) or the
+database's full-text search (PostgreSQL ``ts_rank``) answer "which documents match these terms"
+but cannot hand back per-article term vectors, so they would change the ranking that was
+measured. The folder therefore stores the same arrays the in-memory engine computes — rows of
+raw weights by article and by term (the postings), article, title and passage vectors, and
+usearch graphs once there are more than ``index.EXACT_LIMIT`` vectors — as flat files that every
+reader memory-maps. Pages are read on demand and shared by every process that maps them, so
+several app replicas on one machine share one copy in the page cache. Texts stay in the store.
+
+Files (``n`` articles, ``m`` passages, ``DIM`` floats per vector):
+
+- ``meta.json``: format, model, counts and which generation of postings and graphs is current;
+  written last, by rename, so a reader never sees a half-written append.
+- ``ids.txt``, ``hashes.txt``: one line per row; ``articles.f32``, ``titles.f32``: ``(n, DIM)``;
+  ``passages.f32``: ``(m, DIM)``; ``passage_spans.i64``: ``(m, 3)`` owner row, start, end;
+  ``passage_range.i64``: ``(n, 2)`` each row's passages (shared by rows with the same text).
+- ``bm25.*`` and ``names.*``: ``indptr``/``indices``/``data``/``norms`` by row, and
+  ``csc<gen>.ptr``/``rows``/``data``, the postings over the first rows (later ones are read by row
+  until a writer rebuilds the postings); ``lexical.json``: vocabularies and statistics.
+- ``articles.<gen>.usearch``, ``passages.<gen>.usearch``: HNSW graphs over the first rows
+  (opened as memory-mapped views; rows added since are searched exactly).
+- ``write.lock``: held (``flock``) by the one writer; readers never write.
+
+Appending writes new rows at the ends of the files, then ``lexical.json``, then ``meta.json``;
+a writer that finds files longer than ``meta.json`` says (a crash mid-append) cuts them back.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from components.errors import SourcelightError
+from components.similarity.embed import DIM, Embedded
+from components.similarity.index import EXACT_LIMIT, EXPANSION_SEARCH, MappedVectors, graph_index
+from components.similarity.lexical import LexicalIndex, SparseRows, pack_rows
+
+FORMAT = 1
+#: Rows appended after the postings were built, above which a writer rebuilds them (and at
+#: least this share of the rows they cover): until then those rows are read by row.
+POSTINGS_TAIL, POSTINGS_TAIL_SHARE = 20_000, 0.25
+#: Vectors appended after a graph was saved, above which a writer extends it (searched exactly
+#: until then: 20k rows cost about 3 ms).
+GRAPH_TAIL = 20_000
+_RANKERS = ("bm25", "names")
+
+
+class IndexFolderError(SourcelightError):
+    """An index folder is missing, unreadable, locked or damaged (the message says which)."""
+
+
+@dataclass(frozen=True)
+class NewRow:
+    """One article to append: its id, content hash and vectors."""
+
+    id: str
+    content_hash: str
+    embedded: Embedded
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _map(path: Path, dtype, shape: tuple[int, ...]) -> np.ndarray:
+    count = int(np.prod(shape))
+    if count == 0:
+        return np.zeros(shape, dtype)
+    return np.memmap(path, dtype=dtype, mode="r", shape=shape)
+
+
+class IndexFolder:
+    """Open an index folder for reading (any number of processes) or writing (one at a time).
+
+    Args:
+        path: the folder (``SOURCELIGHT_INDEX_DIR``); created empty by a writer when missing.
+        writable: take the writer's lock; raises ``IndexFolderError`` when another process
+            holds it.
+        model_name: the encoder the vectors come from; a folder made with another is refused.
+        exact_limit: as ``index.EXACT_LIMIT``.
+
+    Raises:
+        IndexFolderError: a reader's folder is missing or not an index folder, a file is missing
+            or shorter than ``meta.json`` says, or another writer holds the lock. The message
+            names the folder and says to rebuild it (``python -m components index --rebuild``).
+    """
+
+    def __init__(self, path: str | Path, *, writable: bool = False, model_name: str = "",
+                 exact_limit: int | None = EXACT_LIMIT):
+        self.path = Path(path)
+        self.writable = writable
+        self.exact_limit = exact_limit
+        self._lock_fd: int | None = None
+        if writable:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._lock_fd = os.open(self.path / "write.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(self._lock_fd)
+                self._lock_fd = None
+                raise IndexFolderError(
+                    f"index folder {self.path}: another process is writing to it "
+                    "(one writer at a time; open it read-only)") from None
+            if not (self.path / "meta.json").exists():
+                self._meta = {"format": FORMAT, "dim": DIM, "model": model_name, "n": 0, "m": 0,
+                              "bm25": {"nnz": 0, "csc": None}, "names": {"nnz": 0, "csc": None},
+                              "graphs": {}, "generation": 0}
+                _write_atomic(self.path / "lexical.json", json.dumps(LexicalIndex().state()))
+                _write_atomic(self.path / "meta.json", json.dumps(self._meta))
+        elif not self.path.is_dir():
+            raise IndexFolderError(f"index folder {self.path}: does not exist; build it with "
+                                   "`python -m components index` (or set SOURCELIGHT_INDEX_DIR)")
+        self._meta_stamp = None
+        self.load()
+        if model_name and self._meta.get("model") and self._meta["model"] != model_name:
+            raise IndexFolderError(f"index folder {self.path}: made with model "
+                                   f"{self._meta['model']!r}, not {model_name!r}; rebuild it")
+        if writable:
+            self._truncate_to_meta()
+
+    # ------------------------------------------------------------------ reading
+    def _damaged(self, what: str) -> IndexFolderError:
+        return IndexFolderError(f"index folder {self.path}: {what}; rebuild it "
+                                "(`python -m components index --rebuild`)")
+
+    def _read_meta(self) -> dict:
+        try:
+            meta = json.loads((self.path / "meta.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise self._damaged("no meta.json, not an index folder") from None
+        except (OSError, ValueError) as exc:
+            raise self._damaged(f"meta.json unreadable ({exc})") from None
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("dim") != DIM:
+            raise self._damaged(f"meta.json is not format {FORMAT} with {DIM}-d vectors")
+        return meta
+
+    def changed(self) -> bool:
+        """Whether a writer has appended since this folder was loaded."""
+        try:
+            st = (self.path / "meta.json").stat()
+        except OSError:
+            return True
+        return (st.st_mtime_ns, st.st_size, st.st_ino) != self._meta_stamp
+
+    def load(self) -> None:
+        """(Re)open every file at the sizes ``meta.json`` gives (after a writer's append)."""
+        st = (self.path / "meta.json").stat() if (self.path / "meta.json").exists() else None
+        meta = self._read_meta()
+        self._meta_stamp = (st.st_mtime_ns, st.st_size, st.st_ino) if st else None
+        n, m = int(meta["n"]), int(meta["m"])
+        p = self.path
+        try:
+            self._check_sizes(meta)
+            ids = (p / "ids.txt").read_text(encoding="utf-8").split("\n")[:n] if n else []
+            hashes = (p / "hashes.txt").read_text(encoding="utf-8").split("\n")[:n] if n else []
+            state = json.loads((p / "lexical.json").read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise self._damaged(f"{Path(exc.filename).name} is missing") from None
+        except (OSError, ValueError) as exc:
+            raise self._damaged(f"cannot read it ({exc})") from None
+        if len(ids) != n or len(hashes) != n:
+            raise self._damaged(f"ids.txt/hashes.txt hold fewer than the {n} rows of meta.json")
+        self._meta = meta
+        self.ids, self.hashes = ids, hashes
+        self.hash_rows: dict[str, list[int]] = {}
+        for row, h in enumerate(hashes):
+            self.hash_rows.setdefault(h, []).append(row)
+        self.article_vectors = _map(p / "articles.f32", np.float32, (n, DIM))
+        self.title_vectors = _map(p / "titles.f32", np.float32, (n, DIM))
+        self.passage_vectors = _map(p / "passages.f32", np.float32, (m, DIM))
+        self.passage_spans = _map(p / "passage_spans.i64", np.int64, (m, 3))
+        self.passage_range = _map(p / "passage_range.i64", np.int64, (n, 2))
+        rankers = {}
+        for name in _RANKERS:
+            r = meta[name]
+            nnz = int(r["nnz"])
+            indptr = _map(p / f"{name}.indptr", np.int64, (n + 1,)) if n else np.zeros(1, np.int64)
+            csc = r["csc"]
+            post = None
+            if csc is not None:
+                post = (_map(p / f"{name}.csc{csc['gen']}.ptr", np.int64, (csc["cols"] + 1,)),
+                        _map(p / f"{name}.csc{csc['gen']}.rows", np.int32, (csc["nnz"],)),
+                        _map(p / f"{name}.csc{csc['gen']}.data", np.float32, (csc["nnz"],)),
+                        int(csc["n"]))
+            else:
+                post = (np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32), 0)
+            n_cols = len(state["tokens"] if name == "bm25" else state["name_keys"])
+            rankers[name] = SparseRows(
+                indptr, _map(p / f"{name}.indices", np.int32, (nnz,)),
+                _map(p / f"{name}.data", np.float32, (nnz,)),
+                _map(p / f"{name}.norms", np.float64, (n,)), n_cols, postings=post)
+        self.lexical = LexicalIndex.from_state(state, rankers["bm25"], rankers["names"])
+        self.graphs = {}
+        for what in ("articles", "passages"):
+            g = meta["graphs"].get(what)
+            if g is not None:
+                from usearch.index import Index
+
+                try:
+                    view = Index.restore(str(p / g["file"]), view=True)
+                    view.expansion_search = EXPANSION_SEARCH  # a search setting, not saved
+                    self.graphs[what] = (view, int(g["rows"]))
+                except Exception as exc:  # usearch raises plain RuntimeError/ValueError
+                    raise self._damaged(f"graph {g['file']} cannot be opened ({exc})") from None
+
+    def _expected_sizes(self, meta: dict) -> dict[str, int]:
+        n, m = int(meta["n"]), int(meta["m"])
+        sizes = {"articles.f32": n * DIM * 4, "titles.f32": n * DIM * 4,
+                 "passages.f32": m * DIM * 4, "passage_spans.i64": m * 24,
+                 "passage_range.i64": n * 16}
+        for name in _RANKERS:
+            nnz = int(meta[name]["nnz"])
+            sizes.update({f"{name}.indptr": (n + 1) * 8 if n else 0, f"{name}.indices": nnz * 4,
+                          f"{name}.data": nnz * 4, f"{name}.norms": n * 8})
+        return sizes
+
+    def _check_sizes(self, meta: dict) -> None:
+        for name, size in self._expected_sizes(meta).items():
+            path = self.path / name
+            have = path.stat().st_size if path.exists() else 0
+            if have < size:
+                raise self._damaged(f"{name} is shorter than meta.json says "
+                                    f"({have} of {size} bytes)")
+
+    def _truncate_to_meta(self) -> None:
+        for name, size in self._expected_sizes(self._meta).items():
+            path = self.path / name
+            if path.exists() and path.stat().st_size > size:
+                os.truncate(path, size)
+        for name in ("ids.txt", "hashes.txt"):
+            path = self.path / name
+            if path.exists():
+                lines = path.read_text(encoding="utf-8").split("\n")
+                if len(lines) > self._meta["n"] + 1:  # more rows than published: cut back
+                    path.write_text("".join(x + "\n" for x in lines[: self._meta["n"]]),
+                                    encoding="utf-8")
+
+    def __len__(self) -> int:
+        return int(self._meta["n"])
+
+    @property
+    def passages(self) -> int:
+        return int(self._meta["m"])
+
+    def article_index(self) -> MappedVectors:
+        g, rows = self.graphs.get("articles", (None, 0))
+        return MappedVectors(self.article_vectors, self.ids, g, rows, self.exact_limit)
+
+    def passage_index(self) -> MappedVectors:
+        g, rows = self.graphs.get("passages", (None, 0))
+        spans, hashes = self.passage_spans, self.hashes
+
+        def key(row: int) -> tuple[str, int]:
+            owner = int(spans[row, 0])
+            return hashes[owner], row - int(self.passage_range[owner, 0])
+
+        return MappedVectors(self.passage_vectors, None, g, rows, self.exact_limit, key=key)
+
+    def embedded(self, content_hash: str) -> Embedded:
+        """The stored vectors of a text (as ``embed.embed_articles`` made them)."""
+        row = self.hash_rows[content_hash][0]
+        a, b = (int(x) for x in self.passage_range[row])
+        spans = tuple((int(s), int(e)) for _, s, e in np.asarray(self.passage_spans[a:b]))
+        return Embedded(content_hash, np.asarray(self.title_vectors[row]), spans,
+                        np.asarray(self.passage_vectors[a:b]), np.asarray(self.article_vectors[row]))
+
+    # ------------------------------------------------------------------ writing
+    def close(self) -> None:
+        """Release the writer's lock (readers hold nothing)."""
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def append(self, rows: list[NewRow], titles: list[str], texts: list[str]) -> None:
+        """Add articles at the end of every file, then publish them in ``meta.json``.
+
+        Raises:
+            IndexFolderError: the folder was opened read-only.
+            ValueError: an id is already in the folder.
+        """
+        if not self.writable or self._lock_fd is None:
+            raise IndexFolderError(f"index folder {self.path}: opened read-only, cannot add")
+        if not rows:
+            return
+        known = set(self.ids)
+        for r in rows:
+            if r.id in known:
+                raise ValueError(f"article {r.id!r} is already in index folder {self.path}")
+        meta = json.loads(json.dumps(self._meta))
+        n0, m0, p = int(meta["n"]), int(meta["m"]), self.path
+        bm25_rows, name_rows = self.lexical.weigh(titles, texts)
+        spans_out, ranges, pvecs = [], [], []
+        m = m0
+        seen: dict[str, tuple[int, int]] = {}
+        for i, r in enumerate(rows):
+            h = r.content_hash
+            if h in self.hash_rows:
+                a = self.hash_rows[h][0]
+                ranges.append(tuple(int(x) for x in self.passage_range[a]))
+            elif h in seen:
+                ranges.append(seen[h])
+            else:
+                emb = r.embedded
+                k = len(emb.spans)
+                spans_out.extend((n0 + i, s, e) for s, e in emb.spans)
+                if k:
+                    pvecs.append(np.asarray(emb.passages, np.float32))
+                seen[h] = (m, m + k)
+                ranges.append(seen[h])
+                m += k
+        with open(p / "articles.f32", "ab") as f:
+            f.write(np.stack([r.embedded.article for r in rows]).astype(np.float32).tobytes())
+        with open(p / "titles.f32", "ab") as f:
+            f.write(np.stack([r.embedded.title for r in rows]).astype(np.float32).tobytes())
+        if pvecs:
+            with open(p / "passages.f32", "ab") as f:
+                f.write(np.concatenate(pvecs).tobytes())
+        with open(p / "passage_spans.i64", "ab") as f:
+            f.write(np.asarray(spans_out, np.int64).reshape(-1, 3).tobytes())
+        with open(p / "passage_range.i64", "ab") as f:
+            f.write(np.asarray(ranges, np.int64).reshape(-1, 2).tobytes())
+        for name, new in zip(_RANKERS, (bm25_rows, name_rows), strict=True):
+            indptr, indices, data = pack_rows(new)
+            nnz0 = int(meta[name]["nnz"])
+            with open(p / f"{name}.indptr", "ab") as f:
+                f.write((indptr[0 if n0 == 0 else 1:] + nnz0).astype(np.int64).tobytes())
+            with open(p / f"{name}.indices", "ab") as f:
+                f.write(indices.tobytes())
+            with open(p / f"{name}.data", "ab") as f:
+                f.write(data.tobytes())
+            norms = np.sqrt(np.bincount(np.repeat(np.arange(len(new)), np.diff(indptr)),
+                                        np.asarray(data, np.float64) ** 2, minlength=len(new)))
+            norms[norms == 0] = 1.0
+            with open(p / f"{name}.norms", "ab") as f:
+                f.write(norms.tobytes())
+            meta[name]["nnz"] = nnz0 + len(indices)
+        with open(p / "ids.txt", "a", encoding="utf-8") as f:
+            f.write("".join(r.id + "\n" for r in rows))
+        with open(p / "hashes.txt", "a", encoding="utf-8") as f:
+            f.write("".join(r.content_hash + "\n" for r in rows))
+        meta["n"], meta["m"] = n0 + len(rows), m
+        _write_atomic(p / "lexical.json", json.dumps(self.lexical.state()))
+        self._publish(meta)
+        self._maintain()
+
+    def _publish(self, meta: dict) -> None:
+        meta["generation"] = int(meta.get("generation", 0)) + 1
+        _write_atomic(self.path / "meta.json", json.dumps(meta))
+        self.load()
+
+    def _maintain(self) -> None:
+        """Rebuild postings whose tail grew too long; build or extend graphs (see constants)."""
+        meta = json.loads(json.dumps(self._meta))
+        changed = False
+        for name, rows in zip(_RANKERS, (self.lexical.bm25, self.lexical.names_rows), strict=True):
+            tail = rows.n - rows.csc_n
+            if tail and (rows.csc_n == 0 or tail > max(POSTINGS_TAIL, POSTINGS_TAIL_SHARE * rows.csc_n)):
+                rows.build_postings()
+                gen = meta["generation"] + 1
+                base = self.path / f"{name}.csc{gen}"
+                rows.cscptr.tofile(f"{base}.ptr")
+                rows.cscrows.tofile(f"{base}.rows")
+                rows.cscdata.tofile(f"{base}.data")
+                old = meta[name]["csc"]
+                meta[name]["csc"] = {"gen": gen, "n": rows.n, "nnz": len(rows.cscrows),
+                                     "cols": len(rows.cscptr) - 1}
+                changed = True
+                if old is not None:
+                    for ext in ("ptr", "rows", "data"):  # readers keep their mapping until reload
+                        (self.path / f"{name}.csc{old['gen']}.{ext}").unlink(missing_ok=True)
+        for what, vecs in (("articles", self.article_vectors), ("passages", self.passage_vectors)):
+            n = len(vecs)
+            g = meta["graphs"].get(what)
+            have = int(g["rows"]) if g else 0
+            if self.exact_limit is None or n <= self.exact_limit or n - have <= (GRAPH_TAIL if g else 0):
+                continue
+            from usearch.index import Index
+
+            graph = Index.restore(str(self.path / g["file"])) if g else graph_index(DIM)
+            for s in range(have, n, 50_000):
+                e = min(n, s + 50_000)
+                graph.add(np.arange(s, e, dtype=np.uint64), np.asarray(vecs[s:e]))
+            gen = meta["generation"] + 1
+            name = f"{what}.{gen}.usearch"
+            graph.save(str(self.path / name))
+            del graph
+            meta["graphs"][what] = {"file": name, "rows": n}
+            changed = True
+            if g:
+                (self.path / g["file"]).unlink(missing_ok=True)
+        if changed:
+            self._publish(meta)
+
+
+def open_writer(path: str | Path, model_name: str = "", exact_limit: int | None = EXACT_LIMIT,
+                wait_s: float = 60.0) -> IndexFolder:
+    """The folder opened for writing, waiting up to ``wait_s`` for another writer to finish.
+
+    Raises:
+        IndexFolderError: still locked after ``wait_s``, or damaged.
+    """
+    import time
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return IndexFolder(path, writable=True, model_name=model_name, exact_limit=exact_limit)
+        except IndexFolderError as exc:
+            if "another process" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def rebuild_folder(path: str | Path) -> Path | None:
+    """Move a damaged index folder aside (``NAME.damaged-N``) so that a new one can be built.
+
+    The vectors are in the SQL embedding cache, so re-indexing the library afterwards embeds
+    nothing. Returns where the old folder went (``None`` when there was none).
+    """
+    path = Path(path)
+    if not path.exists():
+        return None
+    n = 1
+    while path.with_name(f"{path.name}.damaged-{n}").exists():
+        n += 1
+    aside = path.with_name(f"{path.name}.damaged-{n}")
+    os.replace(path, aside)
+    return aside

@@ -1,0 +1,223 @@
+"""The similarity index served from a folder on disk (``components/similarity/folder.py``):
+the same answers as the in-memory engine, appends without rebuilding, several readers and one
+writer on one folder, and a clear message (and a way back) when the folder is missing or damaged.
+Invented articles only, with the counting fake encoder of ``test_similarity``."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+
+from components.errors import SourcelightError
+from components.similarity import SimilarityEngine, index_library
+from components.similarity import folder as folder_mod
+from components.similarity.folder import IndexFolder, IndexFolderError, open_writer
+from components.similarity.index import MappedVectors
+from tests.test_similarity import CORPUS, FakeEncoder, _random_corpus, brute_force, unit
+
+ITEMS = CORPUS + _random_corpus(150, seed=4)
+TEXTS = {i: x for i, _, x in ITEMS}
+
+
+def answers(engine: SimilarityEngine) -> dict:
+    """Everything a page shows: similar lists with scores and shared names, text search,
+    similar claims with their spans."""
+    out = {}
+    for q in ("quake1", "vote2", "tennis1", ITEMS[40][0], ITEMS[-1][0]):
+        out[q] = [(m.id, round(m.score, 6), m.shared_entities,
+                   {k: round(v, 6) for k, v in m.rankers.items()}) for m in engine.similar(q, 8)]
+    for q in ("Federer Wimbledon final", "earthquake in Chile", "budget vote"):
+        out[q] = [(m.id, round(m.score, 6), m.shared_entities) for m in engine.search_text(q, 5)]
+    out["claim"] = [(p.article_id, p.span, round(p.score, 6))
+                    for p in engine.similar_passages("Federer lifted the trophy", 4)]
+    return out
+
+
+@pytest.fixture()
+def built(tmp_path) -> Path:
+    path = tmp_path / "index"
+    SimilarityEngine(None, FakeEncoder(), index_dir=path, texts=TEXTS.get).index_articles(ITEMS)
+    return path
+
+
+def test_folder_gives_the_answers_of_the_in_memory_engine(built):
+    memory = SimilarityEngine(None, FakeEncoder())
+    memory.index_articles(ITEMS)
+    reopened = SimilarityEngine(None, FakeEncoder(), index_dir=built, texts=TEXTS.get)
+    assert len(reopened) == len(ITEMS) and "quake2" in reopened and "nope" not in reopened
+    assert answers(reopened) == answers(memory)
+    hit = reopened.similar_passages("Federer lifted the trophy", 1)[0]
+    assert hit.span.text(reopened.text_of(hit.article_id)).endswith("lifted the trophy.")
+
+
+def test_stored_vectors_searched_like_brute_force_exact_and_through_a_saved_graph(tmp_path):
+    from usearch.index import Index
+
+    rng = np.random.default_rng(7)
+    vecs = unit(rng, 400)
+    path = tmp_path / "v.f32"
+    vecs.tofile(path)
+    mapped = np.memmap(path, np.float32, "r", shape=vecs.shape)
+    ids = [f"v{i}" for i in range(400)]
+    exact = MappedVectors(mapped, ids)
+    graph = Index(ndim=384, metric="ip")
+    graph.add(np.arange(300, dtype=np.uint64), vecs[:300])  # rows 300.. were appended since
+    graph.save(str(tmp_path / "g.usearch"))
+    approx = MappedVectors(mapped, ids, Index.restore(str(tmp_path / "g.usearch"), view=True),
+                           300, exact_limit=0)
+    assert approx.approximate and not exact.approximate
+    for q in (vecs[5], vecs[350], unit(rng, 1)[0]):
+        want = [ids[i] for i in brute_force(vecs, q, 10, exclude={5})]
+        assert [i for i, _ in exact.search(q, 10, exclude=["v5"])] == want
+        assert [i for i, _ in approx.search(q, 10, exclude=["v5"])] == want
+
+
+def test_adding_articles_appends_without_rewriting_what_is_stored(tmp_path):
+    path = tmp_path / "index"
+    engine = SimilarityEngine(None, FakeEncoder(), index_dir=path, texts=TEXTS.get)
+    first = [i for i in ITEMS if not i[0].startswith("tennis")]
+    engine.index_articles(first)
+    before = {name: (path / name).read_bytes() for name in
+              ("articles.f32", "passages.f32", "bm25.data", "names.data", "ids.txt")}
+    reader = SimilarityEngine(None, FakeEncoder(), index_dir=path)  # opened before the append
+    assert "tennis1" not in reader
+    stats = engine.index_articles(ITEMS)
+    assert (stats.embedded, stats.unchanged) == (2, len(first))
+    for name, old in before.items():  # every stored byte is where it was
+        assert (path / name).read_bytes()[: len(old)] == old
+        assert (path / name).stat().st_size > len(old)
+    assert [m.id for m in engine.similar("tennis1", 1)] == ["tennis2"]
+    # the reader sees the new articles at its next query, without being reopened by hand
+    assert [m.id for m in reader.similar("tennis2", 1)] == ["tennis1"]
+    assert "Federer" in reader.search_text("Federer", 1)[0].shared_entities
+    # appended rows weighed with the statistics of their time, earlier rows unchanged: the
+    # story-mates still come first, as in one build
+    memory = SimilarityEngine(None, FakeEncoder())
+    memory.index_articles(ITEMS)
+    for q in ("quake1", "vote1", "tennis2"):
+        assert [m.id for m in reader.similar(q, 2)][:1] == [m.id for m in memory.similar(q, 2)][:1]
+
+
+def test_two_reader_processes_share_one_folder_and_one_writer_holds_the_lock(built):
+    code = ("import json, sys; from components.similarity import SimilarityEngine;"
+            "from tests.test_similarity import FakeEncoder;"
+            "e = SimilarityEngine(None, FakeEncoder(), index_dir=sys.argv[1]);"
+            "print(json.dumps([m.id for m in e.similar('quake1', 5)]))")
+    root = Path(__file__).resolve().parent.parent
+    outs = [subprocess.run([sys.executable, "-c", code, str(built)], cwd=root, check=True,
+                           capture_output=True, text=True).stdout for _ in range(2)]
+    here = [m.id for m in SimilarityEngine(None, FakeEncoder(), index_dir=built).similar("quake1", 5)]
+    assert [json.loads(o) for o in outs] == [here, here]
+    writer = IndexFolder(built, writable=True)
+    try:
+        with pytest.raises(IndexFolderError, match="another process is writing"):
+            IndexFolder(built, writable=True)
+        with pytest.raises(IndexFolderError, match="another process is writing"):
+            open_writer(built, wait_s=0.2)
+        reader = IndexFolder(built)  # readers never wait for the writer
+        with pytest.raises(IndexFolderError, match="read-only"):
+            reader.append([], [], [])
+    finally:
+        writer.close()
+    open_writer(built).close()  # free again
+
+
+def test_missing_folder_for_a_reader_says_how_to_build_it(tmp_path):
+    with pytest.raises(IndexFolderError, match=r"does not exist; build it with `python -m components index`"):
+        IndexFolder(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda p: (p / "meta.json").unlink(), "no meta.json"),
+    (lambda p: (p / "meta.json").write_text("{not json"), "meta.json unreadable"),
+    (lambda p: (p / "meta.json").write_bytes(b"\x00\xff" * 10), "meta.json unreadable"),
+    (lambda p: (p / "meta.json").write_text('{"format": 99}'), "is not format 1"),
+    (lambda p: (p / "lexical.json").unlink(), "lexical.json is missing"),
+    (lambda p: (p / "articles.f32").write_bytes(b"\x00" * 100), "articles.f32 is shorter"),
+    (lambda p: (p / "ids.txt").write_text("a\n"), "ids.txt/hashes.txt hold fewer"),
+])
+def test_damaged_folder_is_refused_with_one_clear_message_and_rebuilt(tmp_path, damage, message):
+    db = sa.create_engine(f"sqlite:///{tmp_path / 'cache.db'}")
+    path = tmp_path / "index"
+    enc = FakeEncoder()
+    index_library(ITEMS, db, encoder=enc, index_dir=path)
+    damage(path)
+    with pytest.raises(IndexFolderError) as err:
+        SimilarityEngine(db, enc, index_dir=path)
+    assert message in str(err.value) and str(path) in str(err.value)
+    assert "rebuild" in str(err.value) and isinstance(err.value, SourcelightError)
+    calls = enc.calls
+    engine, stats = index_library(ITEMS, db, encoder=enc, index_dir=path, rebuild=True)
+    assert enc.calls == calls and stats.from_cache == len(ITEMS)  # nothing embedded again
+    assert (tmp_path / "index.damaged-1").is_dir()
+    assert {m.id for m in engine.similar("quake1", 2)} == {"quake2", "quake3"}
+
+
+def test_a_crash_mid_append_leaves_the_published_rows_and_the_next_writer_cuts_back(built):
+    n = len(ITEMS)
+    with open(built / "articles.f32", "ab") as f:  # half an append, never published
+        f.write(b"\x01" * 5000)
+    with open(built / "ids.txt", "a") as f:
+        f.write("ghost\n")
+    reader = SimilarityEngine(None, FakeEncoder(), index_dir=built)
+    assert len(reader) == n and "ghost" not in reader
+    open_writer(built).close()
+    assert (built / "articles.f32").stat().st_size == n * 384 * 4
+    assert "ghost" not in (built / "ids.txt").read_text()
+
+
+def test_a_changed_text_under_a_known_id_is_refused_not_half_written(built):
+    engine = SimilarityEngine(None, FakeEncoder(), index_dir=built, texts=TEXTS.get)
+    with pytest.raises(SourcelightError, match="its text changed"):
+        engine.index_articles([("quake1", "Earthquake hits Peru", "A new text.")])
+    assert len(SimilarityEngine(None, FakeEncoder(), index_dir=built)) == len(ITEMS)
+
+
+def test_graphs_and_postings_are_built_and_extended_as_the_folder_grows(tmp_path, monkeypatch):
+    monkeypatch.setattr(folder_mod, "GRAPH_TAIL", 20)
+    monkeypatch.setattr(folder_mod, "POSTINGS_TAIL", 20)
+    path = tmp_path / "index"
+    engine = SimilarityEngine(None, FakeEncoder(), index_dir=path, texts=TEXTS.get, exact_limit=60)
+    for s in range(0, len(ITEMS), 40):
+        engine.index_articles(ITEMS[: s + 40])
+    meta = json.loads((path / "meta.json").read_text())
+    assert meta["graphs"]["articles"]["rows"] > 60 and meta["graphs"]["passages"]["rows"] > 60
+    assert engine._articles.approximate
+    assert [m.id for m in engine.similar("tennis1", 1)] == ["tennis2"]
+    assert engine.similar_passages("Federer lifted the trophy", 1)[0].article_id == "tennis1"
+    usearch_files = sorted(p.name for p in path.glob("*.usearch"))
+    assert len(usearch_files) == 2  # older generations removed
+
+
+def test_cli_index_into_a_folder_then_rebuild(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    folder = tmp_path / "ix"
+    (folder).mkdir()
+    (folder / "junk.txt").write_text("not an index")
+    env = {"SOURCELIGHT_DB": str(tmp_path / "cli.db"), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "-m", "components", "index", "--index-dir", str(folder)],
+                         cwd=root, env=env, capture_output=True, text=True)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1
+    assert str(folder) in run.stderr and "rebuild" in run.stderr
+    again = subprocess.run([sys.executable, "-m", "components", "index", "--index-dir", str(folder),
+                            "--rebuild"], cwd=root, env=env, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert (folder / "meta.json").exists() and (tmp_path / "ix.damaged-1" / "junk.txt").exists()
+
+
+def test_index_library_appends_a_large_library_in_parts(tmp_path, monkeypatch):
+    from components.similarity import engine as engine_mod
+
+    monkeypatch.setattr(engine_mod, "APPEND_BATCH", 50)
+    seen: list[tuple[int, int]] = []
+    engine, stats = index_library(ITEMS, None, lambda d, t: seen.append((d, t)),
+                                  encoder=FakeEncoder(), index_dir=tmp_path / "index")
+    assert stats.embedded == len(ITEMS) == len(engine)
+    assert json.loads((tmp_path / "index" / "meta.json").read_text())["generation"] >= 4
+    assert seen[-1] == (len(ITEMS), len(ITEMS)) and all(t == len(ITEMS) for _, t in seen)
+    assert {m.id for m in engine.similar("quake1", 2)} == {"quake2", "quake3"}
