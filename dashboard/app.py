@@ -48,11 +48,14 @@ except Forbidden as refusal:
     st.error(str(refusal))
     st.stop()
 
+home = st.Page(_home, title="Sourcelight", url_path="home", default=True, visibility="hidden")
+# Declared before sign-in so that the page a link asked for (``/annotate?…``) opens once signed in
+# (its menu of page names shows on the sign-in screen too; every page needs sign-in).
+nav = st.navigation([home, *pages.values()])
 if not auth.gate():  # sign-in configured and nobody signed in yet: the form is on screen, no page runs
     st.stop()
-
-home = st.Page(_home, title="Sourcelight", url_path="home", default=True, visibility="hidden")
-nav = st.navigation([home, *pages.values()])
+if auth.mode() != auth.NONE:
+    st.query_params.pop("analyst", None)  # the URL names nobody once sign-in is configured
 if nav.url_path != "present" and auth.mode() == auth.NONE:  # single-user mode: say who you are
     with st.sidebar:
         state.analyst_box()
