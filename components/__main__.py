@@ -267,16 +267,15 @@ def cmd_users(args) -> int:
         access.remove_user(path, args.name)
         print(f"removed {args.name} from {path}")
         return 0
-    exists = path.exists() and args.name in (
-        (access._read(path).get("credentials") or {}).get("usernames") or {})
+    current = access.existing_role(path, args.name)
+    if args.action in ("role", "passwd") and current is None:
+        raise BadInput(f"users file {str(path)!r} has no user {args.name!r}: add them first")
     if args.action == "role":
-        if not exists:
-            raise BadInput(f"users file {str(path)!r} has no user {args.name!r}: add them first")
         access.add_user(path, args.name, role=args.role)
         print(f"{args.name} is now {args.role} in {path}")
         return 0
     # add (or passwd): the password is read, hashed with bcrypt, and only the hash is written
-    role = args.role or (access.user_role(access._read(path), args.name) if exists else access.ANALYST)
+    role = args.role or current or access.ANALYST
     password = _read_password()
     added = access.add_user(path, args.name, role=role, password=password,
                             display_name=getattr(args, "display_name", None), email=getattr(args, "email", None))

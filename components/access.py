@@ -169,6 +169,14 @@ def load_users(path: Path) -> dict[str, Any]:
     return data
 
 
+def existing_role(path: Path, username: str) -> str | None:
+    """The role of ``username`` in the users file at ``path`` (None when the file or user is absent)."""
+    if not path.exists():
+        return None
+    entry = ((_read(path).get("credentials") or {}).get("usernames") or {}).get(username)
+    return role_of(entry.get("roles")) if isinstance(entry, dict) else None
+
+
 def user_role(config: Mapping[str, Any], username: str) -> str:
     """The role of ``username`` in a loaded users file (viewer when the user is not listed)."""
     entry = config["credentials"]["usernames"].get(username)

@@ -27,7 +27,7 @@ NONE, USERS, OIDC = "none", "users", "oidc"
 def _oidc_configured() -> bool:
     try:
         return "auth" in st.secrets
-    except (FileNotFoundError, SourcelightError, Exception):  # no secrets file at all
+    except Exception:  # no secrets file (FileNotFoundError), or one Streamlit cannot parse
         return False
 
 

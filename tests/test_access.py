@@ -272,6 +272,13 @@ def test_users_command_reads_the_password_from_stdin_and_stores_only_its_hash(tm
     assert "added mallory (analyst)" in proc.stdout and "s3cret-horse" not in path.read_text(encoding="utf-8")
     assert users("role", "mallory", "editor").returncode == 0
     assert users("list").stdout.split() == ["mallory", "editor"]
+    old = access.load_users(path)["credentials"]["usernames"]["mallory"]["password"]
+    assert users("passwd", "mallory", stdin="another-horse\n").returncode == 0
+    new = access.load_users(path)["credentials"]["usernames"]["mallory"]["password"]
+    from streamlit_authenticator.utilities import Hasher
+
+    assert new != old and Hasher.check_pw("another-horse", new) and access.existing_role(path, "mallory") == EDITOR
+    assert users("passwd", "nobody", stdin="another-horse\n").returncode == 2
     bad = users("add", "bob", stdin="short\n")
     assert bad.returncode == 2 and bad.stderr.strip() == "error: the password is 5 characters long: use at least 8"
     assert users("role", "nobody", "viewer").returncode == 2
