@@ -183,6 +183,18 @@ def user_role(config: Mapping[str, Any], username: str) -> str:
     return role_of(entry.get("roles")) if entry else VIEWER
 
 
+def role_for_email(settings: Mapping[str, Any], email: str) -> str:
+    """The role of someone an identity provider signed in, from the ``[sourcelight]`` settings of
+    ``.streamlit/secrets.toml``: ``roles`` maps e-mail addresses (any case) to roles; everyone else
+    gets ``default_role`` (viewer when unset).
+
+    Raises:
+        components.errors.BadInput: a role in the settings that is not in ``ROLES``.
+    """
+    roles = {str(k).strip().lower(): v for k, v in dict(settings.get("roles") or {}).items()}
+    return role_of(roles.get(email.strip().lower(), settings.get("default_role") or VIEWER))
+
+
 def hash_password(password: str) -> str:
     """A bcrypt hash of ``password`` (the form streamlit-authenticator checks at sign-in)."""
     import bcrypt

@@ -83,7 +83,7 @@ def _users_gate() -> User | None:
 
 
 def _oidc_gate() -> User | None:
-    if not st.user.is_logged_in:
+    if not st.user.get("is_logged_in"):  # the key is absent when nobody ever signed in
         st.subheader("Sign in to Sourcelight")
         st.button("Sign in", on_click=st.login, icon=":material/login:", key="sl_oidc_login")
         return None
@@ -92,9 +92,7 @@ def _oidc_gate() -> User | None:
         st.error("The identity provider gave no e-mail address: ask your administrator.")
         return None
     try:
-        conf = st.secrets.get("sourcelight", {})
-        roles = {str(k).lower(): str(v) for k, v in (conf.get("roles", {}) or {}).items()}
-        user = User(email, access.role_of(roles.get(email.lower(), conf.get("default_role", access.VIEWER))))
+        user = User(email, access.role_for_email(st.secrets.get("sourcelight", {}), email))
     except SourcelightError as exc:
         st.error(f"Sign-in is misconfigured in .streamlit/secrets.toml [sourcelight]: {exc}")
         return None

@@ -284,6 +284,24 @@ def test_users_command_reads_the_password_from_stdin_and_stores_only_its_hash(tm
     assert users("role", "nobody", "viewer").returncode == 2
 
 
+@pytest.mark.parametrize(
+    "settings, email, role",
+    [
+        ({}, "ann@example.org", VIEWER),
+        ({"default_role": "analyst"}, "ann@example.org", ANALYST),
+        ({"roles": {"Ann@Example.org": "editor"}}, "ann@example.ORG", EDITOR),
+        ({"roles": {"ann@example.org": "editor"}, "default_role": "analyst"}, "bo@example.org", ANALYST),
+    ],
+)
+def test_role_for_an_identity_provider_user(settings, email, role):
+    assert access.role_for_email(settings, email) == role
+
+
+def test_role_for_email_refuses_an_unknown_role():
+    with pytest.raises(BadInput, match="roles \['owner'\]"):
+        access.role_for_email({"roles": {"a@b.c": "owner"}}, "a@b.c")
+
+
 # ---- where the app may listen ------------------------------------------------------------------
 
 

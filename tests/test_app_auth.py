@@ -166,3 +166,61 @@ def test_beyond_loopback_with_a_users_file_asks_for_sign_in(team, address):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception and not at.error
     assert [b.label for b in at.button] == ["Sign in"]
+
+
+# ---- sign-in by an identity provider (st.login, OpenID Connect) --------------------------------
+
+OIDC = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "a-test-cookie-secret-of-some-length",
+    "client_id": "sourcelight-test",
+    "client_secret": "not-a-real-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+@pytest.fixture()
+def oidc_app(tmp_path, monkeypatch):
+    """The app with ``[auth]`` and ``[sourcelight]`` roles in its secrets, and no users file."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED, seeds / SEED.name)
+    monkeypatch.delenv("SOURCELIGHT_USERS", raising=False)
+    monkeypatch.setenv("SOURCELIGHT_DB", str(tmp_path / "app.db"))
+    monkeypatch.setenv("SOURCELIGHT_SEEDS", str(seeds))
+    st.cache_resource.clear()
+
+    def make(user: dict) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=240)
+        at.secrets["auth"] = OIDC
+        at.secrets["sourcelight"] = {"default_role": "viewer", "roles": {"Bo@Example.org": "analyst"}}
+        at.user = user
+        return at
+
+    yield make
+    st.cache_resource.clear()
+
+
+def test_identity_provider_configured_shows_only_the_sign_in_button(oidc_app):
+    at = oidc_app({"is_logged_in": False})
+    at.query_params["analyst"] = "mallory"
+    at.run()
+    assert not at.exception and not at.error
+    assert [b.label for b in at.button] == ["Sign in"] and not at.selectbox and not at.text_input
+
+
+@pytest.mark.slow
+def test_identity_provider_user_is_the_analyst_with_the_role_the_secrets_give(oidc_app):
+    at = oidc_app({"is_logged_in": True, "email": "bo@example.org", "name": "Bo"})
+    at.query_params["analyst"] = "mallory"
+    at.run()
+    at = open_annotate(at, analyst="mallory")
+    assert "Signed in as **bo@example.org** (analyst)" in page_text(at)
+    aid = next(s for s in at.selectbox if s.label == "Article").value
+    next(b for b in at.button if b.label == "Delete").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert [c.analyst for c in service().history(aid)] == ["bo@example.org"]
+    # someone the secrets do not list is a viewer
+    other = open_annotate(oidc_app({"is_logged_in": True, "email": "cy@example.org"}).run())
+    assert "Signed in as **cy@example.org** (viewer)" in page_text(other)
+    assert next(b for b in other.button if b.label == "Delete").disabled
