@@ -75,9 +75,11 @@ def _users_gate() -> User | None:
         return None
     user = User(str(username), access.user_role(config, str(username)))  # the file is read again: roles apply at once
     with st.sidebar:
-        st.caption(f"Signed in as **{user.name}** ({user.role})")
+        st.text(f"Signed in as {user.name} ({user.role})")  # plain text: a name is never Markdown
         authenticator.logout("Sign out", "sidebar", key="sl_logout")
     if not st.session_state.get("authentication_status"):  # signed out just now
+        # No rerun here: the cookie is deleted by a component this run still has to send.
+        st.info("You are signed out.", icon=":material/logout:")
         return None
     return user
 
@@ -97,7 +99,7 @@ def _oidc_gate() -> User | None:
         st.error(f"Sign-in is misconfigured in .streamlit/secrets.toml [sourcelight]: {exc}")
         return None
     with st.sidebar:
-        st.caption(f"Signed in as **{user.name}** ({user.role})")
+        st.text(f"Signed in as {user.name} ({user.role})")  # plain text: a name is never Markdown
         st.button("Sign out", on_click=st.logout, key="sl_oidc_logout")
     return user
 

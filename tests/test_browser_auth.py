@@ -113,6 +113,16 @@ def test_sign_in_through_the_real_form(server, browser):
     # the session is kept in a signed cookie (a JWT), not in the URL
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     assert cookies.get("sourcelight_auth", "").count(".") == 2
+    # a reload (a new session) is still mallory: the signed cookie signs her in again
+    page.reload()
+    sidebar.get_by_text("Signed in as mallory (analyst)").wait_for(timeout=120_000)
+    # signing out deletes the cookie: after a reload the form is back
+    sidebar.get_by_role("button", name="Sign out").click()
+    page.get_by_text("You are signed out.").wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.reload()
+    page.locator('[data-testid="stForm"]').wait_for(timeout=120_000)
+    assert sidebar.get_by_text("Signed in as").count() == 0
     page.close()
 
 
