@@ -22,7 +22,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 .PHONY: app test lint lock lock-check
 app: $(VENV)/.runtime  ## install, then start the app on the bundled seeds (PORT=8501 ADDRESS=127.0.0.1)
-	$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(VENV)/bin/streamlit run dashboard/server.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: $(VENV)/.dev  ## install, then run every test (slow and browser ones included)
 	$(VENV)/bin/python -m pytest -q -rs

@@ -1,7 +1,8 @@
 """Command line: ``python -m components VERB ...`` — the same functions the app calls.
 
 Verbs (contracts in ../shared/DESIGN.md): ``ingest``, ``analyze``, ``render``, ``attribute``,
-``sources``, ``index``, ``similar``, ``export``, ``brief``. A bad input exits with status 2 and
+``sources``, ``index``, ``similar``, ``export``, ``brief``, and ``users`` (the team server's users
+file: passwords are stored as bcrypt hashes only). A bad input exits with status 2 and
 one line on standard error naming the input and the problem, never a traceback. Every verb that
 shows an analysis shows the corrected one (analysts' corrections applied), read through
 ``components.effective`` like the app's views.
@@ -276,7 +277,7 @@ def cmd_export(args) -> int:
     missing = [i for i in store.missing_analyses(version) if ids is None or i in ids]
     if missing:
         analyze_missing(store, nlp, ids=missing, progress=progress_bar("analysing"))
-    report = export(store, version, args.format, args.output, article_ids=ids, nlp=nlp)
+    report = export(store, version, args.format, args.output, article_ids=ids, nlp=nlp, reader=args.analyst)
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(
@@ -284,6 +285,48 @@ def cmd_export(args) -> int:
         f"{report.attributions} attributions, {report.notes} notes"
         + (f", {report.unanchored} corrections that no longer anchor (listed in JSONL)" if report.unanchored else "")
     )
+    return 0
+
+
+def _read_password(prompt: str = "password: ") -> str:
+    """A password from the terminal (not echoed), or the first line of standard input when piped."""
+    import getpass
+
+    if sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if getpass.getpass("again: ") != first:
+            raise BadInput("the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_users(args) -> int:
+    from components import access
+
+    path = Path(args.file) if args.file else access.users_path()
+    if path is None:
+        raise BadInput(f"users: give --file PATH or set {access.USERS_ENV}")
+    if args.action == "list":
+        for name, role in access.list_users(path):
+            print(f"{name}\t{role}")
+        return 0
+    if args.action == "remove":
+        access.remove_user(path, args.name)
+        print(f"removed {args.name} from {path}")
+        return 0
+    current = access.existing_role(path, args.name)
+    if args.action in ("role", "passwd") and current is None:
+        raise BadInput(f"users file {str(path)!r} has no user {args.name!r}: add them first")
+    if args.action == "role":
+        access.add_user(path, args.name, role=args.role)
+        print(f"{args.name} is now {args.role} in {path}")
+        return 0
+    # add (or passwd): the password is read, hashed with bcrypt, and only the hash is written
+    role = args.role or current or access.ANALYST
+    password = _read_password()
+    added = access.add_user(path, args.name, role=role, password=password,
+                            display_name=getattr(args, "display_name", None), email=getattr(args, "email", None))
+    print(f"{'added' if added else 'updated'} {args.name} ({role}) in {path}")
     return 0
 
 
@@ -375,7 +418,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--article", nargs="+", action="extend", metavar="ID", help="article ids (default: the whole library)"
     )
     s.add_argument("-o", "--output", required=True, help="file (brat: a folder or .zip)")
+    s.add_argument(
+        "--analyst", metavar="NAME",
+        help="include NAME's own private notes (default: shareable notes only; private notes stay with their author)",
+    )
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("users", help="the team server's users file: add a user, set a role or password")
+    s.add_argument("--file", help="the users file (default: $SOURCELIGHT_USERS)")
+    us = s.add_subparsers(dest="action", required=True)
+    u = us.add_parser("add", help="add a user (password read from the terminal or standard input)")
+    u.add_argument("name")
+    u.add_argument("--role", choices=("viewer", "analyst", "editor"), help="default analyst")
+    u.add_argument("--display-name", help="the name shown at sign-in (default: NAME)")
+    u.add_argument("--email")
+    u = us.add_parser("passwd", help="set a user's password (read from the terminal or standard input)")
+    u.add_argument("name")
+    u.set_defaults(role=None)
+    u = us.add_parser("role", help="set a user's role")
+    u.add_argument("name")
+    u.add_argument("role", choices=("viewer", "analyst", "editor"))
+    u = us.add_parser("remove", help="remove a user")
+    u.add_argument("name")
+    us.add_parser("list", help="each user and role")
+    s.set_defaults(func=cmd_users)
 
     s = sub.add_parser("index", help="embed and index what is new in the library")
     s.add_argument(

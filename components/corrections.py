@@ -10,8 +10,10 @@ correction names its target by character spans and the text they covered, never 
 included), re-anchors spans whose text moved, and reports — never silently drops — those whose
 target is gone. The result is a new ``Analysis`` plus the provenance (model, or analyst + who +
 when) of every entity, group and attribution. Notes (on a passage or the whole article, shareable
-or private) and tags live beside them in the same database. :class:`CorrectionsService` is the API
-the app and the CLI call to make changes; every view reads the result through
+or private: a private note is read only by its author, on every read path) and tags (with a
+history of who added and removed each) live beside them in the same database. A method given a
+signed-in ``components.access.User`` checks the user's role first. :class:`CorrectionsService` is the
+API the app and the CLI call to make changes; every view reads the result through
 ``components.effective`` (one read path).
 """
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
+from components.access import Forbidden, User, as_user, can_see_note, require
 from components.entities import normalise
 from components.errors import BadInput, StoreError
 from components.records import KINDS, SOURCE_TYPES, Analysis, Article, Attribution, Entity, EntityGroup, Span
@@ -75,6 +78,19 @@ tags_table = sa.Table(
     sa.Column("analyst", sa.String(100), nullable=False),
     sa.Column("at", sa.String(40), nullable=False),
     sa.UniqueConstraint("article_id", "tag", name="uq_tags_article_tag"),
+)
+
+
+#: Every tag added or removed, by whom and when (the ``tags`` table holds only the current tags).
+tag_events_table = sa.Table(
+    "tag_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("article_id", sa.String(64), sa.ForeignKey(articles_table.c.id), nullable=False, index=True),
+    sa.Column("tag", sa.String(60), nullable=False),
+    sa.Column("action", sa.String(10), nullable=False),  # add | remove
+    sa.Column("analyst", sa.String(100), nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
 )
 
 
@@ -217,6 +233,17 @@ class Tag:
 
     article_id: str
     tag: str
+    analyst: str
+    at: str
+
+
+@dataclass(frozen=True)
+class TagEvent:
+    """One tag added to or removed from an article (``action`` is ``add`` or ``remove``)."""
+
+    article_id: str
+    tag: str
+    action: str
     analyst: str
     at: str
 
@@ -807,7 +834,16 @@ def normalise_tag(tag: str) -> str:
     return t
 
 
-def _check_analyst(analyst: str) -> str:
+def _check_analyst(analyst: str | User, permission: str = "annotate") -> str:
+    """The acting analyst's name, once their role is checked (a signed-in ``User``); a bare name is
+    a local caller with every right (single-user mode, the CLI: see ``components.access.as_user``).
+
+    Raises:
+        components.access.Forbidden: the user's role lacks ``permission``.
+    """
+    if isinstance(analyst, User):
+        require(analyst, permission)
+        analyst = analyst.name
     name = " ".join(str(analyst or "").split())
     if not name:
         raise BadInput("no analyst name: say who you are (the name in the sidebar) before changing anything")
@@ -1351,7 +1387,8 @@ class CorrectionsService:
 
     # undo / redo
 
-    def _toggle(self, correction_id: int, analyst: str, *, undo: bool) -> Correction:
+    def _toggle(self, correction_id: int, analyst: str | User, *, undo: bool) -> Correction:
+        user = as_user(analyst)
         analyst = _check_analyst(analyst)
         rows = self._read(sa.select(corrections_table.c.article_id).where(corrections_table.c.id == int(correction_id)))
         if not rows:
@@ -1370,6 +1407,11 @@ class CorrectionsService:
         root = c
         while root.reverts is not None:
             root = by_id[root.reverts]
+        if root.analyst != analyst and not user.can("undo_any"):
+            raise Forbidden(
+                f"{analyst} ({user.role}) may not {'undo' if undo else 'redo'} correction #{root.id}: it is "
+                f"{root.analyst}'s change, and undoing another analyst's change needs the editor role"
+            )
         # the new row flips ``c``; say what that does to the analyst's original change
         flips_root_off = by_id[root.id].active
         action = "undo" if flips_root_off else "redo"
@@ -1389,15 +1431,18 @@ class CorrectionsService:
         return Correction(cid, c.article_id, analyst, at, "correction", action, before, after, spans, c.version,
                           reverts=tail.id)
 
-    def undo(self, correction_id: int, analyst: str) -> Correction:
+    def undo(self, correction_id: int, analyst: str | User) -> Correction:
         """Revert a correction by recording an undo row; undoing an undo row is a redo.
+
+        An analyst undoes their own changes; another analyst's change needs an editor.
 
         Raises:
             components.errors.BadInput: unknown id, or already undone (redo it instead).
+            components.access.Forbidden: the change is someone else's and the user is no editor.
         """
         return self._toggle(correction_id, analyst, undo=True)
 
-    def redo(self, correction_id: int, analyst: str) -> Correction:
+    def redo(self, correction_id: int, analyst: str | User) -> Correction:
         """Re-apply an undone correction (by reverting the undo that undid it).
 
         Raises:
@@ -1408,9 +1453,11 @@ class CorrectionsService:
     # -- notes -------------------------------------------------------------------------------------
 
     def add_note(
-        self, article_id: str, text: str, *, analyst: str, span: SpanInput | None = None, shareable: bool = False
+        self, article_id: str, text: str, *, analyst: str | User, span: SpanInput | None = None,
+        shareable: bool = False,
     ) -> Note:
-        """Note on a passage (``span``) or on the whole article; ``shareable`` ones go into briefings."""
+        """Note on a passage (``span``) or on the whole article. A private note (the default) is
+        read only by its author; ``shareable`` ones by everyone, briefings included."""
         analyst = _check_analyst(analyst)
         body = str(text or "").strip()
         if not body:
@@ -1427,18 +1474,42 @@ class CorrectionsService:
         nid = self._insert(notes_table, row)
         return Note(nid, article_id, analyst, row["at"], body, sp, row["quote"], bool(shareable))
 
-    def notes(self, article_id: str, *, shareable_only: bool = False) -> list[Note]:
-        """An article's notes, oldest first (deleted ones left out)."""
-        t = notes_table
-        q = sa.select(t).where(t.c.article_id == article_id, t.c.deleted_at.is_(None))
-        if shareable_only:
-            q = q.where(t.c.shareable.is_(True))
-        return [_row_to_note(r) for r in self._read(q.order_by(t.c.id))]
+    def notes(self, article_id: str, *, reader: str | User | None = None, shareable_only: bool = False) -> list[Note]:
+        """The article's notes ``reader`` may read, oldest first (deleted ones left out).
 
-    def delete_note(self, note_id: int, *, analyst: str) -> None:
-        """Hide a note (it stays in the database with who deleted it and when)."""
+        Args:
+            reader: who is reading: shareable notes and the reader's own private ones are returned.
+                None (nobody signed in, an export with no name given) returns shareable notes only.
+            shareable_only: leave out the reader's own private notes too (briefings, Present).
+        """
+        t = notes_table
+        name = reader.name if isinstance(reader, User) else reader
+        q = sa.select(t).where(t.c.article_id == article_id, t.c.deleted_at.is_(None))
+        if shareable_only or not name:
+            q = q.where(t.c.shareable.is_(True))
+        else:
+            q = q.where(sa.or_(t.c.shareable.is_(True), t.c.analyst == name))
+        notes = [_row_to_note(r) for r in self._read(q.order_by(t.c.id))]
+        return [n for n in notes if can_see_note(None if shareable_only else name, n.analyst, n.shareable)]
+
+    def delete_note(self, note_id: int, *, analyst: str | User) -> None:
+        """Hide a note (it stays in the database with who deleted it and when). Authors delete their
+        own notes; another analyst's shareable note needs an editor; another's private note is, to
+        everyone else, not there.
+
+        Raises:
+            components.errors.BadInput: no such note visible to this user, or already deleted.
+            components.access.Forbidden: a shareable note of someone else, and the user is no editor.
+        """
+        user = as_user(analyst)
         analyst = _check_analyst(analyst)
         t = notes_table
+        rows = self._read(sa.select(t).where(t.c.id == int(note_id), t.c.deleted_at.is_(None)))
+        if not rows or not can_see_note(analyst, rows[0].analyst, rows[0].shareable):
+            raise BadInput(f"note #{note_id} does not exist or is already deleted")
+        if rows[0].analyst != analyst and not user.can("undo_any"):
+            raise Forbidden(f"{analyst} ({user.role}) may not delete {rows[0].analyst}'s note #{note_id}: "
+                            "that needs the editor role")
         try:
             with self.engine.begin() as conn:
                 n = conn.execute(
@@ -1452,25 +1523,42 @@ class CorrectionsService:
 
     # -- tags --------------------------------------------------------------------------------------
 
-    def add_tag(self, article_id: str, tag: str, *, analyst: str) -> bool:
-        """Tag an article; returns False when it already had the tag."""
+    def add_tag(self, article_id: str, tag: str, *, analyst: str | User) -> bool:
+        """Tag an article (and record who did, in the tag history); False when it already had the tag."""
         analyst, tag = _check_analyst(analyst), normalise_tag(tag)
         self._article(article_id)
+        at = now()
         try:
-            self._insert(tags_table, {"article_id": article_id, "tag": tag, "analyst": analyst, "at": now()})
+            with self.engine.begin() as conn:
+                conn.execute(tags_table.insert().values(article_id=article_id, tag=tag, analyst=analyst, at=at))
+                conn.execute(tag_events_table.insert().values(
+                    article_id=article_id, tag=tag, action="add", analyst=analyst, at=at))
         except sa.exc.IntegrityError:
             return False
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"cannot save to {self.store.url!r}: {exc.__class__.__name__}: {exc}") from exc
         return True
 
-    def remove_tag(self, article_id: str, tag: str) -> bool:
-        """Remove a tag from an article; returns False when it did not have it."""
-        tag = normalise_tag(tag)
+    def remove_tag(self, article_id: str, tag: str, *, analyst: str | User) -> bool:
+        """Remove a tag from an article, recording who did and when in the tag history; returns
+        False when it did not have the tag (nothing is recorded then)."""
+        analyst, tag = _check_analyst(analyst), normalise_tag(tag)
         t = tags_table
         try:
             with self.engine.begin() as conn:
-                return conn.execute(t.delete().where(t.c.article_id == article_id, t.c.tag == tag)).rowcount > 0
+                gone = conn.execute(t.delete().where(t.c.article_id == article_id, t.c.tag == tag)).rowcount > 0
+                if gone:  # same transaction: the removal and its record are saved together or not at all
+                    conn.execute(tag_events_table.insert().values(
+                        article_id=article_id, tag=tag, action="remove", analyst=analyst, at=now()))
+                return gone
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"cannot save to {self.store.url!r}: {exc.__class__.__name__}: {exc}") from exc
+
+    def tag_history(self, article_id: str) -> list[TagEvent]:
+        """Who added and removed which tag of an article, and when, newest first."""
+        t = tag_events_table
+        rows = self._read(sa.select(t).where(t.c.article_id == article_id).order_by(t.c.id.desc()))
+        return [TagEvent(r.article_id, r.tag, r.action, r.analyst, r.at) for r in rows]
 
     def tags(self, article_id: str) -> list[Tag]:
         """An article's tags, alphabetical, with who added each and when."""

@@ -3,7 +3,8 @@ through ``components.effective.iter_effective`` like every view).
 
 Five formats, each with the provenance it can carry and each read back in the tests with the
 format's own reader: JSONL in our schema (article metadata, text, entities, groups, attributions,
-each with its provenance, what analysts removed, unanchored corrections, notes, tags, pipeline
+each with its provenance, what analysts removed, unanchored corrections, notes (shareable ones and
+the reader's own private ones only), tags, pipeline
 version, export time); a spaCy ``DocBin`` (``doc.ents`` plus the attributions as the span groups
 ``sl_source``, ``sl_cue`` and ``sl_content``, one span id per attribution, details in
 ``doc.user_data["sourcelight"]``); CoNLL-2003 BIO for entities; brat standoff (a ``.txt`` and an
@@ -99,6 +100,8 @@ def export(
     out_path: str | os.PathLike,
     article_ids: Sequence[str] | None = None,
     nlp=None,
+    *,
+    reader: str | None = None,
 ) -> ExportReport:
     """Export the effective analyses of ``version`` (all analysed articles, or ``article_ids``).
 
@@ -110,6 +113,9 @@ def export(
         article_ids: the articles, in this order; None for every article analysed with ``version``.
         nlp: a spaCy pipeline whose tokenizer and vocab are used (``spacy`` and ``conll``); a
             blank English one by default.
+        reader: who the export is for: their own private notes are included with the shareable
+            ones. None (the default) includes shareable notes only: a private note is read by its
+            author alone (``components.access.can_see_note``).
 
     Raises:
         components.errors.BadInput: unknown format, unknown article or one without that analysis,
@@ -130,7 +136,7 @@ def export(
     svc = CorrectionsService(store, version)
     ids = list(dict.fromkeys(article_ids)) if article_ids is not None else None
     items = [
-        _Item(article, eff, tuple(svc.notes(article.id)), tuple(svc.tags(article.id)))
+        _Item(article, eff, tuple(svc.notes(article.id, reader=reader)), tuple(svc.tags(article.id)))
         for article, eff in iter_effective(store, version, ids)
     ]
     if not items:
@@ -633,7 +639,8 @@ MEDIA_TYPES = {
 
 
 def export_bytes(
-    store: Store, version: str, fmt: str, article_ids: Sequence[str] | None = None, nlp=None
+    store: Store, version: str, fmt: str, article_ids: Sequence[str] | None = None, nlp=None,
+    *, reader: str | None = None,
 ) -> tuple[bytes, str, str, ExportReport]:
     """The same export in memory, for a download button: (data, file name, MIME type, report).
 
@@ -646,5 +653,5 @@ def export_bytes(
     name, mime = MEDIA_TYPES[fmt]
     with tempfile.TemporaryDirectory(prefix="sourcelight-export-") as tmp:
         path = Path(tmp) / name
-        report = export(store, version, fmt, path, article_ids, nlp)
+        report = export(store, version, fmt, path, article_ids, nlp, reader=reader)
         return path.read_bytes(), name, mime, report

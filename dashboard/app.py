@@ -1,4 +1,7 @@
-"""Sourcelight — entry point: ``streamlit run dashboard/app.py``. Pages are declared here."""
+"""Sourcelight — entry point: ``streamlit run dashboard/app.py``. Pages are declared here.
+
+Before any page runs: the app refuses to serve beyond loopback unless sign-in is configured, and,
+when it is, the session signs in (``dashboard/auth.py``)."""
 
 from __future__ import annotations
 
@@ -11,8 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
     sys.path.insert(0, str(ROOT))
 
+from components.access import Forbidden, check_bind  # noqa: E402
 from components.articles import WIKINEWS_CREDIT  # noqa: E402
-from dashboard import state  # noqa: E402
+from dashboard import auth, state  # noqa: E402
 
 st.set_page_config(page_title="Sourcelight", page_icon=":material/flashlight_on:", layout="wide")
 
@@ -36,9 +40,23 @@ def _home() -> None:
     st.switch_page(pages["read"], query_params=st.query_params.to_dict())
 
 
+# Refuse to serve beyond this machine without sign-in: anyone who reached it could act as anyone.
+try:
+    check_bind(st.get_option("server.address"), auth.mode() != auth.NONE)
+except Forbidden as refusal:
+    print(f"Sourcelight: {refusal}", file=sys.stderr)
+    st.error(str(refusal))
+    st.stop()
+
 home = st.Page(_home, title="Sourcelight", url_path="home", default=True, visibility="hidden")
+# Declared before sign-in so that the page a link asked for (``/annotate?…``) opens once signed in
+# (its menu of page names shows on the sign-in screen too; every page needs sign-in).
 nav = st.navigation([home, *pages.values()])
-if nav.url_path != "present":  # briefing mode shows no editing controls
+if not auth.gate():  # sign-in configured and nobody signed in yet: the form is on screen, no page runs
+    st.stop()
+if auth.mode() != auth.NONE:
+    st.query_params.pop("analyst", None)  # the URL names nobody once sign-in is configured
+if nav.url_path != "present" and auth.mode() == auth.NONE:  # single-user mode: say who you are
     with st.sidebar:
         state.analyst_box()
 nav.run()

@@ -14,6 +14,7 @@ import streamlit as st
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from components.access import EDITOR, User  # noqa: E402
 from components.analysis import analysis_for, pipeline_version  # noqa: E402
 from components.corrections import CorrectionsService, EffectiveAnalysis  # noqa: E402
 from components.effective import effective_analysis  # noqa: E402
@@ -82,7 +83,10 @@ ANALYST_KEPT = "_analyst_name"
 
 
 def analyst_box() -> str:
-    """The sidebar field where analysts say who they are; kept in the URL (``?analyst=``)."""
+    """Single-user mode only: the sidebar field where the analyst says who they are, kept in the URL
+    (``?analyst=``). With sign-in configured the signed-in user is the analyst and this is never drawn."""
+    if signed_in_mode():
+        return analyst()
     if ANALYST_KEY not in st.session_state:
         st.session_state[ANALYST_KEY] = st.query_params.get("analyst", "") or st.session_state.get(ANALYST_KEPT, "")
     name = st.text_input("Analyst", key=ANALYST_KEY, placeholder="your name — recorded with every change")
@@ -94,9 +98,36 @@ def analyst_box() -> str:
     return name.strip()
 
 
+def signed_in_mode() -> bool:
+    """Whether sign-in is configured (a users file or an identity provider): then the URL and the
+    name box say nothing about who is acting."""
+    from dashboard import auth
+
+    return auth.mode() != auth.NONE
+
+
+def user() -> User | None:
+    """Who is acting: the signed-in user (sign-in configured), else, in single-user mode, the name in
+    the sidebar box with every right (the only person using this library); None when nobody is named."""
+    from dashboard import auth
+
+    if signed_in_mode():
+        return auth.signed_in()
+    name = str(st.session_state.get(ANALYST_KEY, st.session_state.get(ANALYST_KEPT, ""))).strip()
+    return User(name, EDITOR) if name else None
+
+
+def can(permission: str) -> bool:
+    """Whether the acting user holds ``permission`` (``components.access.PERMISSIONS``); pages hide
+    or disable the controls they lack. ``components/`` checks again when the change is made."""
+    who = user()
+    return who is not None and who.can(permission)
+
+
 def analyst() -> str:
-    """The analyst named in the sidebar ('' when nobody is named yet)."""
-    return str(st.session_state.get(ANALYST_KEY, st.session_state.get(ANALYST_KEPT, ""))).strip()
+    """The acting analyst's name ('' when nobody is signed in or named yet)."""
+    who = user()
+    return who.name if who else ""
 
 
 def default_article_id() -> str | None:

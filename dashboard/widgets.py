@@ -96,10 +96,11 @@ def tag_filter(*, key: str) -> set[str] | None:
 def _deferred(article_ids: list[str] | None, fmt: str):
     """The export, made when the button is pressed (on Streamlit's download thread)."""
     store, version, nlp = state.get_store(), state.version(), state.get_nlp()
+    reader = state.analyst() or None  # the exports hold shareable notes and this user's own private ones
 
     def make() -> bytes:
         try:
-            return export_bytes(store, version, fmt, article_ids, nlp)[0]
+            return export_bytes(store, version, fmt, article_ids, nlp, reader=reader)[0]
         except SourcelightError as exc:  # Streamlit commands are ignored here: the file says why
             return f"Sourcelight export failed: {exc}\n".encode()
 
@@ -109,7 +110,8 @@ def _deferred(article_ids: list[str] | None, fmt: str):
 def export_buttons(article_ids: Sequence[str] | None, *, key: str, name: str = "sourcelight") -> None:
     """One download button per export format (JSONL, spaCy, CoNLL, brat, CSV) of the effective
     analyses (model output with analysts' corrections) of ``article_ids``, or of every analysed
-    article when None. Files are made only when a button is pressed."""
+    article when None. Files are made only when a button is pressed, and carry the shareable notes
+    plus the acting user's own private ones: nobody else's private note."""
     ids = list(article_ids) if article_ids is not None else None
     if ids is None and not state.get_store().analysed_ids(state.version()):
         st.caption("Nothing analysed yet: open an article first.")

@@ -437,10 +437,11 @@ def test_notes(svc):
     n1 = svc.add_note(AID, "Check the date with the ministry", analyst="liz", span=sel("on Monday"))
     n2 = svc.add_note(AID, "Worth a briefing", analyst="max", shareable=True)
     assert (n1.quote, n1.span, n1.shareable) == ("on Monday", at("on Monday"), False)
-    assert [n.id for n in svc.notes(AID)] == [n1.id, n2.id]
-    assert [n.id for n in svc.notes(AID, shareable_only=True)] == [n2.id]
+    assert [n.id for n in svc.notes(AID, reader="liz")] == [n1.id, n2.id]
+    assert [n.id for n in svc.notes(AID, reader="liz", shareable_only=True)] == [n2.id]
+    assert [n.id for n in svc.notes(AID)] == [n2.id]  # liz's note is private to her
     svc.delete_note(n1.id, analyst="liz")
-    assert [n.id for n in svc.notes(AID)] == [n2.id]
+    assert [n.id for n in svc.notes(AID, reader="liz")] == [n2.id]
     with pytest.raises(BadInput, match="already deleted"):
         svc.delete_note(n1.id, analyst="liz")
     with pytest.raises(BadInput, match="empty"):
@@ -460,7 +461,8 @@ def test_tags(svc, store):
     assert svc.tags(AID)[1].analyst == "ned"
     assert sorted(svc.articles_with_tag("DISINFORMATION")) == sorted([AID, other.id])
     assert svc.all_tags() == [("disinformation", 2), ("needs follow-up", 1)]
-    assert svc.remove_tag(AID, "disinformation") and not svc.remove_tag(AID, "disinformation")
+    assert svc.remove_tag(AID, "disinformation", analyst="ned")
+    assert not svc.remove_tag(AID, "disinformation", analyst="ned")
     assert svc.articles_with_tag("disinformation") == [other.id]
     with pytest.raises(BadInput, match="empty"):
         svc.add_tag(AID, " ", analyst="ned")
@@ -486,7 +488,7 @@ def _write_many(url: str | CorrectionsService, worker: int, n: int, start_at: fl
     spans = [sel("Jordan", 1), sel("Monday"), sel("Reuters")]
     for i in range(n):
         ids.append(svc.relabel_entity(AID, spans[i % 3], f"W{worker}_{i}", analyst=f"analyst{worker}").id)
-        svc.add_note(AID, f"note {worker}-{i}", analyst=f"analyst{worker}")
+        svc.add_note(AID, f"note {worker}-{i}", analyst=f"analyst{worker}", shareable=True)
         svc.add_tag(AID, f"t{worker}-{i}", analyst=f"analyst{worker}")
     if not shared:
         svc.store.engine.dispose()

@@ -3,11 +3,14 @@
 The article is shown in a text-selection control (``dashboard/selection.py``); what the analyst
 selects is checked against the canonical text and then used to add an entity, a passage note or an
 attribution, or to change an attribution's source, cue or content. Every change goes through
-``components.corrections.CorrectionsService`` as one correction recorded with the analyst's name
-(the sidebar field, kept in the URL as ``?analyst=``); edits are refused, with a message, until a
-name is given. Edit forms are dialogs whose open state lives in session state, so they survive the
-reruns their own widgets cause. Every change shows a toast; every refusal is shown with
-``st.error`` and the page keeps working.
+``components.corrections.CorrectionsService`` as one correction recorded with the acting user's
+name: the signed-in user when sign-in is configured (``?analyst=`` is then ignored), else the
+sidebar field of single-user mode (kept in the URL as ``?analyst=``); edits are refused, with a
+message, until a name is given. Roles decide the controls: a viewer gets none, an analyst undoes
+their own changes only, an editor anyone's; only notes the user may read are listed. Edit forms are
+dialogs whose open state lives in session state, so they survive the reruns their own widgets
+cause. Every change shows a toast; every refusal is shown with ``st.error`` and the page keeps
+working.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from components.access import User
 from components.corrections import ANALYST, CorrectionsService, EffectiveAnalysis
 from components.entities import DEFAULT_LABELS, LABEL_NAMES
 from components.errors import SourcelightError
@@ -64,11 +68,29 @@ class Ctx:
 # ---- doing things ------------------------------------------------------------------------------
 
 
-def act(fn: Callable[[str], object], done: str, *, consume: bool = False) -> None:
-    """Run one change as the named analyst: toast and rerun on success, ``st.error`` otherwise."""
-    who = state.analyst()
-    if not who:
-        st.error(NO_ANALYST)
+def refusal() -> str | None:
+    """Why the acting user may not change anything here (None when they may)."""
+    who = state.user()
+    if who is None:
+        return NO_ANALYST
+    if not who.can("annotate"):
+        return (f"You are signed in as {who.name}, a {who.role}: viewers read and present. "
+                "Ask an editor for the analyst role to change analyses, notes or tags.")
+    return None
+
+
+def read_only() -> bool:
+    """A signed-in user whose role cannot change anything (a viewer): editing controls are disabled."""
+    return state.user() is not None and refusal() is not None
+
+
+def act(fn: Callable[[User], object], done: str, *, consume: bool = False) -> None:
+    """Run one change as the acting user (their role is checked again in ``components/``): toast and
+    rerun on success, ``st.error`` otherwise."""
+    who = state.user()
+    why = refusal()
+    if why or who is None:
+        st.error(why or NO_ANALYST)
         return
     try:
         fn(who)
@@ -561,9 +583,11 @@ def entities_tab(ctx: Ctx) -> None:
             key=f"{K}_ent_pick",
         )
         c1, c2 = st.columns(2)
-        if c1.button("Change type…", key=f"{K}_ent_relabel", icon=":material/edit:", width="stretch"):
+        if c1.button("Change type…", key=f"{K}_ent_relabel", icon=":material/edit:", width="stretch",
+                     disabled=read_only()):
             open_dialog("relabel", index=idx, article=ctx.article.id)
-        if c2.button("Remove", key=f"{K}_ent_remove", icon=":material/delete:", width="stretch"):
+        if c2.button("Remove", key=f"{K}_ent_remove", icon=":material/delete:", width="stretch",
+                     disabled=read_only()):
             e = ents[idx]
             act(
                 lambda who: ctx.svc.remove_entity(ctx.article.id, e.span, analyst=who),
@@ -578,11 +602,11 @@ def entities_tab(ctx: Ctx) -> None:
         ]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=200)
     c1, c2, c3 = st.columns(3)
-    if c1.button("Merge two…", key=f"{K}_grp_merge", disabled=len(groups) < 2, width="stretch"):
+    if c1.button("Merge two…", key=f"{K}_grp_merge", disabled=len(groups) < 2 or read_only(), width="stretch"):
         open_dialog("merge", article=ctx.article.id)
-    if c2.button("Split one…", key=f"{K}_grp_split", disabled=not groups, width="stretch"):
+    if c2.button("Split one…", key=f"{K}_grp_split", disabled=not groups or read_only(), width="stretch"):
         open_dialog("split", article=ctx.article.id)
-    if c3.button("Rename / retype…", key=f"{K}_grp_edit", disabled=not groups, width="stretch"):
+    if c3.button("Rename / retype…", key=f"{K}_grp_edit", disabled=not groups or read_only(), width="stretch"):
         open_dialog("group_edit", article=ctx.article.id)
 
 
@@ -611,26 +635,29 @@ def attributions_tab(ctx: Ctx) -> None:
         key=f"{K}_att_pick",
     )
     c1, c2 = st.columns(2)
-    if c1.button("Correct…", key=f"{K}_att_edit", icon=":material/edit:", width="stretch"):
+    if c1.button("Correct…", key=f"{K}_att_edit", icon=":material/edit:", width="stretch",
+                 disabled=read_only()):
         open_dialog("attribution", index=idx, article=ctx.article.id)
-    if c2.button("Delete", key=f"{K}_att_delete", icon=":material/delete:", width="stretch"):
+    if c2.button("Delete", key=f"{K}_att_delete", icon=":material/delete:", width="stretch",
+                 disabled=read_only()):
         act(lambda who: ctx.svc.delete_attribution(ctx.article.id, idx, analyst=who), f"Attribution #{idx + 1} deleted")
 
 
 def _apply_tags(ctx: Ctx, key: str) -> None:
     """on_change of the tag box: add and remove the difference (messages shown after the rerun)."""
-    who = state.analyst()
+    who = state.user()
     wanted = set(st.session_state.get(key) or [])
     have = {t.tag for t in ctx.svc.tags(ctx.article.id)}
-    if not who:
-        st.session_state[f"{K}_tag_error"] = NO_ANALYST
+    why = refusal()
+    if why or who is None:
+        st.session_state[f"{K}_tag_error"] = why
         st.session_state[key] = sorted(have)
         return
     try:
         for t in sorted(wanted - have):
             ctx.svc.add_tag(ctx.article.id, t, analyst=who)
         for t in sorted(have - wanted):
-            ctx.svc.remove_tag(ctx.article.id, t)
+            ctx.svc.remove_tag(ctx.article.id, t, analyst=who)
     except SourcelightError as exc:
         st.session_state[f"{K}_tag_error"] = str(exc)
     else:
@@ -653,23 +680,34 @@ def notes_tab(ctx: Ctx) -> None:
         args=(ctx, key),
         placeholder="type a tag, e.g. disinformation",
         help="Type a new tag and press Enter",
+        disabled=state.user() is not None and not state.can("annotate"),
     )
     err = st.session_state.pop(f"{K}_tag_error", None)
     if err:
         st.error(err)
     if tags:
         st.caption(" · ".join(f"{t.tag} (by {t.analyst})" for t in tags))
+    events = ctx.svc.tag_history(ctx.article.id)
+    if events:
+        with st.expander(f"Tag history ({len(events)})"):
+            st.text("\n".join(f"{e.at} · {e.analyst} {'added' if e.action == 'add' else 'removed'} {e.tag}"
+                               for e in events[:200]))
     st.markdown("**Notes**")
-    notes = ctx.svc.notes(ctx.article.id)
+    who = state.user()
+    # Only the notes this user may read: shareable ones and their own private ones (components/).
+    notes = ctx.svc.notes(ctx.article.id, reader=who)
     if not notes:
         st.caption("No notes yet.")
     for n in notes:
         with st.container(border=True):
             where = f"on {ctx.quote(n.span)}" if n.span else "on the article"
             st.markdown(f"{n.text}  \n*{n.analyst}, {n.at} · {where} · {'shareable' if n.shareable else 'private'}*")
-            if st.button("Delete note", key=f"{K}_note_del_{n.id}"):
+            mine = who is not None and who.name == n.analyst and who.can("annotate")
+            if (mine or state.can("undo_any")) and st.button("Delete note", key=f"{K}_note_del_{n.id}"):
                 act(lambda who, nid=n.id: ctx.svc.delete_note(nid, analyst=who), "Note deleted")
-    if st.button("Add a note on the article", key=f"{K}_add_anote", icon=":material/sticky_note_2:"):
+    if refusal() is None and st.button(
+        "Add a note on the article", key=f"{K}_add_anote", icon=":material/sticky_note_2:"
+    ):
         open_dialog("add_note", span=None, article=ctx.article.id)
 
 
@@ -686,10 +724,13 @@ def history_tab(ctx: Ctx) -> None:
         cols[0].markdown(f"**#{c.id}** · {c.analyst} · {c.at} · {status}  \n{c.summary}")
         if c.target == "correction":
             continue
+        # An analyst undoes their own changes; anyone's needs an editor (checked again in components/).
+        allowed = refusal() is None and (state.can("undo_any") or c.analyst == state.analyst())
+        why = None if allowed else (refusal() or f"{c.analyst}'s change: only an editor can undo it")
         if c.active:
-            if cols[1].button("Undo", key=f"{K}_undo_{c.id}"):
+            if cols[1].button("Undo", key=f"{K}_undo_{c.id}", disabled=not allowed, help=why):
                 act(lambda who, cid=c.id: ctx.svc.undo(cid, who), f"Correction #{c.id} undone")
-        elif cols[1].button("Redo", key=f"{K}_redo_{c.id}"):
+        elif cols[1].button("Redo", key=f"{K}_redo_{c.id}", disabled=not allowed, help=why):
             act(lambda who, cid=c.id: ctx.svc.redo(cid, who), f"Correction #{c.id} redone")
 
 
@@ -727,15 +768,19 @@ def page() -> None:
         return
     article, eff = opened
     ctx = Ctx(article, eff, state.get_corrections())
-    if not state.analyst():
-        st.info(NO_ANALYST, icon=":material/badge:")
+    why = refusal()
+    if why:
+        st.info(why, icon=":material/badge:")
     provenance_panel(ctx)
     text_col, side = st.columns([3, 2], gap="large")
     with text_col:
         article_panel(ctx)
-    with st.sidebar:
-        selection_panel(ctx)
-    follow_selection(ctx)
+    # A signed-in viewer gets no editing controls (single-user mode keeps them, asking for a name).
+    viewer = read_only()
+    if not viewer:
+        with st.sidebar:
+            selection_panel(ctx)
+        follow_selection(ctx)
     with side:
         tabs = st.tabs(["Entities", "Attributions", "Notes & tags", "History", "Export"])
         with tabs[0]:
@@ -748,7 +793,8 @@ def page() -> None:
             history_tab(ctx)
         with tabs[4]:
             export_tab(ctx)
-    show_dialog(ctx)
+    if not viewer:
+        show_dialog(ctx)
 
 
 page()

@@ -112,7 +112,10 @@ def library_table() -> None:
 
 
 st.title("Library")
-add_panel(key="lib")
+if state.user() is None or state.can("annotate"):  # single-user mode, or an analyst or editor signed in
+    add_panel(key="lib")
+else:
+    st.caption("Viewers read and present: adding articles needs the analyst role.")
 library_table()
 with st.expander("Export the whole library (analyses with analysts' corrections and provenance)"):
     export_buttons(None, key="lib_export", name="sourcelight-library")

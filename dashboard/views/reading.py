@@ -298,7 +298,8 @@ def page() -> None:
             help="Briefing mode for a projector or a screen share: large type, step through the attributions",
             width="stretch",
         ):
-            who = {"analyst": state.analyst()} if state.analyst() else {}
+            # single-user mode keeps the sidebar name in the URL; signed in, the URL names nobody
+            who = {"analyst": state.analyst()} if state.analyst() and not state.signed_in_mode() else {}
             st.switch_page("views/present.py", query_params={"article": article_id, **who})
 
     text_col, side = st.columns([3, 2], gap="large")
