@@ -7,12 +7,12 @@ import pytest
 
 from components.corrections import CorrectionsService
 from components.errors import BadInput
-from components.records import Analysis, Article, Attribution, Span
+from components.records import Article, Attribution, Span
+from components.store import Store
 from components.stories.compare import compare_story, cue_polarity
 from components.stories.features import article_features
 from components.stories.grouping import StoryIndex, story_id_for
 from components.stories.service import StoryService, effective_members
-from components.store import Store
 
 # Two events of the same kind (two floods) and one unrelated event, written for these tests.
 FLOOD_A = [

@@ -22,9 +22,9 @@ import sqlalchemy as sa
 from components.corrections import Correction, CorrectionsService, corrections_table, resolve_active
 from components.errors import BadInput, StoreError
 from components.records import Article
+from components.store import Store, articles_table, now
 from components.stories.features import article_features
 from components.stories.grouping import Assignment, StoryIndex, story_id_for
-from components.store import Store, articles_table, now
 
 metadata = sa.MetaData()
 
@@ -158,7 +158,8 @@ class StoryService:
 
     def _machine(self) -> list[tuple[str, str]]:
         t = story_members
-        return [(r.article_id, r.story_id) for r in self._read(sa.select(t.c.article_id, t.c.story_id).order_by(t.c.seq))]
+        rows = self._read(sa.select(t.c.article_id, t.c.story_id).order_by(t.c.seq))
+        return [(r.article_id, r.story_id) for r in rows]
 
     def story_corrections(self) -> list[Correction]:
         """Every story correction (and its undo rows), ``active`` resolved, oldest first."""
