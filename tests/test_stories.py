@@ -225,3 +225,18 @@ def test_compare_story_outlets_sources_claims_and_disagreements():
     data = cmp.as_json()
     assert data["claims"][0]["passages"][0]["link"].startswith("./read?article=")
     assert data["claims_by"] == "words"
+
+
+def test_story_outlets_figure_one_group_per_outlet():
+    from components.charts import STORY_MEASURES, story_outlets_figure
+    from components.stories.compare import OutletProfile
+
+    a = OutletProfile("Daily Ledger", ("id1",), 4, 3, 80, 0.75, 0.25, 0.0, 0.5, 0.5, 0.0, 0.5)
+    b = OutletProfile("Northern Post", ("id2",), 2, 1, 30, 1.0, 0.0, 0.1, 1.0, 0.0, 0.0, 1.0)
+    fig = story_outlets_figure([a, b])
+    assert [t.name for t in fig.data] == [label for _, label, _ in STORY_MEASURES]
+    unnamed = next(t for t in fig.data if t.name == "Unnamed sources")
+    assert list(unnamed.y) == ["Daily Ledger", "Northern Post"] and list(unnamed.x) == [0.25, 0.0]
+    assert fig.layout.template.data.bar == () and fig.layout.paper_bgcolor == "rgba(0, 0, 0, 0)"
+    empty = story_outlets_figure([OutletProfile("X", ("i",), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)])
+    assert not empty.data and "No attributed claims" in empty.layout.annotations[0].text
