@@ -48,5 +48,10 @@ def test_stories_and_story_json(tmp_path):
     assert data["id"] == stories[0]["id"] and data["article_ids"] == stories[0]["article_ids"]
     assert {"outlet_profiles", "shared_sources", "single_outlet_sources", "claims", "disagreements"} <= set(data)
     assert all(p["link"].startswith("./read?article=") for c in data["claims"] for p in c["passages"])
+    pack = tmp_path / "story.md"
+    proc = run(tmp_path, "brief", "--story", stories[0]["id"], "-o", pack)
+    assert proc.returncode == 0, proc.stderr
+    text = pack.read_text(encoding="utf-8")
+    assert "Floods hit Varnholm" in text and "Varnholm evacuates old town" in text and "Vlasic" not in text
     bad = run(tmp_path, "story", "s-nope", "--json", "--no-embeddings")
     assert bad.returncode == 2 and bad.stderr.strip().splitlines()[-1].startswith("error: story 's-nope'")
