@@ -1,10 +1,10 @@
 """Command line: ``python -m components VERB ...`` — the same functions the app calls.
 
 Verbs (contracts in ../shared/DESIGN.md): ``ingest``, ``analyze``, ``render``, ``attribute``,
-``sources``, ``index``, ``similar``, ``export``, ``brief``, and ``users`` (the team server's users
-file: passwords are stored as bcrypt hashes only). A bad input exits with status 2 and
-one line on standard error naming the input and the problem, never a traceback. Every verb that
-shows an analysis shows the corrected one (analysts' corrections applied), read through
+``sources``, ``index``, ``similar``, ``export``, ``brief``, ``stories``, ``story``, and ``users``
+(the team server's users file: passwords are stored as bcrypt hashes only). A bad input exits with
+status 2 and one line on standard error naming the input and the problem, never a traceback. Every
+verb that shows an analysis shows the corrected one (analysts' corrections applied), read through
 ``components.effective`` like the app's views.
 """
 
@@ -365,10 +365,76 @@ def cmd_brief(args) -> int:
     fmt = args.format or suffixes.get(Path(args.output).suffix.lower())
     if fmt is None:
         raise BadInput(f"{args.output}: say --format html|pdf|md (or end the name with .html, .pdf or .md)")
-    out = brief_cli(
-        _store(args), None, args.ids, fmt, args.output, similar=args.similar, progress=progress_bar("analysing")
-    )
+    from components.briefing import story_article_ids
+
+    store = _store(args)
+    ids = list(args.ids)
+    for story in args.story or []:
+        ids += story_article_ids(store, story)
+    if not ids:
+        raise BadInput("brief: give article ids, or --story ID")
+    out = brief_cli(store, None, ids, fmt, args.output, similar=args.similar, progress=progress_bar("analysing"))
     print(f"wrote {out}")
+    return 0
+
+
+def _stories(args, store):
+    """The library's story service, grouped up to date (vectors from `index`, when stored)."""
+    from components.stories.service import StoryService
+
+    vectors = None
+    if not args.no_embeddings:
+        from components.similarity import SimilarityEngine
+
+        engine = SimilarityEngine(store.engine)
+        engine.index_articles(store.get_articles(), cached_only=True)
+        vectors = engine.vector
+    svc = StoryService(store, vectors)
+    pending = len(svc.pending())
+    if pending:
+        svc.update(progress=progress_bar("grouping "))
+    return svc
+
+
+def cmd_stories(args) -> int:
+    store = _store(args)
+    stories = _stories(args, store).stories()
+    if not store.count_articles():
+        print("note: the library is empty: add articles with `python -m components ingest PATH`", file=sys.stderr)
+    if args.json:
+        json.dump([s.as_json() for s in stories], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for s in stories:
+            print(f"{s.id}  {len(s.article_ids):>3} articles  {len(s.outlets):>2} outlets  "
+                  f"{(s.dates[0] + '..' + s.dates[-1]) if s.dates else '':<22} {s.title}")
+    return 0
+
+
+def cmd_story(args) -> int:
+    from components.analysis import analyze_missing, pipeline_version
+    from components.nlp import load_nlp
+    from components.stories.compare import compare_story, story_items
+
+    store = _store(args)
+    story = _stories(args, store).story(args.id)
+    nlp = load_nlp()
+    version = pipeline_version(nlp)
+    missing = [i for i in store.missing_analyses(version) if i in story.article_ids]
+    if missing:
+        analyze_missing(store, nlp, ids=missing, progress=progress_bar("analysing"))
+    data = compare_story(story, story_items(store, version, story.article_ids)).as_json()
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(f"{story.title} — {len(story.article_ids)} articles from {len(story.outlets)} outlets")
+        for o in data["outlet_profiles"]:
+            print(f"  {o['outlet']:<30} {o['claims']:>3} claims  named {o['named_share']:.0%}  "
+                  f"unnamed {o['unnamed_share']:.0%}  direct {o['direct_share']:.0%}  "
+                  f"reported {o['reported_share']:.0%}  media {o['media_share']:.0%}  "
+                  f"officials {o['official_share']:.0%}")
+        print(f"  {len(data['claims'])} claims carried by several articles, {len(data['disagreements'])} disagreements")
     return 0
 
 
@@ -462,11 +528,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_similar)
 
     s = sub.add_parser("brief", help="a briefing pack of articles: all their quotes and shareable notes")
-    s.add_argument("ids", nargs="+", metavar="ARTICLE_ID")
+    s.add_argument("ids", nargs="*", metavar="ARTICLE_ID")
+    s.add_argument("--story", action="append", metavar="STORY_ID", help="add a story's articles (see `stories`)")
     s.add_argument("--format", choices=("html", "pdf", "md"), help="default: from the output's extension")
     s.add_argument("-o", "--output", required=True)
     s.add_argument("--similar", action="store_true", help="add similar-article links (needs `index` first)")
     s.set_defaults(func=cmd_brief)
+
+    s = sub.add_parser("stories", help="the library grouped into stories (articles about the same event)")
+    s.add_argument("--json", action="store_true", help="print the stories as JSON")
+    s.add_argument("--no-embeddings", action="store_true", help="group on words, names and dates only")
+    s.set_defaults(func=cmd_stories)
+
+    s = sub.add_parser("story", help="one story's outlet-by-outlet sourcing comparison")
+    s.add_argument("id", help="a story id from `stories`")
+    s.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    s.add_argument("--no-embeddings", action="store_true", help="group on words, names and dates only")
+    s.set_defaults(func=cmd_story)
     return p
 
 

@@ -1223,3 +1223,14 @@ def brief_cli(
 def choose(items: Collection[str], wanted: str | None) -> str | None:
     """``wanted`` when it is one of ``items``, else None (stale deep-link values clear)."""
     return wanted if wanted is not None and wanted in items else None
+
+
+def story_article_ids(store: Store, story_id: str) -> list[str]:
+    """A story's articles, in arrival order: how a briefing pack includes a story.
+
+    Raises:
+        BadInput: no story has that id.
+    """
+    from components.stories.service import StoryService
+
+    return list(StoryService(store).story(story_id).article_ids)

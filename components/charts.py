@@ -366,3 +366,46 @@ def source_timeline_figure(
     fig.update_xaxes(title_text="Date", type="date")
     fig.update_yaxes(title_text="Attributions", rangemode="tozero", tickformat="d")
     return _neutral(fig, height=300)
+
+
+STORY_MEASURES: tuple[tuple[str, str, str], ...] = (
+    ("named_share", "Named sources", TYPE_COLOURS["person"]),
+    ("unnamed_share", "Unnamed sources", TYPE_COLOURS["unnamed"]),
+    ("direct_share", "Direct quotes", KIND_COLOURS["direct"]),
+    ("reported_share", "Reported speech", KIND_COLOURS["indirect"]),
+    ("media_share", "Via media reports", TYPE_COLOURS["media"]),
+    ("official_share", "From officials", TYPE_COLOURS["official"]),
+)
+"""The sourcing measures a story compares per outlet: (profile field, label, colour)."""
+
+
+def story_outlets_figure(profiles: Sequence[Any]) -> go.Figure:
+    """How each outlet sourced one story: grouped horizontal bars, one group per outlet.
+
+    Args:
+        profiles: ``components.stories.compare.OutletProfile`` records (or objects with the
+            same share attributes, 0..1), in the order to show top to bottom.
+
+    Returns:
+        One bar trace per measure of ``STORY_MEASURES`` (named / unnamed share of attributed
+        words, direct / reported share of claims, via media, from officials), x from 0 to 100%;
+        or an explanatory empty figure when no outlet has an attributed claim.
+    """
+    rows = [p for p in profiles if getattr(p, "claims", 0)]
+    if not rows:
+        return empty_figure("No attributed claims in this story's articles.")
+    outlets = [str(p.outlet) for p in rows]
+    fig = go.Figure()
+    for field_name, label, colour in STORY_MEASURES:
+        fig.add_trace(go.Bar(
+            x=[float(getattr(p, field_name)) for p in rows], y=outlets, orientation="h", name=label,
+            marker={"color": colour},
+            customdata=[[_escape(o), int(p.claims)] for o, p in zip(outlets, rows, strict=True)],
+            hovertemplate=(f"<b>%{{customdata[0]}}</b><br>{label}: %{{x:.0%}} "
+                           "(of %{customdata[1]} claims)<extra></extra>"),
+        ))
+    fig.update_layout(barmode="group", legend=_legend_on_top())
+    fig.update_xaxes(title_text="Share", tickformat=".0%", range=[0, 1.02], tickvals=[0, 0.25, 0.5, 0.75, 1])
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=outlets, tickvals=outlets,
+                     ticktext=[_escape(_short(o)) for o in outlets], autorange="reversed")
+    return _neutral(fig, height=140 + ROW_HEIGHT * 3 * len(outlets))

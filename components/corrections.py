@@ -717,7 +717,7 @@ def apply_corrections(
     state = _State(article, analysis)
     applied, lost = [], []
     for c in resolve_active(corrections):
-        if not c.active or c.target == "correction":
+        if not c.active or c.target in ("correction", "story"):  # story rows: components.stories
             continue
         try:
             state.apply(c)
@@ -739,6 +739,10 @@ def _summary(c: Correction) -> str:
     key = (c.target, c.action)
     if c.target == "correction":
         return f"{c.action} #{s.get('correction', c.reverts)}: {b.get('summary', '')}"
+    if key == ("story", "move"):
+        return f"moved the article from story {b.get('story')} to {a.get('story')}"
+    if key == ("story", "split"):
+        return f"split {len(s.get('articles', []))} article(s) out of story {b.get('story')} into {a.get('story')}"
     if key == ("entity", "relabel"):
         return f"entity {q(s['entity'])}: {b.get('label')} → {a.get('label')}"
     if key == ("entity", "delete"):

@@ -27,6 +27,7 @@ PAGE_SPECS = [
     ("annotate.py", "Annotate", ":material/edit_note:", "annotate"),
     ("present.py", "Present", ":material/co_present:", "present"),
     ("sources.py", "Sources", ":material/hub:", "sources"),
+    ("story.py", "Story", ":material/compare:", "story"),
     ("search.py", "Search", ":material/search:", "search"),
     ("briefing.py", "Briefing", ":material/slideshow:", "briefing"),
     ("library.py", "Library", ":material/library_books:", "library"),

@@ -179,3 +179,26 @@ def similarity_missing() -> int:
     """How many library articles the similarity engine does not hold yet."""
     engine = get_similarity()
     return sum(1 for s in get_store().list_articles() if s.id not in engine)
+
+
+@st.cache_resource(show_spinner=False)
+def get_stories():
+    """The library's stories (shared; thread-safe). Vectors come from the similarity engine when it
+    holds them, so stories use embeddings once the library is indexed."""
+    from components.stories.service import StoryService
+
+    return StoryService(get_store(), get_similarity().vector)
+
+
+def story_comparison(story_id: str):
+    """One story's comparison over its articles' corrected analyses (analysing any not yet analysed)."""
+    from components.analysis import analyze_missing
+    from components.stories.compare import compare_story, story_items
+
+    svc = get_stories()
+    story = svc.story(story_id)
+    store = get_store()
+    missing = [i for i in store.missing_analyses(version()) if i in story.article_ids]
+    if missing:
+        analyze_missing(store, get_nlp(), ids=missing)
+    return compare_story(story, story_items(store, version(), story.article_ids))

@@ -576,6 +576,12 @@ class SimilarityEngine:
                     return out[:k]
                 want *= 4
 
+    def vector(self, article_id: str) -> np.ndarray | None:
+        """The pooled unit vector of an indexed article (what ``similar`` compares), or None."""
+        with self._lock:
+            entry = self._texts.get(article_id)
+            return None if entry is None else self._embedded[entry[2]].article
+
     def text_of(self, article_id: str) -> str:
         """The indexed text of ``article_id`` (what ``PassageMatch.span`` points into).
 

@@ -17,6 +17,7 @@ from components.sources import (
 )
 from dashboard import state
 from dashboard.similar_panel import md, show_similar, show_similar_claims
+from dashboard.story_panel import show_article_story
 from dashboard.widgets import library_labels, plotly_chart
 
 NONE = "—"
@@ -305,8 +306,8 @@ def page() -> None:
     text_col, side = st.columns([3, 2], gap="large")
     with side:
         # Only the Similar tab runs lazily (when open): it searches the library; the others feed the text.
-        ent_tab, src_tab, att_tab, sim_tab = st.tabs(
-            ["Entities", "Sources", "Who said what", "Similar"], key="read_tab", on_change="rerun"
+        ent_tab, src_tab, att_tab, sim_tab, story_tab = st.tabs(
+            ["Entities", "Sources", "Who said what", "Similar", "Story"], key="read_tab", on_change="rerun"
         )
         with ent_tab:
             group = entity_panel(analysis, key="read_ent")
@@ -319,6 +320,9 @@ def page() -> None:
                 show_similar(article, analysis, key="read_sim")
                 st.markdown("**Find similar claims**")
                 show_similar_claims(article, analysis, focus, key="read_claims")
+        if story_tab.open:
+            with story_tab:
+                show_article_story(article.id, key="read_story")
     with text_col:
         st.html(
             legend_html(labels)

@@ -1,0 +1,230 @@
+"""Benchmarks for story grouping (figures go to bench/README.md, Stories).
+
+    .venv/bin/python bench/bench_stories.py quality            # ECB+: ours vs TF-IDF + agglomerative
+    .venv/bin/python bench/bench_stories.py scale --articles 100000
+
+quality: groups the 982 ECB+ articles (``../shared/eval/similarity/ecbplus_articles.jsonl``,
+``story_id`` labels) one at a time, in three shuffled arrival orders, with
+``components.stories`` (embeddings + words + names + dates), and with a baseline in the same
+run: TF-IDF (scikit-learn, sublinear tf, English stop words, title twice) clustered by
+agglomerative average-link clustering on cosine distance. B-cubed precision / recall / F1 and
+the adjusted Rand index of each. MiniLM embeddings are computed once through the similarity
+engine and cached in ``bench/out/stories_embeddings.db`` (about 41 s on 2 cores the first time).
+``--grid`` prints the small parameter sweep behind the constants (threshold, name weight, and
+the baseline's distance threshold).
+
+scale: synthetic articles (stories of about ten articles sharing names and topic words, unit
+vectors clustered by story, dates spread over a year) grouped one at a time: total time, then
+the latency of adding one more article to the full index (p50 / p95 / max over 200 additions).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from components.stories import grouping  # noqa: E402
+from components.stories.features import article_features  # noqa: E402
+from components.stories.grouping import StoryIndex, group_all  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "eval" / "similarity" / "ecbplus_articles.jsonl"
+OUT = ROOT / "bench" / "out"
+
+
+def machine() -> str:
+    load = os.getloadavg()
+    return (f"{platform.platform()} | {platform.processor() or platform.machine()} | "
+            f"{os.cpu_count()} logical CPUs | load {load[0]:.1f} | Python {platform.python_version()}")
+
+
+# ------------------------------------------------------------------------------ scores
+def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of a clustering ``pred`` against ``gold`` (item -> label)."""
+    items = list(gold)
+    pc: dict[str, set] = {}
+    gc: dict[str, set] = {}
+    for i in items:
+        pc.setdefault(pred[i], set()).add(i)
+        gc.setdefault(gold[i], set()).add(i)
+    p = r = 0.0
+    for i in items:
+        same = len(pc[pred[i]] & gc[gold[i]])
+        p += same / len(pc[pred[i]])
+        r += same / len(gc[gold[i]])
+    p, r = p / len(items), r / len(items)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def ari(pred: dict[str, str], gold: dict[str, str]) -> float:
+    from sklearn.metrics import adjusted_rand_score
+
+    items = list(gold)
+    return float(adjusted_rand_score([gold[i] for i in items], [pred[i] for i in items]))
+
+
+# ------------------------------------------------------------------------------ quality
+def load_corpus() -> list[dict]:
+    if not CORPUS.exists():
+        sys.exit(f"{CORPUS} not found: the quality bench needs ../shared")
+    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def embeddings(rows: list[dict]) -> dict[str, np.ndarray]:
+    """Pooled MiniLM article vectors, through the similarity engine, cached in bench/out/."""
+    from components.similarity import SimilarityEngine
+    from components.store import make_engine
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    db = make_engine(f"sqlite:///{OUT / 'stories_embeddings.db'}")
+    engine = SimilarityEngine(db)
+    t = time.perf_counter()
+    stats = engine.index_articles([(r["id"], r["title"] or "", r["text"]) for r in rows])
+    print(f"embeddings: {stats.embedded} embedded now, {stats.from_cache} from the cache "
+          f"({time.perf_counter() - t:.1f} s)")
+    return {r["id"]: engine.vector(r["id"]) for r in rows}
+
+
+def ours(rows: list[dict], vecs: dict[str, np.ndarray] | None) -> dict[str, str]:
+    feats = [article_features(r["id"], r["title"] or "", r["text"], r.get("date"),
+                              vecs[r["id"]] if vecs else None) for r in rows]
+    index = group_all(feats)
+    return dict(index.story_of)
+
+
+def baseline(rows: list[dict], distance: float) -> dict[str, str]:
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = [f"{r['title'] or ''}\n{r['title'] or ''}\n{r['text']}" for r in rows]
+    x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(docs).toarray()
+    labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                     distance_threshold=distance).fit_predict(x)
+    return {r["id"]: str(lab) for r, lab in zip(rows, labels, strict=True)}
+
+
+#: The baseline's one parameter: its best distance in --grid (0.80), and one step either side.
+BASELINE_DISTANCES = (0.75, 0.80, 0.85)
+
+
+def cmd_quality(args) -> None:
+    rows = load_corpus()
+    gold = {r["id"]: r["story_id"] for r in rows}
+    print(machine())
+    print(f"{len(rows)} articles, {len(set(gold.values()))} stories")
+    vecs = embeddings(rows)
+    orders = []
+    for seed in range(args.orders):
+        shuffled = rows[:]
+        random.Random(seed).shuffle(shuffled)
+        orders.append(shuffled)
+
+    def run(label: str, fn) -> None:
+        scores, secs = [], []
+        for shuffled in orders:
+            t = time.perf_counter()
+            pred = fn(shuffled)
+            secs.append(time.perf_counter() - t)
+            scores.append((*bcubed(pred, gold), ari(pred, gold), len(set(pred.values()))))
+        m = np.mean(scores, axis=0)
+        lo = np.min([s[2] for s in scores])
+        print(f"{label:<44} P {m[0]:.3f}  R {m[1]:.3f}  F1 {m[2]:.3f} (min {lo:.3f})  ARI {m[3]:.3f}"
+              f"  stories {m[4]:.0f}  {np.mean(secs):.2f} s")
+
+    if args.grid:
+        for t in (0.36, 0.40, 0.44, 0.48, 0.52):
+            for we, wn in ((0.25, 0.15), (0.4, 0.15), (0.4, 0.25), (0.5, 0.15)):
+                grouping.THRESHOLD = t
+                grouping.W_EMBEDDING, grouping.W_NAMES, grouping.W_WORDS = we, wn, 1 - we - wn
+                run(f"ours t={t} w_emb={we} w_names={wn}", lambda rs: ours(rs, vecs))
+        for t in (0.16, 0.20, 0.24, 0.28, 0.32):
+            grouping.THRESHOLD_LEXICAL = t
+            run(f"ours, no embeddings, t={t}", lambda rs: ours(rs, None))
+        for d in (0.70, 0.75, 0.80, 0.85, 0.90):
+            run(f"baseline distance={d}", lambda rs, d=d: baseline(rs, d))
+        return
+    run("stories (embeddings + words + names + dates)", lambda rs: ours(rs, vecs))
+    run("stories without embeddings", lambda rs: ours(rs, None))
+    for d in BASELINE_DISTANCES:
+        run(f"TF-IDF + agglomerative (avg, cos dist<{d})", lambda rs, d=d: baseline(rs, d))
+
+
+# ------------------------------------------------------------------------------ scale
+WORDS = [f"w{i}" for i in range(20000)]
+
+
+def synthetic(n: int, rng: np.random.Generator):
+    """Synthetic articles as features: ~10 per story, shared topic words and names."""
+    from components.stories.features import StoryFeatures
+
+    n_stories = max(n // 10, 1)
+    centres = rng.standard_normal((n_stories, 384)).astype(np.float32)
+    story = rng.integers(0, n_stories, n)
+    base_day = 738000
+    for i in range(n):
+        s = int(story[i])
+        srng = np.random.default_rng(s)
+        topic = srng.integers(0, len(WORDS), 30)
+        own = rng.integers(0, len(WORDS), 120)
+        words = Counter(WORDS[t] for t in np.concatenate([topic, own]))
+        names = Counter([f"name{s}a", f"name{s}b", f"name{int(rng.integers(0, 50000))}"])
+        vec = centres[s] + 0.9 * rng.standard_normal(384).astype(np.float32)
+        vec /= np.linalg.norm(vec)
+        day = base_day + int(srng.integers(0, 365)) + int(rng.integers(0, 3))
+        yield StoryFeatures(f"a{i}", {k: 1.0 + np.log(c) for k, c in words.items()},
+                            {k: 1.0 for k in names}, vec, day)
+
+
+def cmd_scale(args) -> None:
+    import resource
+
+    print(machine())
+    rng = np.random.default_rng(0)
+    feats = list(synthetic(args.articles + 200, rng))
+    index = StoryIndex()
+    t = time.perf_counter()
+    for i, f in enumerate(feats[: args.articles], 1):
+        index.assign(f)
+        if i % 10000 == 0:
+            print(f"  {i} articles, {len(index.stories)} stories, {time.perf_counter() - t:.0f} s", flush=True)
+    total = time.perf_counter() - t
+    lat = []
+    for f in feats[args.articles:]:
+        t1 = time.perf_counter()
+        index.assign(f)
+        lat.append(time.perf_counter() - t1)
+    lat_ms = np.array(lat) * 1000
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"grouped {args.articles} synthetic articles into {len(index.stories)} stories in {total:.0f} s "
+          f"({args.articles / total:.0f} articles/s)")
+    print(f"adding one article to {args.articles}: p50 {np.percentile(lat_ms, 50):.1f} ms, "
+          f"p95 {np.percentile(lat_ms, 95):.1f} ms, max {lat_ms.max():.1f} ms; peak RSS {rss:.0f} MB")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    q = sub.add_parser("quality")
+    q.add_argument("--orders", type=int, default=3, help="shuffled arrival orders (default 3)")
+    q.add_argument("--grid", action="store_true", help="the parameter sweep behind the constants")
+    q.set_defaults(func=cmd_quality)
+    s = sub.add_parser("scale")
+    s.add_argument("--articles", type=int, default=100_000)
+    s.set_defaults(func=cmd_scale)
+    args = p.parse_args()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

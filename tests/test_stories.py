@@ -1,0 +1,242 @@
+"""Stories: grouping invented articles, analysts' moves and splits with history and undo, and one
+story's outlet-by-outlet comparison (claims, shared and single-outlet sources, disagreements)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from components.corrections import CorrectionsService
+from components.errors import BadInput
+from components.records import Article, Attribution, Span
+from components.store import Store
+from components.stories.compare import compare_story, cue_polarity
+from components.stories.features import article_features
+from components.stories.grouping import StoryIndex, story_id_for
+from components.stories.service import StoryService, effective_members
+
+# Two events of the same kind (two floods) and one unrelated event, written for these tests.
+FLOOD_A = [
+    ("Floods hit Varnholm as river Elsa bursts its banks",
+     "The river Elsa burst its banks in Varnholm on Monday. Mayor Ilse Brandt said 300 homes were flooded "
+     "and the Varnholm fire brigade evacuated the old town. Rescue crews used boats near the Elsa bridge."),
+    ("Varnholm evacuates old town after Elsa flood",
+     "Rescue crews in Varnholm evacuated the old town after the river Elsa flooded 300 homes, Mayor Ilse "
+     "Brandt said. The Varnholm fire brigade said the Elsa bridge was closed to traffic."),
+    ("Elsa river flood: Varnholm mayor asks for help",
+     "Ilse Brandt, the mayor of Varnholm, asked for national help as the flooded river Elsa kept rising. "
+     "Boats carried residents of the old town to safety across the Elsa bridge."),
+]
+FLOOD_B = [
+    ("Monsoon floods swamp Karapur delta villages",
+     "Monsoon rains flooded forty villages in the Karapur delta, governor Raj Mehtani said on Friday. "
+     "Karapur district officials opened relief camps and the army sent boats to the delta."),
+    ("Karapur delta floods: army sends boats",
+     "The army sent boats to the Karapur delta where monsoon floods cut off forty villages. Governor Raj "
+     "Mehtani said relief camps in Karapur district were full."),
+]
+CHESS = [
+    ("Teodora Vlasic wins Oberhaus chess open",
+     "Grandmaster Teodora Vlasic won the Oberhaus chess open on Sunday with a final-round victory over "
+     "Piet Amsel. Vlasic took the Oberhaus title for the second time."),
+]
+
+
+def _features(items, prefix):
+    return [article_features(f"{prefix}{i}", t, x) for i, (t, x) in enumerate(items)]
+
+
+def test_grouping_puts_each_event_in_its_own_story_and_ids_stay_stable():
+    index = StoryIndex()
+    feats = _features(FLOOD_A, "a") + _features(FLOOD_B, "b") + _features(CHESS, "c")
+    order = [feats[0], feats[3], feats[5], feats[1], feats[4], feats[2]]
+    got = [index.assign(f) for f in order]
+    groups = {frozenset(m) for m in index.groups().values()}
+    assert groups == {frozenset({"a0", "a1", "a2"}), frozenset({"b0", "b1"}), frozenset({"c0"})}
+    # a story's id is that of its first article, and growing it does not change it
+    assert index.story_of["a2"] == story_id_for("a0") == got[0].story_id
+    assert got[0].new and not got[3].new and got[3].story_id == got[0].story_id
+
+
+def test_dates_far_apart_keep_otherwise_similar_articles_apart():
+    index = StoryIndex()
+    t, x = FLOOD_A[0]
+    first = article_features("x1", t, x, "2024-03-04")
+    again = article_features("x2", t, x + " Water levels fell.", "2024-03-05")
+    years_later = article_features("x3", t, x + " Water levels fell.", "2027-03-05")
+    assert index.assign(first).new
+    assert index.assign(again).story_id == index.story_of["x1"]
+    assert index.assign(years_later).new
+
+
+def test_embeddings_are_used_when_given():
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(384), rng.standard_normal(384)
+    first = ("Harbour workers strike in Lund", "Dock workers in Lund stopped work on Monday over pay.")
+    other = ("Port stoppage continues in Lund", "The stoppage at the port went into a second day, the union said.")
+    # the same texts with vectors of one event join; with vectors of two events they do not
+    index = StoryIndex()
+    index.assign(article_features("v1", *first, vector=a))
+    assert not index.assign(article_features("v2", *other, vector=a + 0.1 * rng.standard_normal(384))).new
+    index = StoryIndex()
+    index.assign(article_features("u1", *first, vector=a))
+    assert index.assign(article_features("u2", *other, vector=b)).new
+
+
+@pytest.mark.parametrize("cue, expected", [
+    ("denied", "deny"), ("rejected", "deny"), ("dismissed", "deny"), ("confirmed", "affirm"),
+    ("said", "affirm"), ("did not confirm", "deny"), ("didn't deny", "affirm"), ("asked", "neutral"),
+    ("according to", "affirm"),
+])
+def test_cue_polarity(cue, expected):
+    assert cue_polarity(cue) == expected
+
+
+# ------------------------------------------------------------------ the service, on a database
+
+def _article(title: str, text: str, outlet: str, date: str = "2024-03-04") -> Article:
+    from components.articles import parse_article
+
+    return parse_article(f"{title}\n\n{text}", title=title, outlet=outlet, date=date, origin=f"test:{outlet}")
+
+
+@pytest.fixture()
+def library(tmp_path):
+    store = Store(str(tmp_path / "stories.db"))
+    arts = [_article(t, x, o) for (t, x), o in zip(FLOOD_A + FLOOD_B + CHESS,
+            ["Daily Ledger", "Northern Post", "Radio Elsa", "Delta Times", "Coast Herald", "Chess Weekly"],
+            strict=True)]
+    store.add_articles(arts)
+    return store, arts
+
+
+def test_service_groups_the_library_and_lists_stories(library):
+    store, arts = library
+    svc = StoryService(store)
+    done = svc.update()
+    assert len(done) == len(arts)
+    assert svc.update() == []  # nothing new: nothing regrouped
+    stories = svc.stories()
+    by_size = [len(s.article_ids) for s in stories]
+    assert by_size == [3, 2, 1]
+    flood = stories[0]
+    assert set(flood.outlets) == {"Daily Ledger", "Northern Post", "Radio Elsa"}
+    assert flood.dates == ("2024-03-04",)
+    assert svc.story_of(arts[1].id).id == flood.id
+    # a new article about the first flood joins its story, whose id does not change
+    late = _article("Elsa flood waters recede in Varnholm",
+                    "The river Elsa fell back below the Elsa bridge in Varnholm, Mayor Ilse Brandt said, "
+                    "and residents returned to the old town.", "Evening Star", "2024-03-06")
+    store.add_articles([late])
+    (got,) = svc.update()
+    assert got.story_id == flood.id and not got.new
+    assert StoryService(store).story(flood.id).article_ids[-1] == late.id  # read back from the database
+
+
+def test_move_split_undo_are_corrections_with_history(library):
+    store, arts = library
+    svc = StoryService(store)
+    svc.update()
+    flood, delta, chess = svc.stories()
+    with pytest.raises(BadInput, match="name the analyst"):
+        svc.move(arts[0].id, delta.id, analyst="")
+    moved = svc.move(arts[2].id, chess.id, analyst="Ana")
+    assert svc.story_of(arts[2].id).id == chess.id
+    assert len(svc.story(flood.id).article_ids) == 2
+    # recorded like any correction: analyst, time, before -> after, in the article's history
+    (row,) = [c for c in CorrectionsService(store).history(arts[2].id) if c.id == moved.id]
+    assert (row.analyst, row.before, row.after) == ("Ana", {"story": flood.id}, {"story": chess.id})
+    assert "moved the article" in row.summary
+    split = svc.split(flood.id, [arts[1].id], analyst="Ben")
+    new_id = split.after["story"]
+    assert svc.story(new_id).article_ids == (arts[1].id,)
+    assert svc.story(flood.id).article_ids == (arts[0].id,)
+    assert [c.id for c in svc.history(flood.id) if c.target == "story"] == [split.id, moved.id]
+    with pytest.raises(BadInput, match="not none or all"):
+        svc.split(flood.id, [arts[0].id], analyst="Ben")
+    svc.undo(moved.id, analyst="Ana")
+    assert svc.story_of(arts[2].id).id == flood.id
+    svc.undo(split.id, analyst="Ben")
+    assert set(svc.story(flood.id).article_ids) == {a.id for a in arts[:3]}
+    with pytest.raises(BadInput, match="no such story"):
+        svc.story(new_id)
+    # the article analyses never see story rows as lost corrections
+    assert CorrectionsService(store).corrections(arts[2].id)
+    # a moved-out article is its own story; a new article arriving later still finds the flood story
+    svc.move(arts[0].id, None, analyst="Ana")
+    alone = svc.story_of(arts[0].id)
+    assert alone.article_ids == (arts[0].id,) and alone.id != flood.id
+
+
+def test_effective_members_replays_in_order():
+    from components.corrections import Correction
+
+    machine = [("a", "s1"), ("b", "s1"), ("c", "s2")]
+    rows = [
+        Correction(1, "a", "x", "t", "story", "move", {"story": "s1"}, {"story": "s2"}, {"article": "a"}),
+        Correction(2, "b", "x", "t", "story", "split", {"story": "s1"}, {"story": "s3"},
+                   {"story": "s1", "articles": ["b"]}, active=False),
+    ]
+    assert effective_members(machine, rows) == {"a": "s2", "b": "s1", "c": "s2"}
+
+
+# ------------------------------------------------------------------ the comparison
+
+def _attr(text: str, source: str, cue: str, content: str, kind: str, stype: str) -> Attribution:
+    s = text.index(source)
+    c = text.index(cue)
+    k = text.index(content)
+    return Attribution(Span(s, s + len(source)), source, stype, Span(c, c + len(cue)),
+                       (Span(k, k + len(content)),), kind)
+
+
+def test_compare_story_outlets_sources_claims_and_disagreements():
+    from components.stories.service import Story
+
+    t1 = ("Minister Olaf Reyes said the border crossing at Tarn would reopen on Friday. "
+          "An official who asked not to be named said talks with Kessia had stalled.")
+    t2 = ("Kessia's foreign ministry denied the border crossing at Tarn would reopen on Friday. "
+          "Minister Olaf Reyes told reporters the army had withdrawn from the valley.")
+    a1 = Article("id1", t1, title="Tarn to reopen", outlet="Daily Ledger")
+    a2 = Article("id2", t2, title="Kessia denies", outlet="Northern Post")
+    atts1 = (
+        _attr(t1, "Minister Olaf Reyes", "said", "the border crossing at Tarn would reopen on Friday", "indirect",
+              "official"),
+        _attr(t1, "An official who asked not to be named", "said", "talks with Kessia had stalled", "indirect",
+              "unnamed"),
+    )
+    atts2 = (
+        _attr(t2, "Kessia's foreign ministry", "denied", "the border crossing at Tarn would reopen on Friday",
+              "indirect", "official"),
+        _attr(t2, "Minister Olaf Reyes", "told", "the army had withdrawn from the valley", "indirect", "official"),
+    )
+    story = Story("s1", "Tarn to reopen", ("id1", "id2"), ("Daily Ledger", "Northern Post"), ())
+    cmp = compare_story(story, [(a1, atts1), (a2, atts2)])
+    outlets = {o.outlet: o for o in cmp.outlets}
+    assert outlets["Daily Ledger"].unnamed_share > 0 and outlets["Northern Post"].unnamed_share == 0
+    assert outlets["Northern Post"].official_share == 1.0 and outlets["Daily Ledger"].reported_share == 1.0
+    assert [s.source for s in cmp.shared_sources] == ["Minister Olaf Reyes"]
+    assert {s.source for s in cmp.single_outlet_sources} >= {"Kessia's foreign ministry"}
+    (claim,) = cmp.claims
+    assert set(claim.outlets) == {"Daily Ledger", "Northern Post"}
+    assert set(claim.sources) == {"Minister Olaf Reyes", "Kessia's foreign ministry"}
+    (dis,) = cmp.disagreements
+    assert (dis.denied.cue, dis.affirmed.cue) == ("denied", "said")
+    assert dis.denied.link == "./read?article=id2&att=0"
+    data = cmp.as_json()
+    assert data["claims"][0]["passages"][0]["link"].startswith("./read?article=")
+    assert data["claims_by"] == "words"
+
+
+def test_story_outlets_figure_one_group_per_outlet():
+    from components.charts import STORY_MEASURES, story_outlets_figure
+    from components.stories.compare import OutletProfile
+
+    a = OutletProfile("Daily Ledger", ("id1",), 4, 3, 80, 0.75, 0.25, 0.0, 0.5, 0.5, 0.0, 0.5)
+    b = OutletProfile("Northern Post", ("id2",), 2, 1, 30, 1.0, 0.0, 0.1, 1.0, 0.0, 0.0, 1.0)
+    fig = story_outlets_figure([a, b])
+    assert [t.name for t in fig.data] == [label for _, label, _ in STORY_MEASURES]
+    unnamed = next(t for t in fig.data if t.name == "Unnamed sources")
+    assert list(unnamed.y) == ["Daily Ledger", "Northern Post"] and list(unnamed.x) == [0.25, 0.0]
+    assert fig.layout.template.data.bar == () and fig.layout.paper_bgcolor == "rgba(0, 0, 0, 0)"
+    empty = story_outlets_figure([OutletProfile("X", ("i",), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)])
+    assert not empty.data and "No attributed claims" in empty.layout.annotations[0].text
