@@ -905,6 +905,11 @@ def _load_jsonl(data: bytes, name: str, report: LoadReport) -> None:
             report.reject(where, f"not valid JSON ({exc.msg}, column {exc.colno})")
             bad += 1
             continue
+        except RecursionError:
+            # json recurses once per level: a line nested 200,000 deep would end the whole load
+            report.reject(where, "JSON nested too deeply to read (an article record is one flat object)")
+            bad += 1
+            continue
         except BadInput as exc:
             report.reject(where, _problem(exc, where))
             bad += 1

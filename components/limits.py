@@ -27,8 +27,6 @@ MAX_NESTING_DEPTH = 10
 # the work per attribution is bounded (5,000 unclosed nested quotes made every clause span the
 # rest of the article: quadratic work).
 MAX_CONTENT_CHARS = 3_000
-# Nesting depth accepted in one JSON line of a corpus file (json itself recurses per level).
-MAX_JSON_DEPTH = 64
 
 LIMITS_KEY = "limits"  # Analysis.extra[LIMITS_KEY]: list of notices
 

@@ -97,6 +97,32 @@ def make_engine(url: str) -> sa.Engine:
     return engine
 
 
+def _insert_new(conn: sa.Connection, table: sa.Table, rows: list[dict], keys: list[str]) -> set[str] | None:
+    """Insert ``rows``, leaving out any whose primary key is already there (insert-or-ignore):
+    six processes ingesting the same texts at once must not die on ``IntegrityError``.
+
+    Returns:
+        The first key column of the rows inserted (SQLite and PostgreSQL), or None on another
+        database, where a row already there makes the one insert fall back to a row-by-row one.
+    """
+    name = conn.dialect.name
+    if name in ("sqlite", "postgresql"):
+        if name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        stmt = insert(table).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
+        # SQLAlchemy 2 batches an executemany with RETURNING ("insertmanyvalues") on both
+        return set(conn.execute(stmt, rows).scalars())
+    for row in rows:
+        try:
+            with conn.begin_nested():
+                conn.execute(table.insert(), row)
+        except sa.exc.IntegrityError:
+            pass
+    return None
+
+
 # ---- records <-> JSON -------------------------------------------------------------------------
 
 
@@ -255,7 +281,11 @@ class Store:
                 rows.append(_article_row(a))
                 added.append(a.id)
             if rows:
-                conn.execute(articles_table.insert(), rows)
+                inserted = _insert_new(conn, articles_table, rows, ["id"])
+                if inserted is not None and len(inserted) < len(rows):
+                    # another process added some of the same texts between our check and insert
+                    added = [i for i in added if i in inserted]
+                    skipped = [a.id for a in articles if a.id not in set(added)]
         return added, skipped
 
     def get_article(self, article_id: str) -> Article | None:
@@ -317,7 +347,9 @@ class Store:
                         sa.tuple_(t.c.article_id, t.c.version).in_([(r["article_id"], r["version"]) for r in chunk])
                     )
                 )
-                conn.execute(t.insert(), chunk)
+                # a concurrent process may store the same analysis between delete and insert:
+                # the same key means the same article and version, so either copy will do
+                _insert_new(conn, t, chunk, ["article_id", "version"])
         return len(rows)
 
     def put_analysis(self, analysis: Analysis) -> None:
