@@ -47,7 +47,8 @@ ATTRIBUTION_COLOUR = "#d97706"
 
 CSS = (
     """
-.sl-article{font-family:Georgia,'Times New Roman',serif;font-size:1.08rem;line-height:1.85;max-width:46rem}
+.sl-article{font-family:Georgia,'Times New Roman',serif;font-size:1.08rem;line-height:1.85;max-width:46rem;
+  overflow-wrap:anywhere}
 .sl-article h1{font-size:1.7rem;line-height:1.25;margin:0 0 .4rem 0}
 .sl-meta{font-family:system-ui,sans-serif;font-size:.9rem;opacity:.8;margin-bottom:.8rem}
 .sl-standfirst{font-style:italic;font-size:1.12rem;margin:.2rem 0 1rem 0}
@@ -85,9 +86,14 @@ CSS = (
 _SAFE_CLASS = re.compile(r"[^A-Za-z0-9_-]")
 
 
+# Bidirectional embeddings, overrides and isolates ("gpj.exe" shown as "exe.jpg") become U+FFFD,
+# one character for one, so every offset into the text still holds in the page.
+_BIDI = {c: "\ufffd" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
 def esc(value: object) -> str:
-    """Escape any value for HTML text or a quoted attribute."""
-    return html.escape(str(value), quote=True)
+    """Escape any value for HTML text or a quoted attribute (bidi overrides neutralised)."""
+    return html.escape(str(value).translate(_BIDI), quote=True)
 
 
 def _cls(value: str) -> str:

@@ -11,7 +11,6 @@ path too. Every widget key starts with the ``key`` given to the ``show_...`` fun
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 import streamlit as st
@@ -19,6 +18,7 @@ import streamlit as st
 from components.errors import SourcelightError
 from components.records import Analysis, Article, Attribution, Span
 from components.render import attribution_title
+from components.textsafe import md, plain
 from dashboard import state
 from dashboard.widgets import read_link
 
@@ -26,15 +26,7 @@ from dashboard.widgets import read_link
 LABEL_CHARS = 70
 NONE_IN_COMMON = "none in common"
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>~$:|])")
-
-
 # --------------------------------------------------------------------------- pure helpers
-def md(text: str) -> str:
-    """``text`` with Markdown (and Streamlit's ``$``/``:`` directives) escaped, on one line."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
-
 def canonical_sources(attributions: Iterable[Attribution]) -> list[str]:
     """Canonical source names cited by ``attributions`` ("A; B" counts as A and B), first-seen order."""
     names: dict[str, str] = {}
@@ -144,7 +136,7 @@ def show_index_prompt(*, key: str) -> int:
         try:
             stats = _index_missing(progress)
         except SourcelightError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return missing
         bar.empty()
         st.session_state[f"{key}_built"] = (
@@ -189,7 +181,7 @@ def _offer_analysis(ids: Sequence[str], what: str, *, key: str) -> None:
         try:
             analyze_missing(state.get_store(), state.get_nlp(), ids=ids, progress=progress)
         except SourcelightError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         st.rerun()
 
@@ -221,7 +213,7 @@ def show_similar(article: Article, analysis: Analysis, *, key: str, k: int = 8, 
     try:
         matches = _memo(f"{key}_memo", (article.id, k, len(engine)), lambda: engine.similar(article.id, k))
     except SourcelightError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     store = state.get_store()
     others = {a.id: a for a in store.get_articles([m.id for m in matches])}
@@ -271,7 +263,7 @@ def show_matches(matches, *, key: str) -> None:
             st.markdown("  \n".join(lines))
             lead = other.paragraphs[0].text(other.text) if other.paragraphs else other.text
             if lead.strip():
-                st.text(_short(lead, 240))
+                st.text(plain(_short(lead, 240)))
 
 
 # --------------------------------------------------------------------------- similar claims
@@ -296,7 +288,7 @@ def show_claims_for_text(text: str, *, key: str, exclude: Sequence[str] = (), k:
                 lambda: engine.similar_passages(text, k, exclude=list(exclude)),
             )
     except SourcelightError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     others = {a.id: a for a in state.get_store().get_articles(list(dict.fromkeys(p.article_id for p in found)))}
     found = [p for p in found if p.article_id in others]
@@ -327,7 +319,7 @@ def show_claims_for_text(text: str, *, key: str, exclude: Sequence[str] = (), k:
         meta = " · ".join(b for b in (_byline(other), f"closeness {p.score:.2f}") if b)
         with st.container(border=True):
             st.markdown(f"{head}  \n{meta}")
-            st.text(passage.strip())
+            st.text(plain(passage.strip()))
             who = ", ".join(md(r) for r in dict.fromkeys(reported)) or "unknown"
             st.markdown(f"Said by: {said}  \nReported by: {who}")
     _offer_analysis([i for i in others if i not in analyses], "Speakers", key=f"{key}_an")

@@ -22,6 +22,7 @@ from components.entities import DEFAULT_LABELS, LABEL_NAMES
 from components.errors import SourcelightError
 from components.records import KINDS, SOURCE_TYPES, Article, Span
 from components.render import attribution_title, legend_html, reading_html
+from components.textsafe import md
 from dashboard import state
 from dashboard.selection import selection_span, text_selector
 from dashboard.widgets import export_buttons, library_labels
@@ -53,6 +54,10 @@ class Ctx:
         s = " ".join(self.text[span.start : span.end].split())
         return f"“{s if len(s) <= limit else s[: limit - 1] + '…'}”"
 
+    def mdquote(self, span: Span | None, limit: int = 60) -> str:
+        """``quote`` escaped for Markdown (article text is someone else's)."""
+        return md(self.quote(span, limit))
+
     def group_name(self, gid: str) -> str:
         return next((g.name for g in self.analysis.groups if g.id == gid), gid)
 
@@ -73,7 +78,7 @@ def act(fn: Callable[[str], object], done: str, *, consume: bool = False) -> Non
     try:
         fn(who)
     except SourcelightError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     st.session_state[f"{K}_toast"] = done
     st.session_state.pop(DIALOG, None)
@@ -108,7 +113,7 @@ def choose_article() -> str | None:
         return None
     wanted = st.query_params.get("article")
     if wanted is not None and wanted not in labels:
-        st.warning(f"The link asks for article {wanted!r}, which is not in this library; showing another article.")
+        st.warning(f"The link asks for article {md(repr(wanted))}, which is not in this library; showing another.")
     key = f"{K}_article"
     if st.session_state.get(key) not in labels:
         st.session_state[key] = wanted if wanted in labels else state.default_article_id()
@@ -165,11 +170,11 @@ def selection_panel(ctx: Ctx) -> None:
     st.subheader("Selection")
     err = st.session_state.pop(f"{K}_sel_error", None)
     if err:
-        st.error(err)
+        st.error(md(err))
     if ctx.sel is None:
         st.caption("Select words in the article with the mouse; then add an entity, a note or an attribution.")
     else:
-        st.markdown(f"**{ctx.quote(ctx.sel, 120)}**  \ncharacters {ctx.sel.start}–{ctx.sel.end}")
+        st.markdown(f"**{ctx.mdquote(ctx.sel, 120)}**  \ncharacters {ctx.sel.start}–{ctx.sel.end}")
     off = ctx.sel is None
     row = st.container(horizontal=True)
     if row.button("Add entity", key=f"{K}_add_ent", disabled=off, icon=":material/add:", type="primary"):
@@ -210,7 +215,7 @@ def draft_panel(ctx: Ctx) -> None:
         for slot in ("content", "cue", "source"):
             sp = Span(*d[slot]) if d[slot] else None
             hint = f"*select words, then press {slot.capitalize()}*"
-            st.markdown(f"{slot.capitalize()}: {ctx.quote(sp) if sp else hint}")
+            st.markdown(f"{slot.capitalize()}: {ctx.mdquote(sp) if sp else hint}")
         groups = {g.id: f"{g.name} ({LABEL_NAMES.get(g.label, g.label)})" for g in ctx.analysis.groups}
         ent = st.selectbox(
             "The source is (entity)",
@@ -251,7 +256,7 @@ def draft_panel(ctx: Ctx) -> None:
 @st.dialog("Add an entity", on_dismiss=close_dialog)
 def dialog_add_entity(ctx: Ctx, span: list[int]) -> None:
     sp = Span(*span)
-    st.markdown(f"New entity: **{ctx.quote(sp)}**")
+    st.markdown(f"New entity: **{ctx.mdquote(sp)}**")
     label = st.selectbox("Type", LABELS, format_func=lambda lb: f"{LABEL_NAMES[lb]} ({lb})", key=f"{K}_ae_label")
     groups = {g.id: f"{g.name} ({LABEL_NAMES.get(g.label, g.label)})" for g in ctx.analysis.groups}
     auto = "(same name and type → same entity, else a new one)"
@@ -273,7 +278,7 @@ def dialog_add_entity(ctx: Ctx, span: list[int]) -> None:
 @st.dialog("Add a note", on_dismiss=close_dialog)
 def dialog_add_note(ctx: Ctx, span: list[int] | None) -> None:
     sp = Span(*span) if span else None
-    st.markdown(f"On the passage **{ctx.quote(sp)}**" if sp else "On the whole article")
+    st.markdown(f"On the passage **{ctx.mdquote(sp)}**" if sp else "On the whole article")
     body = st.text_area("Note", key=f"{K}_an_text")
     shareable = st.checkbox("Shareable (goes into briefings)", key=f"{K}_an_share")
     buttons = st.container(horizontal=True)
@@ -290,11 +295,11 @@ def dialog_add_note(ctx: Ctx, span: list[int] | None) -> None:
 def dialog_relabel(ctx: Ctx, index: int) -> None:
     e = ctx.analysis.entities[index]
     name = ctx.text[e.start : e.end]
-    st.markdown(f"**{ctx.quote(e.span)}** is now *{LABEL_NAMES.get(e.label, e.label)}* ({e.label})")
+    st.markdown(f"**{ctx.mdquote(e.span)}** is now *{LABEL_NAMES.get(e.label, e.label)}* ({e.label})")
     others = [lb for lb in LABELS if lb != e.label]
     label = st.selectbox("New type", others, format_func=lambda lb: f"{LABEL_NAMES[lb]} ({lb})", key=f"{K}_rl_label")
     n = sum(1 for x in ctx.analysis.entities if ctx.text[x.start : x.end] == name)
-    every = st.checkbox(f"Apply to all mentions of this name ({n} marked “{name}”)", key=f"{K}_rl_all")
+    every = st.checkbox(f"Apply to all mentions of this name ({n} marked “{md(name)}”)", key=f"{K}_rl_all")
     buttons = st.container(horizontal=True)
     if buttons.button("Save", key=f"{K}_rl_save", type="primary"):
         if every:
@@ -398,9 +403,9 @@ class _Nothing(SourcelightError):
 def dialog_attribution(ctx: Ctx, index: int) -> None:
     a = ctx.analysis.attributions[index]
     st.markdown(
-        f"**#{index + 1}** · source **{a.source_canonical or ctx.quote(a.source)}** "
-        f"({a.source_type or 'no type'}) · cue *{ctx.quote(a.cue)}* · {a.kind}  \n"
-        + " … ".join(ctx.quote(p, 200) for p in a.content)
+        f"**#{index + 1}** · source **{md(a.source_canonical) if a.source_canonical else ctx.mdquote(a.source)}** "
+        f"({md(a.source_type or 'no type')}) · cue *{ctx.mdquote(a.cue)}* · {md(a.kind)}  \n"
+        + " … ".join(ctx.mdquote(p, 200) for p in a.content)
     )
     what = st.radio("Change", ["Source", "Cue", "Content", "Kind"], horizontal=True, key=f"{K}_at_what")
     aid = ctx.article.id
@@ -409,7 +414,7 @@ def dialog_attribution(ctx: Ctx, index: int) -> None:
         words = [KEEP, NONE] + (["the current selection"] if sel else [])
         src = st.radio("Source words", words, horizontal=True, key=f"{K}_at_src")
         if sel:
-            st.caption(f"Current selection: {ctx.quote(sel)}")
+            st.caption(f"Current selection: {ctx.mdquote(sel)}")
         groups = _group_options(ctx)
         ent = st.selectbox(
             "The source is (entity) — e.g. whom “he” or “the spokesman” means",
@@ -440,7 +445,7 @@ def dialog_attribution(ctx: Ctx, index: int) -> None:
         if not sel:
             st.info(f"Select the new {what.lower()} in the article first, then open this form again.")
         else:
-            st.markdown(f"New {what.lower()}: **{ctx.quote(sel, 200)}**")
+            st.markdown(f"New {what.lower()}: **{ctx.mdquote(sel, 200)}**")
             mode = "replace"
             if what == "Content":
                 mode = st.radio(
@@ -517,7 +522,7 @@ def provenance_panel(ctx: Ctx) -> None:
     for u in ctx.unanchored:
         st.warning(
             f"Correction #{u.correction.id} no longer fits the text after re-analysis: "
-            f"{u.correction.summary} — {u.reason}"
+            f"{md(u.correction.summary)} — {md(u.reason)}"
         )
 
 
@@ -656,17 +661,18 @@ def notes_tab(ctx: Ctx) -> None:
     )
     err = st.session_state.pop(f"{K}_tag_error", None)
     if err:
-        st.error(err)
+        st.error(md(err))
     if tags:
-        st.caption(" · ".join(f"{t.tag} (by {t.analyst})" for t in tags))
+        st.caption(" · ".join(f"{md(t.tag)} (by {md(t.analyst)})" for t in tags))
     st.markdown("**Notes**")
     notes = ctx.svc.notes(ctx.article.id)
     if not notes:
         st.caption("No notes yet.")
     for n in notes:
         with st.container(border=True):
-            where = f"on {ctx.quote(n.span)}" if n.span else "on the article"
-            st.markdown(f"{n.text}  \n*{n.analyst}, {n.at} · {where} · {'shareable' if n.shareable else 'private'}*")
+            where = f"on {ctx.mdquote(n.span)}" if n.span else "on the article"
+            share = "shareable" if n.shareable else "private"
+            st.markdown(f"{md(n.text)}  \n*{md(n.analyst)}, {md(n.at)} · {where} · {share}*")
             if st.button("Delete note", key=f"{K}_note_del_{n.id}"):
                 act(lambda who, nid=n.id: ctx.svc.delete_note(nid, analyst=who), "Note deleted")
     if st.button("Add a note on the article", key=f"{K}_add_anote", icon=":material/sticky_note_2:"):
@@ -683,7 +689,7 @@ def history_tab(ctx: Ctx) -> None:
         status = "active" if c.active else f"undone (#{c.undone_by})"
         if c.target == "correction":
             status = c.action
-        cols[0].markdown(f"**#{c.id}** · {c.analyst} · {c.at} · {status}  \n{c.summary}")
+        cols[0].markdown(f"**#{c.id}** · {md(c.analyst)} · {md(c.at)} · {md(status)}  \n{md(c.summary)}")
         if c.target == "correction":
             continue
         if c.active:
@@ -706,7 +712,7 @@ def export_tab(ctx: Ctx) -> None:
 def page() -> None:
     toast = st.session_state.pop(f"{K}_toast", None)
     if toast:
-        st.toast(toast, icon=":material/check_circle:")
+        st.toast(md(toast), icon=":material/check_circle:")  # toasts quote article text
     st.title("Annotate")
     article_id = choose_article()
     if article_id is None:
@@ -720,10 +726,10 @@ def page() -> None:
         with st.spinner("Analysing…"):
             opened = state.open_effective(article_id)
     except SourcelightError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     if opened is None:
-        st.error(f"Article {article_id} is not in the library.")
+        st.error(f"Article {md(article_id)} is not in the library.")
         return
     article, eff = opened
     ctx = Ctx(article, eff, state.get_corrections())
