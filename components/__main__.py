@@ -180,7 +180,7 @@ def cmd_attribute(args) -> int:
 def cmd_sources(args) -> int:
     from components.analysis import analysis_for, analyze_missing, pipeline_version
     from components.nlp import load_nlp
-    from components.sources import article_breakdown, breakdown_rows, corpus_breakdown
+    from components.sources import article_breakdown, breakdown_rows, corpus_attributions, corpus_breakdown
 
     store = _store(args)
     nlp = load_nlp()
@@ -194,7 +194,10 @@ def cmd_sources(args) -> int:
         items = [(a, ana.attributions) for a, ana in store.iter_analysed(pipeline_version(nlp))]
         if not store.count_articles():
             print("note: the library is empty: add articles with `python -m components ingest PATH`", file=sys.stderr)
-        rows = breakdown_rows(corpus_breakdown(items))
+        skipped: list = []
+        rows = breakdown_rows(corpus_breakdown(corpus_attributions(items, skipped=skipped)))
+        for article, problem in skipped:
+            print(f"skipped article {article.id} ({article.title or 'untitled'}): {problem}", file=sys.stderr)
     else:
         if not args.file:
             raise BadInput("sources: give an article FILE, or --corpus for the whole library")

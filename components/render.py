@@ -18,6 +18,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from components.entities import DEFAULT_LABELS, LABEL_NAMES
+from components.limits import notices
 from components.records import Analysis, Article, Attribution, EntityGroup, Span
 
 # One colour per entity type; translucent so the text stays readable on light and dark themes.
@@ -361,6 +362,8 @@ def reading_html(
         out.append(f'<div class="sl-meta">{meta}</div>')
     for warning in article.warnings:
         out.append(f'<div class="sl-warn">{esc(warning)}</div>')
+    for notice in notices(analysis.extra):  # the article ran into a limit: analysed in part
+        out.append(f'<div class="sl-warn sl-limit">Analysed in part: {esc(notice)}</div>')
     for kind, span in regions(article):
         body = mark_text(article.text, span.start, span.end, marks, inserts)
         cls = ' class="sl-standfirst"' if kind == "standfirst" else ""

@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from components.errors import StoreError
+from components.limits import LIMITS_KEY, notices
 from components.records import Analysis, Article, Attribution, Entity, EntityGroup, Span
 
 DB_ENV = "SOURCELIGHT_DB"
@@ -169,7 +170,39 @@ def attribution_from_dict(d: dict) -> Attribution:
     )
 
 
+def _sound_nesting(attributions: list[Attribution]) -> tuple[list[Attribution], int]:
+    """``attributions`` with every ``nested_in`` that points nowhere, at itself or round a cycle
+    set to None (an analysis stored by an older version may hold one); and how many were."""
+    n = len(attributions)
+    parents = [a.nested_in if isinstance(a.nested_in, int) and 0 <= a.nested_in < n else None
+               for a in attributions]
+    state = [0] * n  # 0 unseen, 1 on the current path, 2 done
+    for i in range(n):
+        path = []
+        p: int | None = i
+        while p is not None and state[p] == 0:
+            state[p] = 1
+            path.append(p)
+            nxt = parents[p]
+            if nxt is not None and state[nxt] == 1:  # closes a cycle: cut it here
+                parents[p] = None
+                nxt = None
+            p = nxt
+        for q in path:
+            state[q] = 2
+    fixed = sum(1 for a, p in zip(attributions, parents, strict=True) if a.nested_in != p)
+    if not fixed:
+        return attributions, 0
+    return [a if a.nested_in == p else replace(a, nested_in=p)
+            for a, p in zip(attributions, parents, strict=True)], fixed
+
+
 def analysis_from_dict(d: dict) -> Analysis:
+    attributions, fixed = _sound_nesting([attribution_from_dict(a) for a in d.get("attributions", [])])
+    extra = dict(d.get("extra") or {})
+    if fixed:
+        extra[LIMITS_KEY] = [*notices(extra), f"{fixed} stored nesting links that pointed nowhere or round a "
+                             "cycle (an older version's analysis) were removed."]
     return Analysis(
         article_id=d["article_id"],
         version=d["version"],
@@ -178,8 +211,8 @@ def analysis_from_dict(d: dict) -> Analysis:
             EntityGroup(g["id"], g["name"], g["label"], tuple(_span(m) for m in g["mentions"]))
             for g in d["groups"]
         ),
-        attributions=tuple(attribution_from_dict(a) for a in d.get("attributions", [])),
-        extra=d.get("extra") or {},
+        attributions=tuple(attributions),
+        extra=extra,
     )
 
 

@@ -158,3 +158,68 @@ def test_deeply_nested_article_is_analysed_in_part_and_says_so(nlp):
     assert chains_end([a.nested_in for a in analysis.attributions])
     html = reading_html(Article(id="d", text=text, paragraphs=(Span(6, len(text)),)), analysis)
     assert len(html) < 60 * len(text)
+
+
+def test_reading_view_says_when_an_article_was_analysed_in_part():
+    article, analysis = nested_quotes(2)
+    partial = Analysis("n", "t", attributions=analysis.attributions,
+                       extra={"limits": ["Only the first 1,000 of 4,999 attributions were kept."]})
+    html = reading_html(article, partial)
+    assert 'class="sl-warn sl-limit">Analysed in part: Only the first 1,000 of 4,999' in html
+    assert "sl-limit" not in reading_html(article, analysis)
+
+
+def _cyclic_library(tmp_path):
+    from components.store import Store
+
+    text = "The minister said that officials said the plan works. Nothing else."
+    art = Article(id="cyc1", text=text, title="Cycle", paragraphs=(Span(0, len(text)),))
+    a0 = Attribution(Span(0, 12), "the minister", "official", Span(13, 17), (Span(18, 53),), "indirect", 1)
+    a1 = Attribution(Span(23, 32), "officials", "official", Span(33, 37), (Span(18, 53),), "indirect", 0)
+    bad_text = "Kim said no."
+    bad = Article(id="bad1", text=bad_text, title="Broken spans", paragraphs=(Span(0, len(bad_text)),))
+    b0 = Attribution(None, "Kim", "person", Span(0, 3), (Span(4, 500),), "direct")
+    store = Store(str(tmp_path / "lib.db"))
+    store.add_articles([art, bad])
+    return store, art, (a0, a1), bad, (b0,)
+
+
+def test_stored_cycle_from_an_older_version_is_cut_on_read(tmp_path):
+    store, art, atts, _, _ = _cyclic_library(tmp_path)
+    store.put_analysis(Analysis(art.id, "old", attributions=atts))
+    got = store.get_analysis(art.id, "old")
+    assert chains_end([a.nested_in for a in got.attributions])
+    assert any("cycle" in n for n in notices(got.extra))
+    from components.sources import article_breakdown
+
+    assert not article_breakdown(art.text, got.attributions).empty  # the Read/Present breakdown works
+
+
+def test_library_views_skip_and_name_an_unusable_article(tmp_path):
+    from components.sources import corpus_attributions, corpus_breakdown
+
+    store, art, atts, bad, bad_atts = _cyclic_library(tmp_path)
+    store.put_analyses([Analysis(art.id, "v", attributions=atts), Analysis(bad.id, "v", attributions=bad_atts)])
+    skipped: list = []
+    long = corpus_attributions(((a, an.attributions) for a, an in store.iter_analysed("v")), skipped=skipped)
+    assert [(a.id, "runs past the end" in why) for a, why in skipped] == [("bad1", True)]
+    assert set(long["article_id"]) == {"cyc1"} and not corpus_breakdown(long).empty
+
+
+@pytest.mark.slow
+def test_sources_corpus_cli_skips_and_names_the_bad_article(tmp_path, nlp):
+    import os
+    import subprocess
+    import sys
+
+    from components.analysis import pipeline_version
+
+    store, art, atts, bad, bad_atts = _cyclic_library(tmp_path)
+    v = pipeline_version(nlp)
+    store.put_analyses([Analysis(art.id, v, attributions=atts), Analysis(bad.id, v, attributions=bad_atts)])
+    env = dict(os.environ, SOURCELIGHT_DB=str(tmp_path / "lib.db"), HF_HUB_OFFLINE="1")
+    out = subprocess.run([sys.executable, "-m", "components", "sources", "--corpus", "--json"],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "skipped article bad1 (Broken spans)" in out.stderr and "Traceback" not in out.stderr
+    assert {r["source"] for r in __import__("json").loads(out.stdout)} >= {"the minister", "officials"}

@@ -60,7 +60,10 @@ def corpus_frame(db_url: str, version: str, fingerprint: str) -> pd.DataFrame:
     frame is read from the app's store.
     """
     store = state.get_store()
-    return corpus_attributions((a, an.attributions) for a, an in store.iter_analysed(version))
+    skipped: list = []
+    long = corpus_attributions(((a, an.attributions) for a, an in store.iter_analysed(version)), skipped=skipped)
+    long.attrs["skipped"] = [(a.id, a.title, problem) for a, problem in skipped]
+    return long
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -417,6 +420,8 @@ def page(*, key: str = KEY) -> None:
         st.info("No article is analysed yet: analyse them with the button above.")
         return
     long = corpus_frame(store.url, version, _fingerprint(done))
+    for aid, title, problem in long.attrs.get("skipped", []):
+        st.warning(f"Left out: article {md(title or aid)} ({md(aid)}): {md(problem)}")
     st.caption(
         f"{len(done)} analysed articles · {long[['article_id', 'attribution_index']].drop_duplicates().shape[0]}"
         " attributions"
