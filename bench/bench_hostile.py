@@ -85,7 +85,8 @@ def main() -> None:
             print(f"{'':29s}  before: {measure(old, art, ana, peak=False)}")
     for sentences in (2500, 12560, 33334):
         art, ana = entities(sentences)
-        print(f"{len(ana.entities):6d} entities ({len(art.text) / 1e3:.0f} KB)   after: {measure(reading_html, art, ana)}")
+        head = f"{len(ana.entities):6d} entities ({len(art.text) / 1e3:.0f} KB)"
+        print(f"{head}   after: {measure(reading_html, art, ana)}")
         if sentences <= 2500:
             print(f"{'':29s}  before: {measure(old, art, ana, peak=False)}")
     if args.analyse:

@@ -269,7 +269,7 @@ def dialog_add_entity(ctx: Ctx, span: list[int]) -> None:
             lambda who: ctx.svc.add_entity(
                 ctx.article.id, sp, label, analyst=who, group=None if group == auto else group
             ),
-            f"Entity {ctx.quote(sp)} added",
+            f"Entity {ctx.mdquote(sp)} added",
             consume=True,
         )
     _cancel(f"{K}_ae_cancel", buttons)
@@ -305,12 +305,12 @@ def dialog_relabel(ctx: Ctx, index: int) -> None:
         if every:
             act(
                 lambda who: ctx.svc.relabel_all_mentions(ctx.article.id, name, label, analyst=who),
-                f"Every “{name}” is now {label}",
+                f"Every “{md(name)}” is now {label}",
             )
         else:
             act(
                 lambda who: ctx.svc.relabel_entity(ctx.article.id, e.span, label, analyst=who),
-                f"{ctx.quote(e.span)} is now {label}",
+                f"{ctx.mdquote(e.span)} is now {label}",
             )
     _cancel(f"{K}_rl_cancel", buttons)
 
@@ -336,7 +336,7 @@ def dialog_merge(ctx: Ctx) -> None:
     if buttons.button("Merge", key=f"{K}_mg_save", type="primary", disabled=other is None):
         act(
             lambda who: ctx.svc.merge_groups(ctx.article.id, keep, other, analyst=who, name=name.strip() or None),
-            f"Merged “{ctx.group_name(other)}” into “{ctx.group_name(keep)}”",
+            f"Merged “{md(ctx.group_name(other))}” into “{md(ctx.group_name(keep))}”",
         )
     _cancel(f"{K}_mg_cancel", buttons)
 
@@ -369,7 +369,7 @@ def dialog_split(ctx: Ctx) -> None:
                 name=name.strip() or None,
                 label=None if label == KEEP else label,
             ),
-            f"Split off {len(moving)} mention(s) of “{ctx.group_name(gid)}”",
+            f"Split off {len(moving)} mention(s) of “{md(ctx.group_name(gid))}”",
         )
     _cancel(f"{K}_sp_cancel", buttons)
 
@@ -572,7 +572,7 @@ def entities_tab(ctx: Ctx) -> None:
             e = ents[idx]
             act(
                 lambda who: ctx.svc.remove_entity(ctx.article.id, e.span, analyst=who),
-                f"Entity {ctx.quote(e.span)} removed",
+                f"Entity {ctx.mdquote(e.span)} removed",
             )
     st.markdown("**Entities (groups of mentions)**")
     groups = ctx.analysis.groups
@@ -712,7 +712,7 @@ def export_tab(ctx: Ctx) -> None:
 def page() -> None:
     toast = st.session_state.pop(f"{K}_toast", None)
     if toast:
-        st.toast(md(toast), icon=":material/check_circle:")  # toasts quote article text
+        st.toast(toast, icon=":material/check_circle:")  # what it quotes is escaped where it is made
     st.title("Annotate")
     article_id = choose_article()
     if article_id is None:
