@@ -18,10 +18,11 @@ import re
 # Explicit bidirectional embeddings, overrides and isolates, and the directional marks.
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Markup that can start anywhere in a line: emphasis, code, links and images, HTML and autolinks,
-# headings, tables, strike-through, entities, Streamlit's :directives: and $maths$ (each may be
-# backslash-escaped in CommonMark); hyphens, dots and quotes are left alone so text reads as
-# usual. Line-start markers (- + = > 1. 1)) are escaped where the text begins.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~$:&@!])")
+# headings, tables, strike-through, entities, Streamlit's :directives: and emoji codes and URL
+# schemes (a colon before a letter or a slash) and $maths$ (each may be backslash-escaped in
+# CommonMark); hyphens, dots, quotes and "a: b" colons are left alone so text reads as usual.
+# Line-start markers (- + = > 1. 1)) are escaped where the text begins.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~$&@!]|:(?=[A-Za-z/]))")
 _MD_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=])")
 #: A token longer than this gets a break opportunity every ``WRAP_EVERY`` characters.
 LONG_TOKEN = 40

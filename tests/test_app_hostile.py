@@ -56,7 +56,9 @@ def assert_literal(at: AppTest, marker: str = "track") -> None:
 
 def test_md_escapes_every_markup_form():
     out = md(PAYLOAD + " **b** <b>x</b> `c` # h :material/home: &amp;")
-    assert not re.search(r"(?<!\\)[\[\]()$*`<>#:&]", out)
+    assert not re.search(r"(?<!\\)[\[\]()$*`<>#&]", out)
+    assert "\\:red" in out and "\\:material/home" in out and "http\\://" in out
+    assert md("entity 'Kim': PERSON at 10:27") == "entity 'Kim': PERSON at 10:27"
     assert "\u202e" not in out and "\n" not in md("a\n\n# b")
     assert md("1. Evil") == "1\\. Evil" and md("- item") == "\\- item" and md("not-an-id") == "not-an-id"
     assert max(len(t) for t in md("x" * 500).split("\u200b")) <= 20  # long tokens can wrap
