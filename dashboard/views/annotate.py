@@ -689,7 +689,7 @@ def history_tab(ctx: Ctx) -> None:
         status = "active" if c.active else f"undone (#{c.undone_by})"
         if c.target == "correction":
             status = c.action
-        cols[0].markdown(f"**#{c.id}** · {md(c.analyst)} · {md(c.at)} · {md(status)}  \n{md(c.summary)}")
+        cols[0].markdown(f"**#{c.id}** · {md(c.analyst)} · {md(c.at)} · {status}  \n{md(c.summary)}")
         if c.target == "correction":
             continue
         if c.active:
