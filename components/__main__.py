@@ -239,10 +239,13 @@ def cmd_sources(args) -> int:
         if missing:
             print(f"analysing {len(missing)} article(s) not analysed yet", file=sys.stderr)
             analyze_missing(store, nlp, progress=progress_bar("analysing"))
-        long = library_attributions(store, pipeline_version(nlp))
+        skipped: list = []
+        long = library_attributions(store, pipeline_version(nlp), skipped=skipped)
         if not store.count_articles():
             print("note: the library is empty: add articles with `python -m components ingest PATH`", file=sys.stderr)
         rows = breakdown_rows(corpus_breakdown(long))
+        for article, problem in skipped:
+            print(f"skipped article {article.id} ({article.title or 'untitled'}): {problem}", file=sys.stderr)
     else:
         if not args.file:
             raise BadInput("sources: give an article FILE, or --corpus for the whole library")

@@ -3,15 +3,19 @@
 An ``Analysis`` is keyed by the article's id (hash of its text) and a version string naming the
 spaCy pipeline, the entity rules and the attribution rules; ``analysis_for`` returns the stored one
 when it exists, so reopening an article never re-parses it. ``analyze_missing`` batches the
-library's unanalysed articles through ``nlp.pipe`` (the fast path for ingest).
+library's unanalysed articles through ``nlp.pipe`` (the fast path for ingest). The work per
+article is bounded by ``components.limits``: an article over a limit is analysed in part and its
+analysis says so (``Analysis.extra["limits"]``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from components.attribution import RULES_VERSION, extract_attributions
+from components.attribution import RULES_VERSION
+from components.attribution.extract import extract_with_notices
 from components.entities import ENTITY_RULES_VERSION, group_entities
+from components.limits import LIMITS_KEY, MAX_ENTITIES, analysed_part, text_notice
 from components.nlp import pipeline_id
 from components.records import Analysis, Article
 from components.store import Store
@@ -24,22 +28,40 @@ def pipeline_version(nlp) -> str:
     return f"{pipeline_id(nlp)}+ent{ENTITY_RULES_VERSION}+att{RULES_VERSION}"
 
 
-def analyze_doc(article_id: str, doc, version: str) -> Analysis:
-    """Build the analysis of one parsed article (``doc.text`` is the article's canonical text)."""
+def analyze_doc(article_id: str, doc, version: str, *, full_length: int | None = None) -> Analysis:
+    """Build the analysis of one parsed article.
+
+    Args:
+        doc: the parse of the article's canonical text, or of its ``analysed_part``.
+        full_length: the length of the whole text when ``doc`` holds only its first part.
+    """
+    notes = text_notice(full_length if full_length is not None else len(doc.text), len(doc.text))
     entities, groups = group_entities(doc)
-    attributions = extract_attributions(doc, groups)
+    if len(entities) > MAX_ENTITIES:
+        notes.append(f"Only the first {MAX_ENTITIES:,} of {len(entities):,} entity mentions were kept.")
+        entities = entities[:MAX_ENTITIES]
+        kept = {(e.start, e.end) for e in entities}
+        groups = [
+            type(g)(g.id, g.name, g.label, tuple(m for m in g.mentions if (m.start, m.end) in kept))
+            for g in groups
+        ]
+        groups = [g for g in groups if g.mentions]
+    attributions, att_notes = extract_with_notices(doc, groups)
+    notes += att_notes
     return Analysis(
         article_id=article_id,
         version=version,
         entities=tuple(entities),
         groups=tuple(groups),
         attributions=tuple(attributions),
+        extra={LIMITS_KEY: notes} if notes else {},
     )
 
 
 def analyze(article: Article, nlp) -> Analysis:
-    """Parse and analyse one article (nothing stored)."""
-    return analyze_doc(article.id, nlp(article.text), pipeline_version(nlp))
+    """Parse and analyse one article (nothing stored); a text over the limit in part."""
+    part = analysed_part(article.text)
+    return analyze_doc(article.id, nlp(part), pipeline_version(nlp), full_length=len(article.text))
 
 
 def analysis_for(store: Store, nlp, article: Article) -> Analysis:
@@ -59,9 +81,9 @@ def analyze_articles(
 ) -> Iterable[Analysis]:
     """Analyse many articles through ``nlp.pipe``, yielding analyses in input order."""
     version = pipeline_version(nlp)
-    texts = (a.text for a in articles)
+    texts = (analysed_part(a.text) for a in articles)
     for i, (article, doc) in enumerate(zip(articles, nlp.pipe(texts, batch_size=batch_size), strict=True), 1):
-        yield analyze_doc(article.id, doc, version)
+        yield analyze_doc(article.id, doc, version, full_length=len(article.text))
         if progress:
             progress(i, len(articles))
 

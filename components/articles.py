@@ -15,14 +15,10 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-import http.client
 import io
 import json
 import os
 import re
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date as _date
@@ -30,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from components.errors import BadInput
+from components.fetch import http_get
 from components.records import Article, Span
 
 # --- limits and settings --------------------------------------------------------------------
@@ -905,6 +902,11 @@ def _load_jsonl(data: bytes, name: str, report: LoadReport) -> None:
             report.reject(where, f"not valid JSON ({exc.msg}, column {exc.colno})")
             bad += 1
             continue
+        except RecursionError:
+            # json recurses once per level: a line nested 200,000 deep would end the whole load
+            report.reject(where, "JSON nested too deeply to read (an article record is one flat object)")
+            bad += 1
+            continue
         except BadInput as exc:
             report.reject(where, _problem(exc, where))
             bad += 1
@@ -1145,39 +1147,8 @@ def load_paste(text: str, *, title: str | None = None) -> list[Article]:
 # --- URLs -------------------------------------------------------------------------------------
 
 
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects only to http(s): a page must not send us to file: or ftp:."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D102
-        scheme = urlsplit(newurl).scheme.lower()
-        if scheme not in ("http", "https"):
-            raise BadInput(f"{req.full_url}: redirects to {newurl}, not an http(s) URL; refused")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _TEXT_TYPES = ("text/plain", "text/markdown")
-
-
-def _read_capped(resp, url: str, max_bytes: int, deadline: float, timeout: float) -> bytes:
-    length = resp.headers.get("Content-Length")
-    if length and length.strip().isdigit() and int(length) > max_bytes:
-        raise BadInput(
-            f"{url}: the page is {_mb(int(length))}, over the {_mb(max_bytes)} limit; refused"
-        )
-    chunks: list[bytes] = []
-    total = 0
-    while True:
-        if time.monotonic() > deadline:
-            raise BadInput(f"{url}: timed out after {timeout:g} s")
-        chunk = resp.read1(64 * 1024)
-        if not chunk:
-            break
-        total += len(chunk)
-        if total > max_bytes:
-            raise BadInput(f"{url}: the page is over the {_mb(max_bytes)} limit; refused")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def fetch_url(
@@ -1185,8 +1156,10 @@ def fetch_url(
 ) -> list[Article]:
     """Fetch a web page (http/https only) and return its main text as an article.
 
-    HTML goes through trafilatura (see ``html_to_article``); plain text is read as is. The size
-    cap is enforced while the body streams in, and ``timeout`` bounds the whole fetch.
+    HTML goes through trafilatura (see ``html_to_article``); plain text is read as is. The
+    request goes through ``components.fetch.http_get``: internal addresses are refused (on every
+    redirect), the size cap is enforced while the body streams in, and ``timeout`` bounds the
+    whole fetch, connection, headers and body together.
 
     Args:
         url: an ``http://`` or ``https://`` URL.
@@ -1194,7 +1167,7 @@ def fetch_url(
         max_bytes: the largest body accepted.
 
     Raises:
-        BadInput: another scheme, no host, an HTTP error status, a network error, a timeout, an
+        BadInput: another scheme, no host, an internal address, an HTTP error status, a network error, a timeout, an
             oversize body, a body that is not HTML or text, or no article text in it.
     """
     url = (url or "").strip()
@@ -1207,35 +1180,17 @@ def fetch_url(
         )
     if not parts.hostname:
         raise BadInput(f"{url}: the URL has no host name")
-    request = urllib.request.Request(
+    fetched = http_get(
         url,
+        timeout=timeout,
+        max_bytes=max_bytes,
         headers={"User-Agent": USER_AGENT, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.1"},
+        size_text=_mb,
     )
-    opener = urllib.request.build_opener(_HttpOnlyRedirects)
-    deadline = time.monotonic() + timeout
-    try:
-        with opener.open(request, timeout=timeout) as resp:
-            data = _read_capped(resp, url, max_bytes, deadline, timeout)
-            final_url = resp.geturl() or url
-            content_type = resp.headers.get_content_type()
-            charset = resp.headers.get_content_charset()
-            declared = "Content-Type" in resp.headers
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        if 300 <= exc.code < 400:  # urllib itself refuses redirects to file: and the like
-            target = exc.headers.get("Location", "") if exc.headers else ""
-            raise BadInput(
-                f"{url}: redirects to {target or 'another URL'}, not an http(s) URL; refused"
-            ) from None
-        raise BadInput(f"{url}: the server answered {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            raise BadInput(f"{url}: timed out after {timeout:g} s") from None
-        raise BadInput(f"{url}: could not reach the server ({exc.reason})") from None
-    except TimeoutError:
-        raise BadInput(f"{url}: timed out after {timeout:g} s") from None
-    except (http.client.HTTPException, OSError) as exc:
-        raise BadInput(f"{url}: the connection failed ({exc.__class__.__name__}: {exc})") from None
+    data, final_url = fetched.body, fetched.url
+    content_type = fetched.headers.get_content_type()
+    charset = fetched.headers.get_content_charset()
+    declared = "Content-Type" in fetched.headers
 
     if not data:
         raise BadInput(f"{url}: the server sent an empty page")

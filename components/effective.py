@@ -86,11 +86,19 @@ def effective_analysis(store: Store, version: str, article_id: str) -> Effective
     return next(iter_effective(store, version, [article_id]))[1]
 
 
-def library_attributions(store: Store, version: str) -> pd.DataFrame:
+def library_attributions(
+    store: Store, version: str, *, skipped: list[tuple[Article, str]] | None = None
+) -> pd.DataFrame:
     """The long corpus frame (``components.sources.corpus_attributions``) of every analysed
     article in the library, analysts' corrections applied: what the Sources page and
-    ``sources --corpus`` fold into breakdowns."""
-    return corpus_attributions((a, eff.analysis.attributions) for a, eff in iter_effective(store, version))
+    ``sources --corpus`` fold into breakdowns.
+
+    Args:
+        skipped: when given, an article that cannot be used is left out and ``(article,
+            problem)`` appended here (a library-wide view names it and goes on); otherwise it raises.
+    """
+    items = ((a, eff.analysis.attributions) for a, eff in iter_effective(store, version))
+    return corpus_attributions(items, skipped=skipped)
 
 
 def corrections_stamp(store: Store) -> str:

@@ -4,18 +4,21 @@ Article text is hostile input, so the HTML is built from escaped text only: ever
 article goes through ``html.escape``, every attribute value is escaped with quotes, class names
 come from a fixed vocabulary, and the stand-alone page carries a Content-Security-Policy that
 forbids scripts altogether. Overlapping marks (a source that is also a named entity, a quote nested
-in a report) are emitted as properly nested elements by closing and reopening around each
-boundary. The app, the ``render`` command and the briefing pack all call these functions.
+in a report) are flattened into non-overlapping segments, each carrying at most one element per
+kind of mark (the innermost quote wins), so the HTML stays linear in the text however deep the
+nesting. The app, the ``render`` command and the briefing pack all call these functions.
 """
 
 from __future__ import annotations
 
+import heapq
 import html
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from components.entities import DEFAULT_LABELS, LABEL_NAMES
+from components.limits import notices
 from components.records import Analysis, Article, Attribution, EntityGroup, Span
 
 # One colour per entity type; translucent so the text stays readable on light and dark themes.
@@ -45,7 +48,8 @@ ATTRIBUTION_COLOUR = "#d97706"
 
 CSS = (
     """
-.sl-article{font-family:Georgia,'Times New Roman',serif;font-size:1.08rem;line-height:1.85;max-width:46rem}
+.sl-article{font-family:Georgia,'Times New Roman',serif;font-size:1.08rem;line-height:1.85;max-width:46rem;
+  overflow-wrap:anywhere}
 .sl-article h1{font-size:1.7rem;line-height:1.25;margin:0 0 .4rem 0}
 .sl-meta{font-family:system-ui,sans-serif;font-size:.9rem;opacity:.8;margin-bottom:.8rem}
 .sl-standfirst{font-style:italic;font-size:1.12rem;margin:.2rem 0 1rem 0}
@@ -85,9 +89,14 @@ CSS = (
 _SAFE_CLASS = re.compile(r"[^A-Za-z0-9_-]")
 
 
+# Bidirectional embeddings, overrides and isolates ("gpj.exe" shown as "exe.jpg") become U+FFFD,
+# one character for one, so every offset into the text still holds in the page.
+_BIDI = {c: "\ufffd" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
 def esc(value: object) -> str:
-    """Escape any value for HTML text or a quoted attribute."""
-    return html.escape(str(value), quote=True)
+    """Escape any value for HTML text or a quoted attribute (bidi overrides neutralised)."""
+    return html.escape(str(value).translate(_BIDI), quote=True)
 
 
 def _cls(value: str) -> str:
@@ -96,27 +105,62 @@ def _cls(value: str) -> str:
 
 @dataclass(frozen=True)
 class _Mark:
+    """One inline element over ``[start, end)``.
+
+    Marks of one ``slot`` ("content", "entity", ...) are exclusive: where several cover a
+    character only the one with the highest ``(prio, rank, start)`` is emitted, so a segment of
+    text carries at most one element per slot however deep the quotes nest. A mark without a slot
+    is its own slot. Elements of different slots nest by ``rank`` (outer marks lower).
+    """
+
     start: int
     end: int
     rank: int  # outer marks have lower ranks
     open: str
     close: str
+    slot: str = ""
+    prio: int = 0
 
 
 def mark_text(text: str, start: int, end: int, marks: Iterable[_Mark], inserts: dict[int, str] | None = None) -> str:
-    """Escaped HTML of ``text[start:end]`` with ``marks`` (clipped to the range) properly nested."""
+    """Escaped HTML of ``text[start:end]`` with ``marks`` (clipped to the range) properly nested.
+
+    The range is cut into segments at every mark boundary and each segment gets, per slot, its
+    one winning mark; elements that go on across a boundary stay open. A sweep over the sorted
+    boundaries with one heap per slot keeps the cost ``O((marks + segments) log marks)`` and the
+    HTML linear in the text (the old way reopened every covering mark at every boundary, which is
+    quadratic for deeply nested quotes).
+    """
     inserts = inserts or {}
-    clipped = [m for m in marks if m.end > start and m.start < end]
+    clipped = sorted(
+        (m for m in marks if m.end > start and m.start < end and m.end > m.start), key=lambda m: max(m.start, start)
+    )
     bounds = {start, end}
     for m in clipped:
         bounds.add(max(m.start, start))
         bounds.add(min(m.end, end))
     bounds.update(p for p in inserts if start < p <= end)
     points = sorted(bounds)
+    heaps: dict[object, list[tuple[tuple[int, int, int], int, _Mark]]] = {}
     out: list[str] = []
     stack: list[_Mark] = []
+    nxt = 0
     for a, b in zip(points, points[1:], strict=False):
-        want = sorted((m for m in clipped if m.start <= a and m.end >= b), key=lambda m: (m.rank, m.start, -m.end))
+        while nxt < len(clipped) and max(clipped[nxt].start, start) <= a:
+            m = clipped[nxt]
+            key: object = m.slot or ("", nxt)
+            heapq.heappush(heaps.setdefault(key, []), ((-m.prio, -m.rank, -m.start), nxt, m))
+            nxt += 1
+        want: list[_Mark] = []
+        for key in list(heaps):
+            heap = heaps[key]
+            while heap and heap[0][2].end <= a:
+                heapq.heappop(heap)
+            if heap:
+                want.append(heap[0][2])
+            else:
+                del heaps[key]
+        want.sort(key=lambda m: (m.rank, m.start, -m.end))
         keep = 0
         while keep < len(stack) and keep < len(want) and stack[keep] is want[keep]:
             keep += 1
@@ -151,15 +195,23 @@ def _status_cls(a: Attribution) -> str:
 
 
 def _depths(attributions: Sequence[Attribution]) -> list[int]:
-    depth = []
-    for a in attributions:
-        d, seen, p = 0, set(), a.nested_in
-        while p is not None and p not in seen and 0 <= p < len(attributions):
-            seen.add(p)
-            d += 1
+    """Nesting depth of each attribution (0: top level), in linear time; a cycle or a dangling
+    ``nested_in`` (an analysis stored by an older version) ends the chain instead of looping."""
+    n = len(attributions)
+    depth: list[int | None] = [None] * n
+    for i in range(n):
+        chain: list[int] = []
+        on_chain: set[int] = set()
+        p: int | None = i
+        while p is not None and 0 <= p < n and depth[p] is None and p not in on_chain:
+            chain.append(p)
+            on_chain.add(p)
             p = attributions[p].nested_in
-        depth.append(d)
-    return depth
+        base = depth[p] + 1 if p is not None and 0 <= p < n and depth[p] is not None else 0
+        for q in reversed(chain):
+            depth[q] = base
+            base += 1
+    return [d or 0 for d in depth]
 
 
 def build_marks(
@@ -195,6 +247,8 @@ def build_marks(
                 f'<mark class="sl-ent sl-ent-{label}{sel}" data-label="{label}" data-tag="{tag}" '
                 f'data-group="{esc(e.group)}" title="{title}">',
                 "</mark>",
+                slot="entity",
+                prio=1 if e.group == selected_group else 0,
             )
         )
     inserts: dict[int, str] = {}
@@ -214,10 +268,13 @@ def build_marks(
                     _Mark(
                         piece.start,
                         piece.end,
-                        depths[i],
+                        min(depths[i], 9),
                         f'<span class="sl-att sl-content sl-{kind}{nested}{focus_cls}" data-att="{i}" '
                         f'data-kind="{kind}" title="{title}">',
                         "</span>",
+                        slot="content",
+                        # innermost quote wins a character; the spotlighted one always does
+                        prio=depths[i] + (1_000_000 if focus == i else 0),
                     )
                 )
             if a.source:
@@ -228,6 +285,7 @@ def build_marks(
                         10,
                         f'<span class="sl-att sl-source{_status_cls(a)}" data-att="{i}" title="{title}">',
                         "</span>",
+                        slot="source",
                     )
                 )
             marks.append(
@@ -237,6 +295,7 @@ def build_marks(
                     11,
                     f'<span class="sl-att sl-cue" data-att="{i}" title="{title}">',
                     "</span>",
+                    slot="cue",
                 )
             )
             inserts[a.cue.end] = inserts.get(a.cue.end, "") + f'<sup class="sl-n" title="{title}">{n}</sup>'
@@ -314,6 +373,8 @@ def reading_html(
         out.append(f'<div class="sl-meta">{meta}</div>')
     for warning in article.warnings:
         out.append(f'<div class="sl-warn">{esc(warning)}</div>')
+    for notice in notices(analysis.extra):  # the article ran into a limit: analysed in part
+        out.append(f'<div class="sl-warn sl-limit">Analysed in part: {esc(notice)}</div>')
     for kind, span in regions(article):
         body = mark_text(article.text, span.start, span.end, marks, inserts)
         cls = ' class="sl-standfirst"' if kind == "standfirst" else ""

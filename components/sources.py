@@ -659,7 +659,9 @@ def _article_date(article: Article) -> pd.Timestamp:
     return ts.tz_convert(None) if ts.tzinfo is not None else ts
 
 
-def corpus_attributions(items: Iterable[tuple[Article, Sequence[Attribution]]]) -> pd.DataFrame:
+def corpus_attributions(
+    items: Iterable[tuple[Article, Sequence[Attribution]]], *, skipped: list[tuple[Article, str]] | None = None
+) -> pd.DataFrame:
     """The long corpus frame: one row per (article, attribution, source name).
 
     Args:
@@ -675,15 +677,23 @@ def corpus_attributions(items: Iterable[tuple[Article, Sequence[Attribution]]]) 
         person of that surname elsewhere ("Donald Trump") when exactly one such full name is
         cited in the corpus (:func:`merge_surnames`); ``source`` and ``nested`` say the full name.
 
+    Args:
+        skipped: when given, an article whose attributions do not fit its text is left out and
+            ``(article, problem)`` appended here, so a library-wide view goes on and names it.
+
     Raises:
-        BadInput: an article's attributions do not fit its text (the message names the article).
+        BadInput: an article's attributions do not fit its text (the message names the article),
+            when ``skipped`` is not given.
     """
     records: list[dict[str, Any]] = []
     for article, attributions in items:
         try:
             prepared = _prepare(article.text, attributions)
         except BadInput as exc:
-            raise BadInput(f"article {article.id}: {exc}") from exc
+            if skipped is None:
+                raise BadInput(f"article {article.id}: {exc}") from exc
+            skipped.append((article, str(exc)))
+            continue
         meta = {
             "article_id": article.id,
             "title": article.title,

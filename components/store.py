@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from components.errors import StoreError
+from components.limits import LIMITS_KEY, notices
 from components.records import Analysis, Article, Attribution, Entity, EntityGroup, Span
 
 DB_ENV = "SOURCELIGHT_DB"
@@ -97,6 +98,32 @@ def make_engine(url: str) -> sa.Engine:
     return engine
 
 
+def _insert_new(conn: sa.Connection, table: sa.Table, rows: list[dict], keys: list[str]) -> set[str] | None:
+    """Insert ``rows``, leaving out any whose primary key is already there (insert-or-ignore):
+    six processes ingesting the same texts at once must not die on ``IntegrityError``.
+
+    Returns:
+        The first key column of the rows inserted (SQLite and PostgreSQL), or None on another
+        database, where a row already there makes the one insert fall back to a row-by-row one.
+    """
+    name = conn.dialect.name
+    if name in ("sqlite", "postgresql"):
+        if name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        stmt = insert(table).on_conflict_do_nothing(index_elements=keys).returning(table.c[keys[0]])
+        # SQLAlchemy 2 batches an executemany with RETURNING ("insertmanyvalues") on both
+        return set(conn.execute(stmt, rows).scalars())
+    for row in rows:
+        try:
+            with conn.begin_nested():
+                conn.execute(table.insert(), row)
+        except sa.exc.IntegrityError:
+            pass
+    return None
+
+
 # ---- records <-> JSON -------------------------------------------------------------------------
 
 
@@ -147,7 +174,39 @@ def attribution_from_dict(d: dict) -> Attribution:
     )
 
 
+def _sound_nesting(attributions: list[Attribution]) -> tuple[list[Attribution], int]:
+    """``attributions`` with every ``nested_in`` that points nowhere, at itself or round a cycle
+    set to None (an analysis stored by an older version may hold one); and how many were."""
+    n = len(attributions)
+    parents = [a.nested_in if isinstance(a.nested_in, int) and 0 <= a.nested_in < n else None
+               for a in attributions]
+    state = [0] * n  # 0 unseen, 1 on the current path, 2 done
+    for i in range(n):
+        path = []
+        p: int | None = i
+        while p is not None and state[p] == 0:
+            state[p] = 1
+            path.append(p)
+            nxt = parents[p]
+            if nxt is not None and state[nxt] == 1:  # closes a cycle: cut it here
+                parents[p] = None
+                nxt = None
+            p = nxt
+        for q in path:
+            state[q] = 2
+    fixed = sum(1 for a, p in zip(attributions, parents, strict=True) if a.nested_in != p)
+    if not fixed:
+        return attributions, 0
+    return [a if a.nested_in == p else replace(a, nested_in=p)
+            for a, p in zip(attributions, parents, strict=True)], fixed
+
+
 def analysis_from_dict(d: dict) -> Analysis:
+    attributions, fixed = _sound_nesting([attribution_from_dict(a) for a in d.get("attributions", [])])
+    extra = dict(d.get("extra") or {})
+    if fixed:
+        extra[LIMITS_KEY] = [*notices(extra), f"{fixed} stored nesting links that pointed nowhere or round a "
+                             "cycle (an older version's analysis) were removed."]
     return Analysis(
         article_id=d["article_id"],
         version=d["version"],
@@ -156,8 +215,8 @@ def analysis_from_dict(d: dict) -> Analysis:
             EntityGroup(g["id"], g["name"], g["label"], tuple(_span(m) for m in g["mentions"]))
             for g in d["groups"]
         ),
-        attributions=tuple(attribution_from_dict(a) for a in d.get("attributions", [])),
-        extra=d.get("extra") or {},
+        attributions=tuple(attributions),
+        extra=extra,
     )
 
 
@@ -259,7 +318,11 @@ class Store:
                 rows.append(_article_row(a))
                 added.append(a.id)
             if rows:
-                conn.execute(articles_table.insert(), rows)
+                inserted = _insert_new(conn, articles_table, rows, ["id"])
+                if inserted is not None and len(inserted) < len(rows):
+                    # another process added some of the same texts between our check and insert
+                    added = [i for i in added if i in inserted]
+                    skipped = [a.id for a in articles if a.id not in set(added)]
         return added, skipped
 
     def get_article(self, article_id: str) -> Article | None:
@@ -321,7 +384,9 @@ class Store:
                         sa.tuple_(t.c.article_id, t.c.version).in_([(r["article_id"], r["version"]) for r in chunk])
                     )
                 )
-                conn.execute(t.insert(), chunk)
+                # a concurrent process may store the same analysis between delete and insert:
+                # the same key means the same article and version, so either copy will do
+                _insert_new(conn, t, chunk, ["article_id", "version"])
         return len(rows)
 
     def put_analysis(self, analysis: Analysis) -> None:

@@ -12,7 +12,6 @@ path too. Every widget key starts with the ``key`` given to the ``show_...`` fun
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import streamlit as st
@@ -21,6 +20,7 @@ from components.errors import SourcelightError
 from components.records import Analysis, Article, Span
 from components.render import attribution_title
 from components.similarity.explain import analysed_effective, passage_speakers, shared_sources
+from components.textsafe import md, plain
 from dashboard import state
 from dashboard.widgets import read_link
 
@@ -28,13 +28,7 @@ from dashboard.widgets import read_link
 LABEL_CHARS = 70
 NONE_IN_COMMON = "none in common"
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>~$:|])")
-
-
 # --------------------------------------------------------------------------- pure helpers
-def md(text: str) -> str:
-    """``text`` with Markdown (and Streamlit's ``$``/``:`` directives) escaped, on one line."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def _short(text: str, n: int = LABEL_CHARS) -> str:
@@ -107,7 +101,7 @@ def show_index_prompt(*, key: str) -> int:
         try:
             stats = _index_missing(progress)
         except SourcelightError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return missing
         bar.empty()
         st.session_state[f"{key}_built"] = (
@@ -148,7 +142,7 @@ def _offer_analysis(ids: Sequence[str], what: str, *, key: str) -> None:
         try:
             analyze_missing(state.get_store(), state.get_nlp(), ids=ids, progress=progress)
         except SourcelightError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         st.rerun()
 
@@ -180,7 +174,7 @@ def show_similar(article: Article, analysis: Analysis, *, key: str, k: int = 8, 
     try:
         matches = _memo(f"{key}_memo", (article.id, k, len(engine)), lambda: engine.similar(article.id, k))
     except SourcelightError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     store = state.get_store()
     others = {a.id: a for a in store.get_articles([m.id for m in matches])}
@@ -230,7 +224,7 @@ def show_matches(matches, *, key: str) -> None:
             st.markdown("  \n".join(lines))
             lead = other.paragraphs[0].text(other.text) if other.paragraphs else other.text
             if lead.strip():
-                st.text(_short(lead, 240))
+                st.text(plain(_short(lead, 240)))
 
 
 # --------------------------------------------------------------------------- similar claims
@@ -255,7 +249,7 @@ def show_claims_for_text(text: str, *, key: str, exclude: Sequence[str] = (), k:
                 lambda: engine.similar_passages(text, k, exclude=list(exclude)),
             )
     except SourcelightError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     others = {a.id: a for a in state.get_store().get_articles(list(dict.fromkeys(p.article_id for p in found)))}
     found = [p for p in found if p.article_id in others]
@@ -280,7 +274,7 @@ def show_claims_for_text(text: str, *, key: str, exclude: Sequence[str] = (), k:
         meta = " · ".join(b for b in (_byline(other), f"closeness {p.score:.2f}") if b)
         with st.container(border=True):
             st.markdown(f"{head}  \n{meta}")
-            st.text(passage.strip())
+            st.text(plain(passage.strip()))
             who = ", ".join(md(r) for r in dict.fromkeys(reported)) or "unknown"
             st.markdown(f"Said by: {said}  \nReported by: {who}")
     _offer_analysis([i for i in others if i not in analyses], "Speakers", key=f"{key}_an")

@@ -2,7 +2,9 @@
 
 Streamlit shares ``st.cache_resource`` objects across sessions and threads: the Store's engine is
 thread-safe (a connection pool) and the spaCy pipeline is only read. Loading the bundled seeds
-inserts only articles the library does not have yet, so a restart costs one query.
+inserts only articles the library does not have yet, so a restart costs one query. With
+``SOURCELIGHT_ANALYSIS_PROCESS=1`` a new article is analysed in a child process
+(``components.worker``), so a heavy one never freezes the others.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from components.access import EDITOR, User  # noqa: E402
 from components.analysis import analysis_for, pipeline_version  # noqa: E402
 from components.corrections import CorrectionsService, EffectiveAnalysis  # noqa: E402
 from components.effective import effective_analysis  # noqa: E402
-from components.nlp import load_nlp  # noqa: E402
+from components.nlp import load_nlp, model_name  # noqa: E402
 from components.records import Analysis, Article  # noqa: E402
 from components.store import Store  # noqa: E402
+from components.worker import shared_worker  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ID_FILE = "000_b880dba6bbaee506.txt"
@@ -52,6 +55,11 @@ def version() -> str:
     return pipeline_version(get_nlp())
 
 
+#: ``SOURCELIGHT_ANALYSIS_PROCESS=1`` analyses a new article in the shared child process; off by
+#: default for now (the Annotate page's AppTests do not pass with it yet).
+ANALYSIS_PROCESS = os.environ.get("SOURCELIGHT_ANALYSIS_PROCESS", "0").strip() == "1"
+
+
 @st.cache_resource
 def get_corrections() -> CorrectionsService:
     """Analysts' corrections, notes and tags, over analyses of the current pipeline version."""
@@ -66,6 +74,9 @@ def open_effective(article_id: str) -> tuple[Article, EffectiveAnalysis] | None:
     article = store.get_article(article_id)
     if article is None:
         return None
+    if ANALYSIS_PROCESS and store.get_analysis(article.id, version()) is None:
+        # a new article is analysed in a child process: this session waits, the others go on
+        shared_worker(model_name()).analyse(store.url, article)
     analysis_for(store, get_nlp(), article)
     return article, effective_analysis(store, version(), article_id)
 

@@ -688,6 +688,7 @@ def server():
 def _no_proxy_for_localhost(monkeypatch):
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("SOURCELIGHT_FETCH_ALLOW", "127.0.0.1")  # the test server is internal
 
 
 def test_fetch_html_page(server):

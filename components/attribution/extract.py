@@ -10,7 +10,11 @@ speech frame next to it ("“…,” said X" with any verb), continued from the 
 follows, or, when it stands as its own sentence, given to the most recent speaker (a floating
 quote). Short quotations inside a sentence with no frame are scare quotes or titles and are left
 alone. (3) Sources are resolved to canonical names and types (``resolve.py``), and nesting is
-computed from containment.
+computed from containment: an attribution is nested in the smallest other one whose content
+covers it and that is strictly larger (or as large and earlier), so ``nested_in`` chains always end
+(no cycle by construction). The work is bounded by ``components.limits``: a content piece is cut at
+``MAX_CONTENT_CHARS``, only the first ``MAX_ATTRIBUTIONS`` are kept and levels deeper than
+``MAX_NESTING_DEPTH`` are dropped; ``extract_with_notices`` says which of these happened.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field
 
 from components.attribution.lexicon import Lexicon, load_lexicon
 from components.attribution.quotes import QuoteIndex, find_quotes, paragraphs
+from components.limits import MAX_ATTRIBUTIONS, MAX_CONTENT_CHARS, MAX_NESTING_DEPTH
 from components.records import Attribution, Span
 
 QUOTE_MARKS = re.compile(r"''|[\"“”«»]|(?<!\w)‘")
@@ -210,6 +215,7 @@ class Extractor:
         self.para_starts = [s for s, _ in self.paras]
         self.control = lex.control_verbs | frozenset(lex.verbs)
         self.turns: list[tuple[int, int]] = []  # contents of transcript turns (layout_cands)
+        self.cut_pieces = 0  # content pieces cut at MAX_CONTENT_CHARS
 
     # ----------------------------------------------------------------- helpers
     def para_of(self, pos: int) -> int:
@@ -225,12 +231,19 @@ class Extractor:
         """Never let parse-derived content run past the anchor's paragraph."""
         return min(e, self.paras[self.para_of(anchor)][1]) if self.paras else e
 
+    def cap(self, s: int, e: int) -> int:
+        """``e``, or the end of the first ``MAX_CONTENT_CHARS`` characters from ``s``."""
+        if e - s > MAX_CONTENT_CHARS:
+            self.cut_pieces += 1
+            return s + MAX_CONTENT_CHARS
+        return e
+
     def piece(self, s: int, e: int, *, that: bool = False) -> tuple[int, int] | None:
-        s, e = _trim(self.text, s, e, that=that)
+        s, e = _trim(self.text, s, self.cap(s, e), that=that)
         return (s, e) if WORDS.search(self.text, s, e) else None
 
     def _make(self, cue_tok, cue_span, subj, content, origin) -> Cand | None:
-        content = [p for p in content if p]
+        content = [(p[0], self.cap(*p)) for p in content if p]
         if not content:
             return None
         words = sum(len(WORDS.findall(self.text[s:e])) for s, e in content)
@@ -992,19 +1005,44 @@ def extract_candidates(doc, lex: Lexicon | None = None) -> tuple[Extractor, list
 
 
 def _nesting(cands: list[Cand]) -> list[int | None]:
+    """For each candidate, the index of the smallest other one whose content covers its cue and
+    content, among those strictly larger by (covering size, earlier index). The parent is always
+    larger in that order, so following ``nested_in`` always ends: no cycle, whatever the rules
+    produce (two candidates with the same covering used to be each other's parent)."""
+    from bisect import bisect_left
+
+    cover = [c.covering() for c in cands]
+    need = []
+    for c, (cs, ce) in zip(cands, cover, strict=True):
+        need.append((min(cs, c.cue[0]), max(ce, c.cue[1])))
+    order = sorted(range(len(cands)), key=lambda j: (cover[j][1] - cover[j][0], j))
+    keys = [(cover[j][1] - cover[j][0], j) for j in order]
     out: list[int | None] = []
-    for i, c in enumerate(cands):
-        best, best_size = None, None
-        for j, o in enumerate(cands):
-            if i == j:
+    for i in range(len(cands)):
+        lo, hi = need[i]
+        size = cover[i][1] - cover[i][0]
+        best = None
+        for k in range(bisect_left(keys, (size, -1)), len(order)):
+            j = order[k]
+            if j == i or (keys[k][0] == size and j > i):
                 continue
-            os_, oe = o.covering()
-            if os_ <= c.cue[0] and c.cue[1] <= oe and all(os_ <= s and e <= oe for s, e in c.content):
-                size = oe - os_
-                if best_size is None or size < best_size:
-                    best, best_size = j, size
+            os_, oe = cover[j]
+            if os_ <= lo and hi <= oe:
+                best = j
+                break
         out.append(best)
     return out
+
+
+def _depth_of(parents: list[int | None]) -> list[int]:
+    depth: list[int] = []
+    for p in parents:  # parents come before children in the size order, not the list order
+        d, q = 0, p
+        while q is not None and d <= MAX_NESTING_DEPTH:
+            d += 1
+            q = parents[q]
+        depth.append(d)
+    return depth
 
 
 def extract_attributions(doc, groups=None) -> list[Attribution]:
@@ -1018,12 +1056,33 @@ def extract_attributions(doc, groups=None) -> list[Attribution]:
     Returns:
         ``Attribution`` records in reading order, with ``nested_in`` pointing into the list.
     """
+    return extract_with_notices(doc, groups)[0]
+
+
+def extract_with_notices(doc, groups=None) -> tuple[list[Attribution], list[str]]:
+    """``extract_attributions`` and the notices of the limits the article ran into (empty when
+    it ran into none): what was cut or dropped, for the reading view to say so."""
     from components.attribution.resolve import Resolver
 
     ext, cands = extract_candidates(doc)
+    notes: list[str] = []
+    if ext.cut_pieces:
+        notes.append(f"{ext.cut_pieces} reported passages longer than {MAX_CONTENT_CHARS:,} characters "
+                     "were cut at that length.")
+    if len(cands) > MAX_ATTRIBUTIONS:
+        notes.append(f"Only the first {MAX_ATTRIBUTIONS:,} of {len(cands):,} attributions were kept.")
+        cands = cands[:MAX_ATTRIBUTIONS]
+    nested = _nesting(cands)
+    depth = _depth_of(nested)
+    if max(depth, default=0) > MAX_NESTING_DEPTH:
+        keep = [i for i, d in enumerate(depth) if d <= MAX_NESTING_DEPTH]
+        notes.append(f"{len(cands) - len(keep):,} attributions nested more than {MAX_NESTING_DEPTH} levels "
+                     "deep were dropped.")
+        new_index = {old: new for new, old in enumerate(keep)}
+        cands = [cands[i] for i in keep]
+        nested = [None if nested[i] is None else new_index[nested[i]] for i in keep]
     resolver = Resolver(doc, groups, ext.lex, ext.quotes)
     names = resolver.resolve_all(cands)
-    nested = _nesting(cands)
     out = []
     for cand, res, parent in zip(cands, names, nested, strict=True):
         out.append(Attribution(
@@ -1037,4 +1096,4 @@ def extract_attributions(doc, groups=None) -> list[Attribution]:
             kind=_kind(ext, cand),
             nested_in=parent,
         ))
-    return out
+    return out, notes

@@ -26,6 +26,7 @@ from components.entities import DEFAULT_LABELS, LABEL_NAMES
 from components.errors import SourcelightError
 from components.records import KINDS, SOURCE_TYPES, Article, Span
 from components.render import attribution_title, legend_html, reading_html
+from components.textsafe import md
 from dashboard import state
 from dashboard.selection import selection_span, text_selector
 from dashboard.widgets import export_buttons, library_labels
@@ -56,6 +57,10 @@ class Ctx:
             return "—"
         s = " ".join(self.text[span.start : span.end].split())
         return f"“{s if len(s) <= limit else s[: limit - 1] + '…'}”"
+
+    def mdquote(self, span: Span | None, limit: int = 60) -> str:
+        """``quote`` escaped for Markdown (article text is someone else's)."""
+        return md(self.quote(span, limit))
 
     def group_name(self, gid: str) -> str:
         return next((g.name for g in self.analysis.groups if g.id == gid), gid)
@@ -95,7 +100,7 @@ def act(fn: Callable[[User], object], done: str, *, consume: bool = False) -> No
     try:
         fn(who)
     except SourcelightError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     st.session_state[f"{K}_toast"] = done
     st.session_state.pop(DIALOG, None)
@@ -130,7 +135,7 @@ def choose_article() -> str | None:
         return None
     wanted = st.query_params.get("article")
     if wanted is not None and wanted not in labels:
-        st.warning(f"The link asks for article {wanted!r}, which is not in this library; showing another article.")
+        st.warning(f"The link asks for article {md(repr(wanted))}, which is not in this library; showing another.")
     key = f"{K}_article"
     if st.session_state.get(key) not in labels:
         st.session_state[key] = wanted if wanted in labels else state.default_article_id()
@@ -187,11 +192,11 @@ def selection_panel(ctx: Ctx) -> None:
     st.subheader("Selection")
     err = st.session_state.pop(f"{K}_sel_error", None)
     if err:
-        st.error(err)
+        st.error(md(err))
     if ctx.sel is None:
         st.caption("Select words in the article with the mouse; then add an entity, a note or an attribution.")
     else:
-        st.markdown(f"**{ctx.quote(ctx.sel, 120)}**  \ncharacters {ctx.sel.start}–{ctx.sel.end}")
+        st.markdown(f"**{ctx.mdquote(ctx.sel, 120)}**  \ncharacters {ctx.sel.start}–{ctx.sel.end}")
     off = ctx.sel is None
     row = st.container(horizontal=True)
     if row.button("Add entity", key=f"{K}_add_ent", disabled=off, icon=":material/add:", type="primary"):
@@ -232,7 +237,7 @@ def draft_panel(ctx: Ctx) -> None:
         for slot in ("content", "cue", "source"):
             sp = Span(*d[slot]) if d[slot] else None
             hint = f"*select words, then press {slot.capitalize()}*"
-            st.markdown(f"{slot.capitalize()}: {ctx.quote(sp) if sp else hint}")
+            st.markdown(f"{slot.capitalize()}: {ctx.mdquote(sp) if sp else hint}")
         groups = {g.id: f"{g.name} ({LABEL_NAMES.get(g.label, g.label)})" for g in ctx.analysis.groups}
         ent = st.selectbox(
             "The source is (entity)",
@@ -273,7 +278,7 @@ def draft_panel(ctx: Ctx) -> None:
 @st.dialog("Add an entity", on_dismiss=close_dialog)
 def dialog_add_entity(ctx: Ctx, span: list[int]) -> None:
     sp = Span(*span)
-    st.markdown(f"New entity: **{ctx.quote(sp)}**")
+    st.markdown(f"New entity: **{ctx.mdquote(sp)}**")
     label = st.selectbox("Type", LABELS, format_func=lambda lb: f"{LABEL_NAMES[lb]} ({lb})", key=f"{K}_ae_label")
     groups = {g.id: f"{g.name} ({LABEL_NAMES.get(g.label, g.label)})" for g in ctx.analysis.groups}
     auto = "(same name and type → same entity, else a new one)"
@@ -286,7 +291,7 @@ def dialog_add_entity(ctx: Ctx, span: list[int]) -> None:
             lambda who: ctx.svc.add_entity(
                 ctx.article.id, sp, label, analyst=who, group=None if group == auto else group
             ),
-            f"Entity {ctx.quote(sp)} added",
+            f"Entity {ctx.mdquote(sp)} added",
             consume=True,
         )
     _cancel(f"{K}_ae_cancel", buttons)
@@ -295,7 +300,7 @@ def dialog_add_entity(ctx: Ctx, span: list[int]) -> None:
 @st.dialog("Add a note", on_dismiss=close_dialog)
 def dialog_add_note(ctx: Ctx, span: list[int] | None) -> None:
     sp = Span(*span) if span else None
-    st.markdown(f"On the passage **{ctx.quote(sp)}**" if sp else "On the whole article")
+    st.markdown(f"On the passage **{ctx.mdquote(sp)}**" if sp else "On the whole article")
     body = st.text_area("Note", key=f"{K}_an_text")
     shareable = st.checkbox("Shareable (goes into briefings)", key=f"{K}_an_share")
     buttons = st.container(horizontal=True)
@@ -312,22 +317,22 @@ def dialog_add_note(ctx: Ctx, span: list[int] | None) -> None:
 def dialog_relabel(ctx: Ctx, index: int) -> None:
     e = ctx.analysis.entities[index]
     name = ctx.text[e.start : e.end]
-    st.markdown(f"**{ctx.quote(e.span)}** is now *{LABEL_NAMES.get(e.label, e.label)}* ({e.label})")
+    st.markdown(f"**{ctx.mdquote(e.span)}** is now *{LABEL_NAMES.get(e.label, e.label)}* ({e.label})")
     others = [lb for lb in LABELS if lb != e.label]
     label = st.selectbox("New type", others, format_func=lambda lb: f"{LABEL_NAMES[lb]} ({lb})", key=f"{K}_rl_label")
     n = sum(1 for x in ctx.analysis.entities if ctx.text[x.start : x.end] == name)
-    every = st.checkbox(f"Apply to all mentions of this name ({n} marked “{name}”)", key=f"{K}_rl_all")
+    every = st.checkbox(f"Apply to all mentions of this name ({n} marked “{md(name)}”)", key=f"{K}_rl_all")
     buttons = st.container(horizontal=True)
     if buttons.button("Save", key=f"{K}_rl_save", type="primary"):
         if every:
             act(
                 lambda who: ctx.svc.relabel_all_mentions(ctx.article.id, name, label, analyst=who),
-                f"Every “{name}” is now {label}",
+                f"Every “{md(name)}” is now {label}",
             )
         else:
             act(
                 lambda who: ctx.svc.relabel_entity(ctx.article.id, e.span, label, analyst=who),
-                f"{ctx.quote(e.span)} is now {label}",
+                f"{ctx.mdquote(e.span)} is now {label}",
             )
     _cancel(f"{K}_rl_cancel", buttons)
 
@@ -353,7 +358,7 @@ def dialog_merge(ctx: Ctx) -> None:
     if buttons.button("Merge", key=f"{K}_mg_save", type="primary", disabled=other is None):
         act(
             lambda who: ctx.svc.merge_groups(ctx.article.id, keep, other, analyst=who, name=name.strip() or None),
-            f"Merged “{ctx.group_name(other)}” into “{ctx.group_name(keep)}”",
+            f"Merged “{md(ctx.group_name(other))}” into “{md(ctx.group_name(keep))}”",
         )
     _cancel(f"{K}_mg_cancel", buttons)
 
@@ -386,7 +391,7 @@ def dialog_split(ctx: Ctx) -> None:
                 name=name.strip() or None,
                 label=None if label == KEEP else label,
             ),
-            f"Split off {len(moving)} mention(s) of “{ctx.group_name(gid)}”",
+            f"Split off {len(moving)} mention(s) of “{md(ctx.group_name(gid))}”",
         )
     _cancel(f"{K}_sp_cancel", buttons)
 
@@ -420,9 +425,9 @@ class _Nothing(SourcelightError):
 def dialog_attribution(ctx: Ctx, index: int) -> None:
     a = ctx.analysis.attributions[index]
     st.markdown(
-        f"**#{index + 1}** · source **{a.source_canonical or ctx.quote(a.source)}** "
-        f"({a.source_type or 'no type'}) · cue *{ctx.quote(a.cue)}* · {a.kind}  \n"
-        + " … ".join(ctx.quote(p, 200) for p in a.content)
+        f"**#{index + 1}** · source **{md(a.source_canonical) if a.source_canonical else ctx.mdquote(a.source)}** "
+        f"({md(a.source_type or 'no type')}) · cue *{ctx.mdquote(a.cue)}* · {md(a.kind)}  \n"
+        + " … ".join(ctx.mdquote(p, 200) for p in a.content)
     )
     what = st.radio("Change", ["Source", "Cue", "Content", "Kind"], horizontal=True, key=f"{K}_at_what")
     aid = ctx.article.id
@@ -431,7 +436,7 @@ def dialog_attribution(ctx: Ctx, index: int) -> None:
         words = [KEEP, NONE] + (["the current selection"] if sel else [])
         src = st.radio("Source words", words, horizontal=True, key=f"{K}_at_src")
         if sel:
-            st.caption(f"Current selection: {ctx.quote(sel)}")
+            st.caption(f"Current selection: {ctx.mdquote(sel)}")
         groups = _group_options(ctx)
         ent = st.selectbox(
             "The source is (entity) — e.g. whom “he” or “the spokesman” means",
@@ -462,7 +467,7 @@ def dialog_attribution(ctx: Ctx, index: int) -> None:
         if not sel:
             st.info(f"Select the new {what.lower()} in the article first, then open this form again.")
         else:
-            st.markdown(f"New {what.lower()}: **{ctx.quote(sel, 200)}**")
+            st.markdown(f"New {what.lower()}: **{ctx.mdquote(sel, 200)}**")
             mode = "replace"
             if what == "Content":
                 mode = st.radio(
@@ -539,7 +544,7 @@ def provenance_panel(ctx: Ctx) -> None:
     for u in ctx.unanchored:
         st.warning(
             f"Correction #{u.correction.id} no longer fits the text after re-analysis: "
-            f"{u.correction.summary} — {u.reason}"
+            f"{md(u.correction.summary)} — {md(u.reason)}"
         )
 
 
@@ -591,7 +596,7 @@ def entities_tab(ctx: Ctx) -> None:
             e = ents[idx]
             act(
                 lambda who: ctx.svc.remove_entity(ctx.article.id, e.span, analyst=who),
-                f"Entity {ctx.quote(e.span)} removed",
+                f"Entity {ctx.mdquote(e.span)} removed",
             )
     st.markdown("**Entities (groups of mentions)**")
     groups = ctx.analysis.groups
@@ -684,9 +689,9 @@ def notes_tab(ctx: Ctx) -> None:
     )
     err = st.session_state.pop(f"{K}_tag_error", None)
     if err:
-        st.error(err)
+        st.error(md(err))
     if tags:
-        st.caption(" · ".join(f"{t.tag} (by {t.analyst})" for t in tags))
+        st.caption(" · ".join(f"{md(t.tag)} (by {md(t.analyst)})" for t in tags))
     events = ctx.svc.tag_history(ctx.article.id)
     if events:
         with st.expander(f"Tag history ({len(events)})"):
@@ -700,8 +705,9 @@ def notes_tab(ctx: Ctx) -> None:
         st.caption("No notes yet.")
     for n in notes:
         with st.container(border=True):
-            where = f"on {ctx.quote(n.span)}" if n.span else "on the article"
-            st.markdown(f"{n.text}  \n*{n.analyst}, {n.at} · {where} · {'shareable' if n.shareable else 'private'}*")
+            where = f"on {ctx.mdquote(n.span)}" if n.span else "on the article"
+            share = "shareable" if n.shareable else "private"
+            st.markdown(f"{md(n.text)}  \n*{md(n.analyst)}, {md(n.at)} · {where} · {share}*")
             mine = who is not None and who.name == n.analyst and who.can("annotate")
             if (mine or state.can("undo_any")) and st.button("Delete note", key=f"{K}_note_del_{n.id}"):
                 act(lambda who, nid=n.id: ctx.svc.delete_note(nid, analyst=who), "Note deleted")
@@ -721,7 +727,7 @@ def history_tab(ctx: Ctx) -> None:
         status = "active" if c.active else f"undone (#{c.undone_by})"
         if c.target == "correction":
             status = c.action
-        cols[0].markdown(f"**#{c.id}** · {c.analyst} · {c.at} · {status}  \n{c.summary}")
+        cols[0].markdown(f"**#{c.id}** · {md(c.analyst)} · {md(c.at)} · {status}  \n{md(c.summary)}")
         if c.target == "correction":
             continue
         # An analyst undoes their own changes; anyone's needs an editor (checked again in components/).
@@ -747,7 +753,7 @@ def export_tab(ctx: Ctx) -> None:
 def page() -> None:
     toast = st.session_state.pop(f"{K}_toast", None)
     if toast:
-        st.toast(toast, icon=":material/check_circle:")
+        st.toast(toast, icon=":material/check_circle:")  # what it quotes is escaped where it is made
     st.title("Annotate")
     article_id = choose_article()
     if article_id is None:
@@ -761,10 +767,10 @@ def page() -> None:
         with st.spinner("Analysing…"):
             opened = state.open_effective(article_id)
     except SourcelightError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     if opened is None:
-        st.error(f"Article {article_id} is not in the library.")
+        st.error(f"Article {md(article_id)} is not in the library.")
         return
     article, eff = opened
     ctx = Ctx(article, eff, state.get_corrections())

@@ -14,7 +14,6 @@ import streamlit as st
 from components.briefing import (
     MIME_TYPES,
     build_briefing,
-    md,
     move,
     reading_order,
     render,
@@ -24,6 +23,7 @@ from components.briefing import (
 )
 from components.errors import SourcelightError
 from components.render import attribution_title
+from components.textsafe import md
 from dashboard import state
 from dashboard.widgets import library_labels
 
@@ -150,7 +150,7 @@ def page() -> None:
         opened = [(aid, state.open_article(aid)) for aid in order]
     for n, (aid, pair) in enumerate(opened, 1):
         if pair is None:
-            st.error(f"Article {aid} is not in the library.")
+            st.error(f"Article {md(aid)} is not in the library.")
             return
         article, analysis = pair
         picks[aid] = _article_panel(n, len(order), article, analysis, labels)
@@ -159,14 +159,14 @@ def page() -> None:
     if with_similar:
         links, note = _similar(tuple(order), len(labels))
         if note:
-            st.info(note)
+            st.info(md(note))
         similar = _found(links, note)
     try:
         briefing = build_briefing(
             store, version, order, attributions=picks, similar=similar, title=title.strip(), charts=charts
         )
     except SourcelightError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
 
     st.subheader("Download")

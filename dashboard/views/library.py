@@ -8,6 +8,7 @@ import streamlit as st
 from components.analysis import analyze_missing
 from components.articles import WIKINEWS_CREDIT, fetch_url, load_bytes, load_paste
 from components.errors import SourcelightError
+from components.textsafe import md
 from dashboard import state
 from dashboard.widgets import export_buttons, read_link, tag_filter
 
@@ -30,7 +31,7 @@ def _add(articles, *, key: str, warn: bool = True) -> None:
         st.info(f"{len(skipped)} article(s) were already in the library.")
     for a in articles if warn else ():  # an upload's report has already said them, by file name
         for w in a.warnings:
-            st.warning(f"{a.title or a.id}: {w}")
+            st.warning(f"{md(a.title or a.id)}: {md(w)}")
 
 
 def add_panel(*, key: str) -> None:
@@ -48,12 +49,12 @@ def add_panel(*, key: str) -> None:
                 try:
                     report = load_bytes(f.getvalue(), f.name)
                 except SourcelightError as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
                     continue
                 for name, reason in report.rejected:
-                    st.error(f"{name}: {reason}")
+                    st.error(f"{md(name)}: {md(reason)}")
                 for w in report.warnings:
-                    st.warning(w)
+                    st.warning(md(w))
                 if report.articles:
                     _add(report.articles, key=key, warn=False)
     with paste_tab:
@@ -62,7 +63,7 @@ def add_panel(*, key: str) -> None:
             try:
                 _add(load_paste(text), key=key)
             except SourcelightError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
     with url_tab:
         url = st.text_input("http(s) address of an article", key=f"{key}_url")
         if st.button("Fetch", key=f"{key}_fetch"):
@@ -71,7 +72,7 @@ def add_panel(*, key: str) -> None:
                     fetched = fetch_url(url)
                 _add(fetched, key=key)
             except SourcelightError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
     last = st.session_state.get(f"{key}_last")
     if last:
         st.page_link(

@@ -20,13 +20,13 @@ from components.briefing import (
     PRESENT_VIEWS,
     PresentState,
     base_url,
-    md,
     presentation_steps,
     shareable_notes,
 )
 from components.charts import sources_figure, type_label
 from components.render import attribution_title, esc, reading_html
 from components.sources import CONTENT_JOINER, article_breakdown, source_names, sourcing_profile
+from components.textsafe import md
 from dashboard import state
 from dashboard.widgets import library_labels, plotly_chart
 
@@ -160,20 +160,21 @@ def page() -> None:
     ps = _current()
     if ps.article not in labels:
         if ps.article is not None:
-            st.warning(f"The link asks for article {ps.article!r}, which is not in this library; showing another.")
+            st.warning(f"The link asks for article {md(repr(ps.article))}, which is not in this library; "
+                       "showing another.")
         ps = PresentState(article=state.default_article_id() or next(iter(labels)), notes=ps.notes)
 
     with st.spinner("Analysing…"):
         opened = state.open_article(ps.article)
     if opened is None:
-        st.error(f"Article {ps.article} is not in the library.")
+        st.error(f"Article {md(ps.article)} is not in the library.")
         return
     article, analysis = opened
     text, atts = article.text, analysis.attributions
     df = article_breakdown(text, atts)
     sources = [str(s) for s in df["source"]]
     if ps.source is not None and ps.source not in sources:
-        st.warning(f"{ps.source!r} is not cited in this article; stepping through every source.")
+        st.warning(f"{md(repr(ps.source))} is not cited in this article; stepping through every source.")
         ps = replace(ps, source=None, step=0)
     if any(i >= len(atts) for i in ps.picks):
         st.warning("The link hand-picks attributions this article does not have; they are left out.")

@@ -15,8 +15,9 @@ from components.sources import (
     breakdown_tree,
     sourcing_profile,
 )
+from components.textsafe import md
 from dashboard import state
-from dashboard.similar_panel import md, show_similar, show_similar_claims
+from dashboard.similar_panel import show_similar, show_similar_claims
 from dashboard.story_panel import show_article_story
 from dashboard.widgets import library_labels, plotly_chart
 
@@ -53,7 +54,7 @@ def choose_article(*, key: str) -> str | None:
     ids = list(labels)
     wanted = st.query_params.get("article")
     if wanted is not None and wanted not in labels:
-        st.warning(f"The link asks for article {wanted!r}, which is not in this library; showing another article.")
+        st.warning(f"The link asks for article {md(repr(wanted))}, which is not in this library; showing another.")
     if wanted not in labels:
         wanted = state.default_article_id()
     url_article = st.query_params.get("article")
@@ -147,7 +148,7 @@ def sources_panel(article, analysis, *, key: str) -> list[int] | None:
         return None
     df = article_breakdown(article.text, atts)
     tree = breakdown_tree(article.text, atts)
-    st.markdown(f"**Sourcing profile** · {sourcing_profile(article.text, atts).summary()}")
+    st.markdown(f"**Sourcing profile** · {md(sourcing_profile(article.text, atts).summary())}")
     fig = sources_figure(df)
     # A narrow side panel: the type squares on the axis and the table's Type column say the type, so
     # only the kinds get a legend (both legends stacked left the bars a few pixels tall).
@@ -256,12 +257,13 @@ def page() -> None:
     with st.spinner("Analysing…"):
         opened = state.open_effective(article_id)
     if opened is None:
-        st.error(f"Article {article_id} is not in the library.")
+        st.error(f"Article {md(article_id)} is not in the library.")
         return
     article, (analysis, provenance, unanchored) = opened
     for u in unanchored:
         st.warning(
-            f"An analyst's correction no longer fits the text after re-analysis: {u.correction.summary} — {u.reason}"
+            "An analyst's correction no longer fits the text after re-analysis: "
+            f"{md(u.correction.summary)} — {md(u.reason)}"
         )
     if st.session_state.get("read_current") != article_id:
         if st.session_state.get("read_current") is not None:
@@ -338,7 +340,7 @@ def page() -> None:
             )
         )
         if article.url:
-            st.caption(f"Original: {article.url}")
+            st.caption(f"Original: {md(article.url)}")
 
 
 page()

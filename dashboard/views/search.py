@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.errors import SourcelightError
+from components.textsafe import md
 from dashboard import state
 from dashboard.similar_panel import show_claims_for_text, show_index_prompt, show_matches
 
@@ -43,7 +44,7 @@ def search_box(*, key: str) -> None:
         with st.spinner("Searching…"):
             matches = engine.search_text(query, k)
     except SourcelightError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     show_matches(matches, key=f"{key}_rows")
 

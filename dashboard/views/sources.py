@@ -38,6 +38,7 @@ from components.sources import (
     source_timeline,
     what_has_source_said,
 )
+from components.textsafe import md
 from dashboard import state
 from dashboard.widgets import EMPTY_LIBRARY, plotly_chart, read_link
 
@@ -62,7 +63,10 @@ def corpus_frame(db_url: str, version: str, fingerprint: str, corrections: str) 
     (``components.effective.corrections_stamp``: it changes with every correction or undo) are only
     cache keys: the frame is read from the app's store through the one read path.
     """
-    return library_attributions(state.get_store(), version)
+    skipped: list = []
+    long = library_attributions(state.get_store(), version, skipped=skipped)
+    long.attrs["skipped"] = [(a.id, a.title, problem) for a, problem in skipped]
+    return long
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -194,7 +198,7 @@ def filters(long: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, pd.DataFrame
         narrowed = filter_corpus(long, outlets=chosen_outlets or None, start=start, end=end)
         matching = filter_corpus(narrowed, types=types or None)
     except BadInput as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return long, long, False
     return matching, narrowed, bool(types or chosen_outlets or start or end)
 
@@ -280,7 +284,7 @@ def choose_source(options: list[str], *, key: str) -> str | None:
     wanted = st.query_params.get("source")
     if box not in st.session_state:  # first run of this page: the URL decides
         if wanted and wanted not in options:
-            st.warning(f"The link asks for source {wanted!r}, which no analysed article cites.")
+            st.warning(f"The link asks for source {md(repr(wanted))}, which no analysed article cites.")
         st.session_state[box] = wanted if wanted in options else NONE
     elif st.session_state[box] not in options and st.session_state[box] != NONE:
         st.session_state[box] = NONE  # the library changed under a stale choice
@@ -301,13 +305,13 @@ def source_detail(long: pd.DataFrame, name: str, filtered: bool, *, key: str) ->
     """One source: its articles, a timeline, and every attribution with a link to the passage."""
     said = what_has_source_said(long, name)
     if said.empty:
-        st.info(f"{name} is not cited in the articles the filters keep: widen the filters above.")
+        st.info(f"{md(name)} is not cited in the articles the filters keep: widen the filters above.")
         return
     rows = long[long["source"] == name]
     kinds = rows["type"].dropna()
     src_type = kinds.mode().iat[0] if not kinds.empty else None
     st.markdown(
-        f"**{name}** · {type_label(src_type)} · {len(said)} attribution{'s' if len(said) != 1 else ''} "
+        f"**{md(name)}** · {md(type_label(src_type))} · {len(said)} attribution{'s' if len(said) != 1 else ''} "
         f"in {said['article_id'].nunique()} article{'s' if said['article_id'].nunique() != 1 else ''}"
         + (" (within the filters)" if filtered else "")
     )
@@ -360,7 +364,7 @@ def source_detail(long: pd.DataFrame, name: str, filtered: bool, *, key: str) ->
         config={"displaylogo": False},
         alt=f"Timeline of attributions to {name}",
     )
-    st.markdown(f"#### What has {name} said?")
+    st.markdown(f"#### What has {md(name)} said?")
     view = said.assign(
         open=[read_link(a, i) for a, i in zip(said["article_id"], said["attribution_index"], strict=True)],
         nested=said["nested"].fillna(""),
@@ -419,6 +423,8 @@ def page(*, key: str = KEY) -> None:
         st.info("No article is analysed yet: analyse them with the button above.")
         return
     long = corpus_frame(store.url, version, _fingerprint(done), corrections_stamp(store))
+    for aid, title, problem in long.attrs.get("skipped", []):
+        st.warning(f"Left out: article {md(title or aid)} ({md(aid)}): {md(problem)}")
     st.caption(
         f"{len(done)} analysed articles · {long[['article_id', 'attribution_index']].drop_duplicates().shape[0]}"
         " attributions"

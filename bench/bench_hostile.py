@@ -1,0 +1,119 @@
+"""Hostile articles (issue 13): reading-view cost of deep quote nesting and of many entities,
+the current renderer beside the one before this change (loaded from git), in one run.
+
+    .venv/bin/python bench/bench_hostile.py            # render figures, before vs after
+    .venv/bin/python bench/bench_hostile.py --analyse  # also: analyse the 5,000-quote article
+
+The articles are the issue's reproductions: ``'Open\\n\\n' + ' '.join(f'“Officials said {i}' ...)``
+with every quote nested in the one before (the analysis the old rules produced), and a text of
+"Ann met Bob in Rome." repeated with each name an entity. Prints the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from bench.bench_reading import machine  # noqa: E402
+from components.records import Analysis, Article, Entity, EntityGroup, Span  # noqa: E402
+from components.render import reading_html  # noqa: E402
+from tests.test_limits import nested_quotes  # noqa: E402
+
+BEFORE = "8403e6f"  # the commit before this change
+
+
+def old_renderer():
+    src = subprocess.run(["git", "show", f"{BEFORE}:components/render.py"], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    path = Path("/tmp/sourcelight_old_render.py")
+    path.write_text(src)
+    spec = importlib.util.spec_from_file_location("old_render", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["old_render"] = mod
+    spec.loader.exec_module(mod)
+    return mod.reading_html
+
+
+def entities(n_sentences: int) -> tuple[Article, Analysis]:
+    words = ["Ann", "met", "Bob", "in", "Rome."] * n_sentences
+    text = " ".join(words)
+    ents, pos = [], 0
+    for w in words:
+        if w in ("Ann", "Bob", "Rome."):
+            ents.append(Entity(pos, pos + len(w.rstrip(".")), "GPE" if w == "Rome." else "PERSON", w[:3]))
+        pos += len(w) + 1
+    groups = tuple(EntityGroup(g, g, "PERSON", ()) for g in ("Ann", "Bob", "Rom"))
+    return Article(id="e", text=text, paragraphs=(Span(0, len(text)),)), Analysis("e", "t", tuple(ents), groups)
+
+
+def measure(render, article, analysis, *, peak: bool = True) -> str:
+    """Seconds and HTML size of one render; then, for the new renderer, the peak memory of a
+    second render under tracemalloc (which slows it several times, so it is not timed)."""
+    t0 = time.perf_counter()
+    html = render(article, analysis, with_style=False)
+    dt = time.perf_counter() - t0
+    out = f"{dt:8.2f} s  html {len(html) / 1e6:8.2f} MB"
+    if peak:
+        tracemalloc.start()
+        render(article, analysis, with_style=False)
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        out += f"  peak {top / 1e6:8.1f} MB"
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--analyse", action="store_true")
+    args = ap.parse_args()
+    print("machine:", machine())
+    old = old_renderer()
+    for n in (500, 1000, 2000, 5000):
+        art, ana = nested_quotes(n)
+        print(f"{n:5d} nested quotes ({len(art.text) / 1e3:.0f} KB)   after: {measure(reading_html, art, ana)}")
+        if n <= 1000:
+            print(f"{'':29s}  before: {measure(old, art, ana, peak=False)}")
+    for sentences in (2500, 12560, 33334):
+        art, ana = entities(sentences)
+        head = f"{len(ana.entities):6d} entities ({len(art.text) / 1e3:.0f} KB)"
+        print(f"{head}   after: {measure(reading_html, art, ana)}")
+        if sentences <= 2500:
+            print(f"{'':29s}  before: {measure(old, art, ana, peak=False)}")
+    if args.analyse:
+        import resource
+
+        from components.analysis import analyze
+        from components.limits import notices
+        from components.nlp import load_nlp
+
+        nlp = load_nlp()
+        text = "Open\n\n" + " ".join(f"“Officials said {i}" for i in range(5000))
+        art = Article(id="o", text=text, paragraphs=(Span(6, len(text)),))
+        t0 = time.perf_counter()
+        nlp(text)
+        bare = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        ana = analyze(art, nlp)
+        full = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        html = reading_html(art, ana)
+        rt = time.perf_counter() - t0
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+        print(f"analyse the 5,000-quote article: {full:.1f} s (bare parse {bare:.1f} s), {len(ana.attributions)} "
+              f"attributions, render {rt:.2f} s, html {len(html) / 1e6:.2f} MB, max RSS {rss:.2f} GB")
+        for n in notices(ana.extra):
+            print("  notice:", n)
+
+
+if __name__ == "__main__":
+    main()
