@@ -11,7 +11,7 @@ import streamlit as st
 
 from components.errors import SourcelightError
 from dashboard import state
-from dashboard.similar_panel import show_claims_for_text, show_index_prompt, show_matches
+from dashboard.similar_panel import md, show_claims_for_text, show_index_prompt, show_matches
 
 KEY = "search"
 RESULTS = (5, 10, 20, 50)
@@ -37,13 +37,20 @@ def search_box(*, key: str) -> None:
         return
     engine = state.get_similarity()
     if not len(engine):
-        st.info("Build the similarity index (above) to search.")
+        status = state.worker_status()
+        pending = (status.pending_text("index") or "starting") if status is not None else None
+        st.info(f"Nothing is searchable yet ({pending}): search works as soon as the first articles are indexed."
+                if status is not None else "Build the similarity index (above) to search.")
         return
     try:
         with st.spinner("Searching…"):
             matches = engine.search_text(query, k)
     except SourcelightError as exc:
         st.error(str(exc))
+        return
+    if not matches:
+        st.info(f"No match for “{md(query)}”: no article in the library contains these words or names, "
+                "or says anything close in meaning.", icon=":material/search_off:")
         return
     show_matches(matches, key=f"{key}_rows")
 
