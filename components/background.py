@@ -60,6 +60,11 @@ class JobStatus:
     def pending(self) -> int:
         return max(self.total - self.done, 0) if self.running else 0
 
+    @property
+    def looking(self) -> bool:
+        """Running, and not yet counted what is missing."""
+        return self.running and self.total == 0
+
     def remaining_s(self, now: float | None = None) -> float | None:
         """Estimated seconds left (None when nothing is pending): the run's own rate once it has
         one, else ``PRIOR_SECONDS`` per article."""
@@ -87,9 +92,11 @@ class LibraryStatus:
     def pending_text(self, job: str) -> str | None:
         """"Analysing 40 of 291 articles, about 1 min left" (None when that job has nothing pending)."""
         s = self.analysis if job == "analysis" else self.index
+        verb = "Analysing" if job == "analysis" else "Indexing for search"
+        if s.looking:
+            return f"{verb}: looking for what is missing"
         if not s.pending:
             return None
-        verb = "Analysing" if job == "analysis" else "Indexing for search"
         return f"{verb}: {s.done} of {s.total} articles, {about(s.remaining_s())}"
 
 
@@ -136,6 +143,9 @@ class LibraryWorker:
         else:
             self._idle["index"].set()
         for name, job in jobs.items():
+            # Busy from this moment (not from when the thread first runs): a page drawn before the
+            # thread has looked must not say the library is ready.
+            self._set(name, running=True, done=0, total=0, started=time.monotonic())
             thread = threading.Thread(target=self._loop, args=(name, job), name=f"sourcelight-{name}", daemon=True)
             self._threads.append(thread)
             self._wake[name].set()
@@ -147,6 +157,8 @@ class LibraryWorker:
         for name, event in self._wake.items():
             if name == "analysis" or self.similarity is not None:
                 self._idle[name].clear()
+                if not self.status_of(name).running:
+                    self._set(name, running=True, done=0, total=0, started=time.monotonic())
                 event.set()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -164,6 +176,10 @@ class LibraryWorker:
             if not event.wait(left):
                 return False
         return True
+
+    def status_of(self, name: str) -> JobStatus:
+        with self._lock:
+            return self._status[name]
 
     def status(self) -> LibraryStatus:
         with self._lock:

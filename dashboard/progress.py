@@ -24,7 +24,7 @@ def _draw(status: LibraryStatus) -> None:
             s = status.analysis if job == "analysis" else status.index
             text = status.pending_text(job)
             if text:
-                st.progress(s.done / s.total if s.total else 1.0, text=text)
+                st.progress(s.done / s.total if s.total else 0.0, text=text)
     else:
         n = state.get_store().count_articles()
         st.caption(f":material/check_circle: Library ready: {n} articles analysed and searchable.")
