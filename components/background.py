@@ -31,7 +31,7 @@ INDEX_CHUNK = 8
 PRIOR_SECONDS = {"analysis": 0.3, "index": 0.6}
 #: How much lower the worker's threads run than the pages' (Linux niceness): enough that a page
 #: rerun goes first, not so much that a shared machine starves the work (10 would).
-NICENESS = 4
+NICENESS = 2
 #: Setting that turns the background worker off (``0``, ``off``, ``false``, ``no``).
 BACKGROUND_ENV = "SOURCELIGHT_BACKGROUND"
 
