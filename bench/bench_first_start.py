@@ -162,7 +162,7 @@ def main() -> None:
                     box = page.get_by_label("Show only one source's attributions")
                 page.goto(f"{url}/present?article={seed}")
                 page.wait_for_selector(".sl-spot", timeout=120_000)
-                page.locator("body").click()
+                page.locator(".sl-present h1").click()  # focus the page, not a widget
                 for i in range(args.repeat):
                     steps.append(timed(lambda: page.keyboard.press("ArrowRight"),
                                        lambda i=i: page.wait_for_url(f"**step={i + 1}*", timeout=120_000)))
