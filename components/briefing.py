@@ -89,6 +89,33 @@ def _squash(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+_MARKS = set(_OPEN_QUOTES + _CLOSE_QUOTES) - {"'"}  # an apostrophe at an end is a word's (the Smiths')
+
+
+def _strip_end_marks(text: str) -> str:
+    """``text`` without the quotation marks (and the spaces) at its two ends."""
+    start, end = 0, len(text)
+    while start < end and (text[start] in _MARKS or text[start].isspace()):
+        start += 1
+    while end > start and (text[end - 1] in _MARKS or text[end - 1].isspace()):
+        end -= 1
+    core = text[start:end].strip()
+    if len(core) > 1 and core[0] in "'‘" and core[-1] in "'’":  # single marks only as a pair
+        core = core[1:-1].strip()
+    return core
+
+
+def _balanced(text: str) -> str:
+    """``text`` without a quotation mark at either end that the text does not close (or open):
+    a content span cut inside a quotation keeps no stray mark."""
+    pairs = sum(1 for ch in text if ch in _MARKS)
+    if pairs % 2 and text[-1:] in _MARKS:
+        text = text[:-1].rstrip()
+    elif pairs % 2 and text[:1] in _MARKS:
+        text = text[1:].lstrip()
+    return text
+
+
 # --------------------------------------------------------------------------- the model
 
 
@@ -126,11 +153,13 @@ class Quote:
 
     @property
     def quoted(self) -> str:
-        """The content in quotation marks (a direct quote keeps the article's own marks)."""
-        c = self.content
-        if c[:1] in _OPEN_QUOTES and c[-1:] in _CLOSE_QUOTES:
-            return c
-        return f"“{c}”"
+        """The content as a pack sets it: only words the article marks as quoted stand in
+        quotation marks. A direct quote is set in one pair of marks (the article's own marks at its
+        ends are not doubled); reported speech is paraphrase, set without marks; a mixed
+        attribution keeps exactly the marks the article puts around its quoted fragment."""
+        if self.kind == "direct":
+            return f"“{_strip_end_marks(self.content)}”"
+        return _balanced(self.content)
 
 
 @dataclass(frozen=True)
@@ -614,7 +643,7 @@ def chart_svg(rows: Sequence[SourceRow], *, width: int = 680) -> str:
 
 def _link(url: str | None, text: str) -> str:
     url = safe_url(url or "")
-    return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(text)}</a>' if url else esc(text)
+    return f'<a class="bf-link" href="{esc(url)}" rel="noopener noreferrer">{esc(text)}</a>' if url else esc(text)
 
 
 HTML_CSS = """
@@ -626,6 +655,9 @@ h1{font-size:1.9rem;margin:0 0 .3rem 0}
 h2{font-size:1.45rem;margin:2.5rem 0 .3rem 0;border-top:2px solid rgba(128,128,128,.35);padding-top:1rem}
 h3{font-size:1.05rem;margin:1.4rem 0 .4rem 0;text-transform:uppercase;letter-spacing:.04em;opacity:.85}
 .bf-meta{opacity:.8;font-size:.92rem}
+.bf-link{white-space:nowrap}
+blockquote p.bf-paraphrase{font-style:normal}
+blockquote p.bf-verbatim{font-style:italic}
 .bf-profile{border-left:4px solid #b45309;padding:.3rem .7rem;margin:.8rem 0}
 .bf-chart{max-width:100%;height:auto}
 .bf-t{fill:currentColor;font:13px system-ui,sans-serif}
@@ -652,7 +684,7 @@ def _quote_html(item: BriefingItem, q: Quote, n: int) -> str:
     where = " · ".join(esc(b) for b in (item.outlet, item.date) if b)
     return (
         f'<blockquote class="bf-quote bf-{esc(q.kind)}" id="{esc(item.article_id)}-q{q.index}">'
-        f"<p>{esc(q.quoted)}</p>"
+        f'<p class="{"bf-verbatim" if q.kind == "direct" else "bf-paraphrase"}">{esc(q.quoted)}</p>'
         f'<footer><strong class="bf-source">{esc(q.source)}</strong> ({esc(type_label(q.source_type))}) · '
         f"{esc(q.kind_phrase)} · cue “{esc(q.cue)}”{nested}"
         f"{' · ' + where if where else ''} · {_link(q.link, f'#{q.index + 1} in the article')}</footer>"
@@ -1063,7 +1095,7 @@ class _PdfWriter:
             [
                 (f"— {q.source} ({type_label(q.source_type)}), {q.kind_phrase}, cue “{q.cue}”{nested}"
                  f"{' · ' + where if where else ''} · ", None),
-                (f"#{q.index + 1} in the article", q.link),
+                (f"#{q.index + 1}\u00a0in\u00a0the\u00a0article", q.link),  # a link never splits
             ]
         )
         bottom = pdf.get_y()

@@ -42,6 +42,20 @@ ENTITY_COLOURS: dict[str, str] = {
     "CARDINAL": "rgba(189, 189, 189, 0.30)",
     "ORDINAL": "rgba(189, 189, 189, 0.30)",
 }
+#: Entity fills in the text are this translucent at most: who said what is the page's primary layer,
+#: entities a quieter one (the legend keeps the full colour, so a type is still easy to tell).
+ENTITY_ALPHA = 0.14
+
+
+def _quiet(colour: str) -> str:
+    """``colour`` (an ``rgba(...)``) with its alpha capped at ``ENTITY_ALPHA``."""
+    m = re.fullmatch(r"rgba\((\d+), (\d+), (\d+), ([0-9.]+)\)", colour)
+    if not m:
+        return colour
+    r, g, b, a = m.groups()
+    return f"rgba({r}, {g}, {b}, {min(float(a), ENTITY_ALPHA):g})"
+
+
 # Direct speech solid, reported speech dashed, mixed double: visible without colour vision.
 KIND_STYLES = {"direct": "solid", "indirect": "dashed", "mixed": "double"}
 ATTRIBUTION_COLOUR = "#d97706"
@@ -55,8 +69,14 @@ CSS = (
 .sl-standfirst{font-style:italic;font-size:1.12rem;margin:.2rem 0 1rem 0}
 .sl-article p{margin:0 0 1rem 0;white-space:pre-wrap}
 .sl-ent{padding:0 .12em;border-radius:.25em;color:inherit}
-.sl-ent[data-label]::after{content:attr(data-tag);font:600 .6rem system-ui,sans-serif;opacity:.75;
-  margin-left:.2em;vertical-align:super}
+.sl-article.sl-tags .sl-ent[data-label]::after{content:attr(data-tag);font:600 .6rem system-ui,sans-serif;
+  opacity:.75;margin-left:.2em;vertical-align:super;white-space:nowrap}
+[data-tip]{position:relative}
+[data-tip]:focus{outline:2px solid #2563eb;outline-offset:1px}
+[data-tip]:hover:not(:has([data-tip]:hover))::before,[data-tip]:focus:not(:has([data-tip]:focus))::before{
+  content:attr(data-tip);position:absolute;left:0;bottom:calc(100% + 4px);z-index:20;width:max-content;
+  max-width:24rem;white-space:normal;font:500 .78rem/1.35 system-ui,sans-serif;font-style:normal;
+  background:#1f2328;color:#fff;padding:.3rem .5rem;border-radius:.3rem;pointer-events:none}
 .sl-article.sl-has-sel .sl-ent:not(.sl-sel){background:transparent!important}
 .sl-ent.sl-sel{outline:2px solid currentColor;outline-offset:1px}
 .sl-content{border-bottom:2px solid """
@@ -80,10 +100,12 @@ CSS = (
     + ATTRIBUTION_COLOUR
     + """;margin-left:.1em}
 .sl-legend{font-family:system-ui,sans-serif;font-size:.85rem;margin:.3rem 0 .8rem 0;line-height:2}
-.sl-legend span{margin-right:.6rem;padding:.05rem .35rem;border-radius:.25em}
+.sl-legend span{margin-right:.6rem;padding:.05rem .35rem;border-radius:.25em;display:inline-block;line-height:1.5}
+.sl-legend{display:flex;flex-wrap:wrap;row-gap:.25rem;position:relative;z-index:0;overflow:hidden}
 .sl-warn{font-family:system-ui,sans-serif;font-size:.85rem;border-left:3px solid #d97706;padding-left:.5rem}
 """
-    + "".join(f".sl-ent-{label}{{background:{colour}}}\n" for label, colour in ENTITY_COLOURS.items())
+    + "".join(f".sl-ent-{label}{{background:{_quiet(colour)}}}\n" for label, colour in ENTITY_COLOURS.items())
+    + "".join(f".sl-legend .sl-ent-{label}{{background:{colour}}}\n" for label, colour in ENTITY_COLOURS.items())
 )
 
 _SAFE_CLASS = re.compile(r"[^A-Za-z0-9_-]")
@@ -245,7 +267,7 @@ def build_marks(
                 e.end,
                 30,
                 f'<mark class="sl-ent sl-ent-{label}{sel}" data-label="{label}" data-tag="{tag}" '
-                f'data-group="{esc(e.group)}" title="{title}">',
+                f'data-group="{esc(e.group)}" title="{title}" tabindex="0" data-tip="{title}">',
                 "</mark>",
                 slot="entity",
                 prio=1 if e.group == selected_group else 0,
@@ -270,7 +292,7 @@ def build_marks(
                         piece.end,
                         min(depths[i], 9),
                         f'<span class="sl-att sl-content sl-{kind}{nested}{focus_cls}" data-att="{i}" '
-                        f'data-kind="{kind}" title="{title}">',
+                        f'data-kind="{kind}" title="{title}" tabindex="0" data-tip="{title}">',
                         "</span>",
                         slot="content",
                         # innermost quote wins a character; the spotlighted one always does
@@ -283,7 +305,8 @@ def build_marks(
                         a.source.start,
                         a.source.end,
                         10,
-                        f'<span class="sl-att sl-source{_status_cls(a)}" data-att="{i}" title="{title}">',
+                        f'<span class="sl-att sl-source{_status_cls(a)}" data-att="{i}" title="{title}" '
+                        f'data-tip="{title}">',
                         "</span>",
                         slot="source",
                     )
@@ -293,7 +316,7 @@ def build_marks(
                     a.cue.start,
                     a.cue.end,
                     11,
-                    f'<span class="sl-att sl-cue" data-att="{i}" title="{title}">',
+                    f'<span class="sl-att sl-cue" data-att="{i}" title="{title}" data-tip="{title}">',
                     "</span>",
                     slot="cue",
                 )
@@ -340,6 +363,7 @@ def reading_html(
     focus: int | None = None,
     with_style: bool = True,
     provenance=None,
+    type_labels: bool = False,
 ) -> str:
     """The reading view of one article as an HTML fragment (escaped; safe to embed).
 
@@ -352,6 +376,8 @@ def reading_html(
         with_style: include the ``<style>`` block.
         provenance: ``components.corrections.Provenance`` of the analysis: what analysts changed is
             marked (dotted outline) and its hover text says who changed it and when.
+        type_labels: print each entity's type after it ("person"); off by default for a calm
+            long read (the legend, the hover and the keyboard-focus tooltip say the type).
     """
     marks, inserts = build_marks(
         article,
@@ -363,7 +389,7 @@ def reading_html(
         focus=focus,
         provenance=provenance,
     )
-    sel = " sl-has-sel" if selected_group else ""
+    sel = (" sl-has-sel" if selected_group else "") + (" sl-tags" if type_labels else "")
     out = [f"<style>{CSS}</style>"] if with_style else []
     out.append(f'<div class="sl-article{sel}">')
     if article.title:
@@ -383,13 +409,15 @@ def reading_html(
     return "".join(out)
 
 
-def legend_html(labels: Iterable[str]) -> str:
-    """Colour legend of entity types and attribution marks (escaped)."""
+def legend_html(labels: Iterable[str], *, attributions: bool = True) -> str:
+    """Colour legend of entity types and, when they are shown, attribution marks (escaped)."""
     chips = [f'<span class="sl-ent-{_cls(lb)}">{esc(LABEL_NAMES.get(lb, lb))}</span>' for lb in labels]
-    chips.append('<span class="sl-source">source</span><span class="sl-source sl-unresolved">'
-                 'unresolved source</span><span class="sl-cue">cue</span>')
-    chips.append('<span class="sl-content sl-direct">direct</span><span class="sl-content sl-indirect">reported</span>')
-    chips.append('<span class="sl-content sl-mixed">mixed</span><span class="sl-content sl-nested">nested</span>')
+    if attributions:
+        chips.append('<span class="sl-source">source</span><span class="sl-source sl-unresolved">'
+                     'unresolved source</span><span class="sl-cue">cue</span>')
+        chips.append('<span class="sl-content sl-direct">direct</span>'
+                     '<span class="sl-content sl-indirect">reported</span>')
+        chips.append('<span class="sl-content sl-mixed">mixed</span><span class="sl-content sl-nested">nested</span>')
     chips.append('<span class="sl-by-analyst">changed by an analyst</span>')
     return f'<div class="sl-legend">{"".join(chips)}</div>'
 

@@ -17,8 +17,10 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 from components.access import Forbidden, check_bind  # noqa: E402
 from components.articles import WIKINEWS_CREDIT  # noqa: E402
 from dashboard import auth, state  # noqa: E402
+from dashboard.progress import sidebar_progress  # noqa: E402
 
-st.set_page_config(page_title="Sourcelight", page_icon=":material/flashlight_on:", layout="wide")
+# The icon is an emoji the browser draws itself (a :material/ icon would be fetched from a font host).
+st.set_page_config(page_title="Sourcelight", page_icon="🔦", layout="wide")
 
 PAGES = Path(__file__).resolve().parent / "views"
 # (file, title, icon, url path); a page whose file is absent is left out of the navigation.
@@ -61,5 +63,6 @@ if nav.url_path != "present" and auth.mode() == auth.NONE:  # single-user mode: 
     with st.sidebar:
         state.analyst_box()
 nav.run()
+sidebar_progress()  # after the page, so a first visit sees its article before the worker starts
 with st.sidebar:
     st.caption(WIKINEWS_CREDIT)

@@ -80,6 +80,12 @@ def show_index_prompt(*, key: str) -> int:
     missing = state.similarity_missing()
     if not missing:
         return 0
+    status = state.worker_status()
+    if status is not None:  # the background worker is indexing: say how far, no button
+        pending = status.pending_text("index") or f"Indexing {missing} articles for search: starting"
+        st.info(f"{pending}. Results cover the {len(state.get_similarity())} articles indexed so far.",
+                icon=":material/pending:")
+        return missing
     total = state.get_store().count_articles()
     held = len(state.get_similarity())
     what = (
@@ -130,6 +136,10 @@ def _offer_analysis(ids: Sequence[str], what: str, *, key: str) -> None:
     n = len(ids)
     these = "this article is" if n == 1 else f"these {n} articles are"
     st.caption(f"{what} are shown only for articles already analysed, and {these} not yet.")
+    status = state.worker_status()
+    if status is not None:  # the background worker analyses them; no button
+        st.caption(status.pending_text("analysis") or "They are queued for the background analysis.")
+        return
     label = "Analyse it" if n == 1 else f"Analyse these {n}"
     if st.button(label, key=f"{key}_analyse", icon=":material/search_insights:"):
         from components.analysis import analyze_missing
@@ -168,7 +178,12 @@ def show_similar(article: Article, analysis: Analysis, *, key: str, k: int = 8, 
         show_index_prompt(key=f"{key}_idx")
     engine = state.get_similarity()
     if article.id not in engine:
-        if len(engine):
+        status = state.worker_status()
+        if status is not None:
+            pending = status.pending_text("index")
+            st.info("This article is not in the similarity index yet: it is being indexed in the background"
+                    + (f" ({pending})." if pending else "."), icon=":material/pending:")
+        elif len(engine):
             st.info("This article is not in the similarity index yet: build the index to compare it.")
         return
     try:

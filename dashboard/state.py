@@ -213,3 +213,60 @@ def story_comparison(story_id: str):
     if missing:
         analyze_missing(store, get_nlp(), ids=missing)
     return compare_story(story, story_items(store, version(), story.article_ids))
+
+
+def get_worker():
+    """The background worker of this server process: analyses and indexes whatever the library
+    lacks, from the first page view on (None when ``SOURCELIGHT_BACKGROUND`` turns it off).
+
+    Started once per process and shared by every session; the article a first visit opens is
+    handled first. Pages read ``worker_status()``; adding articles calls ``library_changed()``.
+    """
+    from components.background import LibraryWorker, background_enabled
+
+    if not background_enabled():
+        return None
+    first = default_article_id()
+    return LibraryWorker(get_store(), get_nlp(), get_similarity(), first=[first] if first else []).start()
+
+
+def worker_status():
+    """The background worker's ``LibraryStatus``, or None when there is no worker."""
+    worker = get_worker()
+    return None if worker is None else worker.status()
+
+
+def library_changed() -> bool:
+    """Articles were added or removed: the worker looks again for what is missing. Returns whether
+    a worker will do it (False: the page must analyse and index by itself)."""
+    worker = get_worker()
+    if worker is None:
+        return False
+    worker.wake()
+    return True
+
+
+#: The article open in this session, kept across pages: the sidebar's page links drop the URL's
+#: query string, so every page restores ``?article=`` from here when the URL has none.
+OPEN_ARTICLE = "_open_article"
+
+
+def open_article_id(known) -> str | None:
+    """The article a page should open: the URL's ``?article=`` when the library has it, else the
+    one this session had open on any page, else the seed (``default_article_id``)."""
+    wanted = st.query_params.get("article")
+    if wanted in known:
+        return wanted
+    kept = st.session_state.get(OPEN_ARTICLE)
+    if kept in known:
+        return kept
+    return default_article_id()
+
+
+def remember_article(article_id: str | None) -> None:
+    """Make ``article_id`` the open article: in this session (for the next page) and in the URL."""
+    if article_id is None:
+        return
+    st.session_state[OPEN_ARTICLE] = article_id
+    if st.query_params.get("article") != article_id:
+        st.query_params["article"] = article_id

@@ -36,3 +36,9 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+# The app's background worker (analysing and indexing the whole library from the first page view)
+# is off in tests unless a test turns it on: tests over small libraries drive the pages' own
+# buttons, and eight servers indexing 292 articles at once would starve the machine.
+# tests/test_browser_first_start.py runs the app with it on.
+os.environ.setdefault("SOURCELIGHT_BACKGROUND", "0")

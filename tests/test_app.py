@@ -63,6 +63,33 @@ def test_switching_entity_types_off(app):
     assert 'data-label="PERSON"' not in page and 'data-label="GPE"' in page
 
 
+def test_entity_type_choices_follow_the_reader_to_another_article(app):
+    app.run()
+    app.get("button_group")[0].set_value(["GPE"]).run()
+    from components.store import Store
+
+    seed = select(app, "Article").value
+    other = next(s.id for s in Store().list_articles() if s.id != seed)
+    select(app, "Article").set_value(other).run()
+    assert not app.exception and app.query_params["article"] == other
+    page = html_of(app)
+    # Places stay on and people stay off on the next article (it names both).
+    assert 'data-label="GPE"' in page and 'data-label="PERSON"' not in page
+    assert app.get("button_group")[0].value == ["GPE"]
+
+
+def test_calm_reading_by_default_type_labels_on_request(app):
+    app.run()
+    page = html_of(app)
+    assert 'class="sl-article sl-tags"' not in page and 'tabindex="0" data-tip="person' in page
+    assert 'class="sl-source">source</span>' in page  # the legend explains the attribution marks
+    next(t for t in app.toggle if t.label == "Type labels").set_value(True).run()
+    assert 'class="sl-article sl-tags"' in html_of(app)
+    next(t for t in app.toggle if t.label == "Show who said what").set_value(False).run()
+    page = html_of(app)
+    assert 'class="sl-source">source</span>' not in page and 'class="sl-att sl-cue"' not in page
+
+
 def test_choosing_a_source_shows_only_its_attributions(app):
     app.run()
     full = html_of(app).count('class="sl-att sl-cue"')

@@ -172,6 +172,9 @@ def test_builder_orders_articles_and_quotes(app):
     # Pick two of the seed's quotes, the later one first: the pack keeps that order, and only those.
     order = reading_order(analysis.attributions)
     quotes = next(m for m in app.multiselect if m.key == f"brief_quotes_{article.id}")
+    # The picker shows each quote's words too, not only its source and cue.
+    words = article.text[analysis.attributions[0].content[0].start:analysis.attributions[0].content[0].end]
+    assert words.strip('“”" ')[:30] in quotes.options[0], quotes.options[0]
     quotes.set_value([order[3], order[0]]).run()
     preview = preview_of(app)
     seed_part = preview.split("2\\. Kim Jong Un in Russia", 1)[1]

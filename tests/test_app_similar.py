@@ -223,7 +223,9 @@ def test_search_box_lists_articles_with_why_and_links(embedded):
     at.text_input[0].set_value("Was Navalny poisoned?").run()
     assert not at.exception
     found = rows(at)
-    assert len(found) == 7  # the whole small library, best first
+    # Only articles with some evidence (the query's words or names, or a passage close in meaning),
+    # best first: the unrelated rest of the small library (7 articles) is not listed.
+    assert 2 <= len(found) < 7
     top = found[:2]
     assert {TITLES["airlift"], TITLES["novichok"]} == {
         t for t in (TITLES["airlift"], TITLES["novichok"]) for r in top if f"[{t}]" in r.replace("\\", "")

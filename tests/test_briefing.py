@@ -174,7 +174,7 @@ def test_html_is_escaped_self_contained_and_complete(store):
     assert "url(" not in doc and "@import" not in doc and " src=" not in doc.replace("&lt;img src=x", "")
     text = squash("".join(p.text))
     for q in quotes_of(b):
-        assert squash(q.content) in text, q.content  # every quote, whole, as text
+        assert squash(q.quoted) in text, q.quoted  # every quote, whole, as text
         assert f'href="{html.escape(q.link)}"' in doc
     assert "Evil <b>Corp</b> | Ltd" in text and "Out<let> & Co" in text and "2024-01-02" in text
     assert '<script>alert("t")</script> A *hostile*' in text  # the title, shown as characters
@@ -205,7 +205,7 @@ def test_markdown_quotes_are_inert_and_complete(store):
     assert hrefs and all(h.startswith("https://") for h in hrefs)
     text = squash("".join(p.text))
     for q in quotes_of(b):
-        assert squash(q.content) in text, q.content
+        assert squash(q.quoted) in text, q.quoted
         assert q.link in hrefs
         assert q.source in text
     assert "Out<let> & Co, 2024-01-02" in text
@@ -242,7 +242,7 @@ def test_pdf_text_and_links_round_trip(store):
     reader = PdfReader(io.BytesIO(data))
     text = squash(" ".join(page.extract_text() for page in reader.pages))
     for q in quotes_of(b):
-        expected = squash(q.content).replace("中文 🙂", "?? ?")  # glyphs the font lacks print as "?"
+        expected = squash(q.quoted).replace("中文 🙂", "?? ?")  # glyphs the font lacks print as "?"
         assert expected in text, expected
         assert q.source in text
     assert "Пєсков" in text and "Out<let> & Co" in text and "2024-01-02" in text
@@ -385,3 +385,45 @@ def test_base_url_setting(monkeypatch):
     assert bf.base_url() == bf.DEFAULT_BASE_URL
     monkeypatch.setenv("SOURCELIGHT_BASE_URL", "https://sourcelight.example/app/")
     assert bf.base_url() == "https://sourcelight.example/app"
+
+
+def _quote(kind: str, content: str) -> bf.Quote:
+    return bf.Quote(index=0, source="Kremlin", source_type="org", kind=kind, cue="said", content=content,
+                    nested_in=None, link="https://sl.example/read?article=a&att=0")
+
+
+@pytest.mark.parametrize("kind, content, expected", [
+    # Direct speech: one pair of marks, the article's own at the ends not doubled.
+    ("direct", "“We will not retreat,”", "“We will not retreat,”"),
+    ("direct", "We will not retreat", "“We will not retreat”"),
+    ('direct', 'the duties and responsibilities,"', "“the duties and responsibilities,”"),
+    ("direct", "'Never,' ", "“Never,”"),
+    # Reported speech is paraphrase: never in quotation marks.
+    ("indirect", "to secure supplies in what is anticipated to be a long war",
+     "to secure supplies in what is anticipated to be a long war"),
+    ("indirect", 'that the talks would go ahead"', "that the talks would go ahead"),  # a stray mark dropped
+    # Mixed: exactly the marks the article puts around the quoted fragment.
+    ("mixed", "the talks were “a waste of time”", "the talks were “a waste of time”"),
+    ("mixed", "“a waste” of time, he said", "“a waste” of time, he said"),
+])
+def test_only_quoted_words_stand_in_quotation_marks(kind, content, expected):
+    assert _quote(kind, content).quoted == expected
+
+
+def test_reported_speech_is_paraphrase_in_every_format(store):
+    from pypdf import PdfReader
+
+    b = bf.build_briefing(store, VERSION, ["hostile-1", "plain-1"], base="https://sl.example")
+    indirect = [q for q in quotes_of(b) if q.kind == "indirect"]
+    assert indirect
+    page = bf.to_html(b)
+    doc = bf.to_markdown(b)
+    pdf = squash(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(bf.to_pdf(b))).pages))
+    for q in indirect:
+        words = squash(q.content)
+        assert f"“{html.escape(words)}" not in page and f'class="bf-paraphrase">{html.escape(words, quote=True)}' in page
+        assert f"“{bf.md(words)}" not in doc
+        assert f"“{words[:20]}" not in pdf
+    assert '""' not in page and "”“" not in page and "””" not in page
+    # The link back to the article is never split across lines.
+    assert ".bf-link{white-space:nowrap}" in page

@@ -156,3 +156,38 @@ def test_deep_link_then_keyboard_steps(app_url, browser):
     assert text_colour != "rgb(0, 0, 0)"
     dark.screenshot(path=str(DOCS / "briefing-dark.png"))
     dark.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_every_step_shows_the_whole_card(app_url, browser, size, scheme):
+    """A projector (1280x720) and a full-HD screen, both themes: after each step the whole
+    spotlight card is on screen below the header, the buttons read in full, the sidebar is folded
+    away with its control to bring it back."""
+    aid = seed_id()
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]}, color_scheme=scheme)
+    page.goto(f"{app_url}/present?article={aid}", timeout=60_000)
+    page.wait_for_selector(".sl-spot", timeout=180_000)
+    # Briefing mode folds the editing sidebar away; the » control brings it back.
+    expand = page.locator("[data-testid='stExpandSidebarButton']")
+    expand.wait_for(timeout=30_000)
+    assert not page.locator("[data-testid='stSidebarUserContent']").is_visible()
+    for name in ("Previous", "Next", "Overview"):
+        button = page.get_by_role("button", name=name)
+        full = button.evaluate("b => [...b.querySelectorAll('*')].every(e => e.scrollWidth <= e.clientWidth + 1)")
+        assert full, f"{name} is cut at {size}"
+    page.locator(".sl-present h1").click()
+    for step in range(1, 5):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => location.search.includes('step={step}')", timeout=60_000)
+        page.locator(".sl-spot-head", has_text=f"{step} / ").wait_for(timeout=30_000)
+        page.wait_for_timeout(700)  # the text box's smooth scroll
+        top, bottom, header = page.evaluate(
+            """() => { const r = document.querySelector('.sl-spot').getBoundingClientRect();
+                       const h = document.querySelector('[data-testid="stHeader"]');
+                       return [r.top, r.bottom, h ? h.getBoundingClientRect().bottom : 0]; }""")
+        assert top >= header - 1 and bottom <= size[1] + 1, (step, size, scheme, top, bottom, header)
+    expand.click()
+    page.locator("[data-testid='stSidebarUserContent']").wait_for(timeout=30_000)
+    assert page.get_by_label("Spotlight one source").count() == 1
+    page.close()

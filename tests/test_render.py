@@ -95,8 +95,11 @@ def test_hostile_text_renders_as_visible_characters(payload):
                 "data-att",
                 "data-kind",
                 "data-start",
+                "data-tip",
+                "tabindex",
             }
-            assert "javascript:" not in (value or "").replace(payload, "") or name in {"title", "data-group"}
+            assert name != "tabindex" or value == "0"
+            assert "javascript:" not in (value or "").replace(payload, "") or name in {"title", "data-group", "data-tip"}
     visible = "".join(parser.text)
     assert payload in visible  # what the article says is shown, as characters
     assert out.count("<style>") == 1
@@ -140,3 +143,25 @@ def test_entities_by_type_and_selection():
     selected = reading_html(article, analysis, labels={"PERSON", "GPE"}, selected_group="p2")
     assert 'sl-ent-PERSON sl-sel" data-label="PERSON" data-tag="person" data-group="p2"' in selected
     assert "sl-has-sel" in selected
+
+
+def test_calm_default_type_labels_only_when_asked(seed_text):
+    from components.articles import parse_article
+    from components.records import Analysis, Entity
+
+    article = parse_article("Talks\n\nDmitry Peskov spoke in Moscow.", origin="t")
+    start = article.text.index("Dmitry")
+    analysis = Analysis(article.id, "v", (Entity(start, start + 13, "PERSON", "PERSON:dmitry-peskov"),), (), ())
+    calm = reading_html(article, analysis)
+    assert 'class="sl-article"' in calm and 'class="sl-article sl-tags"' not in calm  # no type after each name
+    assert 'data-tip="person' in calm and 'tabindex="0"' in calm  # hover and keyboard tooltip
+    assert "[data-tip]:focus" in calm and ".sl-article.sl-tags .sl-ent[data-label]::after" in calm
+    assert 'class="sl-article sl-tags"' in reading_html(article, analysis, type_labels=True)
+
+
+def test_legend_drops_attribution_entries_when_they_are_hidden():
+    from components.render import legend_html
+
+    assert "sl-source" in legend_html(["PERSON"]) and "sl-cue" in legend_html(["PERSON"])
+    off = legend_html(["PERSON"], attributions=False)
+    assert "sl-source" not in off and "sl-content" not in off and "person" in off

@@ -449,3 +449,13 @@ def test_query_names_prefer_the_longest_name_and_respect_acronyms(query, keys):
         ["The UN met in New York. UN officials said.", "Kim Jong Un met Vladimir Putin. Kim said. Putin agreed."],
     )
     assert dict(lex.query_name_keys(query)) == keys
+
+
+def test_a_query_with_no_evidence_matches_nothing():
+    engine = SimilarityEngine(None, FakeEncoder())
+    engine.index_articles([
+        ("tennis", "Federer wins Wimbledon", "Roger Federer won the final on Sunday."),
+        ("rates", "Central bank raises rates", "The bank raised its main rate by half a point."),
+    ])
+    assert engine.search_text("zxqv", 5) == []  # no word, no name, nothing close in meaning
+    assert [m.id for m in engine.search_text("Federer final", 5)] == ["tennis"]

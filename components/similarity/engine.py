@@ -39,6 +39,11 @@ CANDIDATES = 200
 #: Where ``similar`` looks for a candidate's nearest neighbours: the query's best this many
 #: articles by each ranker and by the fused score (see ``SimilarityEngine.similar``).
 NEIGHBOUR_POOL = 300
+#: The least evidence a free-text result needs: a query word or name it contains (BM25 or name
+#: overlap above zero), or a passage this close in meaning (cosine). Below both, the article is not
+#: a match at all, however it ranks among the rest ("zxqv" matches nothing). all-MiniLM-L6-v2
+#: gives unrelated news passages cosines around 0.0–0.2 against a nonsense or off-topic query.
+MIN_PASSAGE_COSINE = 0.3
 #: Articles over which a candidate's z-score statistics are taken (all of them up to this).
 STAT_SAMPLE = 4096
 
@@ -274,24 +279,43 @@ class SimilarityEngine:
                     todo.append((id_, title, text, h))
             total = len(ready) + unchanged + len(todo) if cached_only else total
             done = total - len(todo)
-            if progress:
-                progress(done, total)
-            for batch in self._batches(todo, BATCH_ARTICLES):
-                new = embed_articles(self.encoder, [(t, x) for _, t, x, _ in batch],
-                                     [h for *_, h in batch])
-                for item in new:
-                    self._embedded[item.content_hash] = item
-                if self._cache is not None:
-                    self._cache.save(new)
-                ready.extend(batch)
-                done += len(batch)
+            if folder is not None:
+                # An index folder takes one append per call (one writer lock, one reopen).
                 if progress:
                     progress(done, total)
-            if folder is not None:
+                for batch in self._batches(todo, BATCH_ARTICLES):
+                    new = embed_articles(self.encoder, [(t, x) for _, t, x, _ in batch],
+                                         [h for *_, h in batch])
+                    for item in new:
+                        self._embedded[item.content_hash] = item
+                    if self._cache is not None:
+                        self._cache.save(new)
+                    ready.extend(batch)
+                    done += len(batch)
+                    if progress:
+                        progress(done, total)
                 self._add_to_folder(ready)
-            else:
-                self._add(ready)
-            return IndexStats(embedded=len(todo), from_cache=from_cache, unchanged=unchanged)
+                return IndexStats(embedded=len(todo), from_cache=from_cache, unchanged=unchanged)
+            # In memory: texts already embedded join at once; new ones batch by batch below.
+            self._add([r for r in ready if r[3] not in pending])
+            ready = [r for r in ready if r[3] in pending]
+        if progress:
+            progress(done, total)
+        # Encoding runs outside the lock, so searches keep answering (over what is indexed so far)
+        # while a large batch is embedded; each batch joins the index as soon as it is encoded.
+        for batch in self._batches(todo, BATCH_ARTICLES):
+            new = embed_articles(self.encoder, [(t, x) for _, t, x, _ in batch], [h for *_, h in batch])
+            if self._cache is not None:
+                self._cache.save(new)
+            with self._lock:
+                for item in new:
+                    self._embedded[item.content_hash] = item
+                hashes = {h for *_, h in batch}
+                self._add(batch + [r for r in ready if r[3] in hashes])
+            done += len(batch)
+            if progress:
+                progress(done, total)
+        return IndexStats(embedded=len(todo), from_cache=from_cache, unchanged=unchanged)
 
     @staticmethod
     def _batches(seq: list, size: int):
@@ -486,7 +510,9 @@ class SimilarityEngine:
         """Articles matching a free-text query (a name, a phrase, a question), best first.
 
         Fuses plain BM25 scores, the best passage cosine and name overlap the same way as
-        ``similar`` (without the neighbour step, which needs an article as the query).
+        ``similar`` (without the neighbour step, which needs an article as the query). An article
+        with none of the query's words or names and no passage close in meaning
+        (``MIN_PASSAGE_COSINE``) is no match: a nonsense query gets an empty list.
         """
         qvec = self._encode_query(query, "search query")
         if k <= 0:
@@ -508,10 +534,11 @@ class SimilarityEngine:
             best = self._best_passages(cand, qvec)
             fused = (fusion.zscore(bm25)[cand] + fusion.zscore(best)
                      + fusion.ENTITY_WEIGHT * fusion.zscore(ents)[cand])
-            order = np.argsort(-fused, kind="stable")[:k]
+            evidence = (bm25[cand] > 0) | (ents[cand] > 0) | (best >= MIN_PASSAGE_COSINE)
+            order = [p for p in np.argsort(-fused, kind="stable").tolist() if evidence[p]][:k]
             qnames = set(lex.query_name_keys(query))
             out = []
-            for p in order.tolist():
+            for p in order:
                 c = int(cand[p])
                 names = lex.row_names(c)
                 out.append(Match(

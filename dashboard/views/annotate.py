@@ -138,12 +138,12 @@ def choose_article() -> str | None:
         st.warning(f"The link asks for article {md(repr(wanted))}, which is not in this library; showing another.")
     key = f"{K}_article"
     if st.session_state.get(key) not in labels:
-        st.session_state[key] = wanted if wanted in labels else state.default_article_id()
+        st.session_state[key] = state.open_article_id(labels)  # the URL's, else the one open on the last page
     elif wanted in labels and wanted != st.session_state.get(f"{K}_url_seen"):
         st.session_state[key] = wanted  # a link was followed: the URL wins over the last choice
     with st.sidebar:
         choice = st.selectbox("Article", list(labels), format_func=labels.get, key=key)
-    st.query_params["article"] = choice
+    state.remember_article(choice)
     st.session_state[f"{K}_url_seen"] = choice
     return choice
 

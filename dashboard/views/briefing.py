@@ -14,6 +14,7 @@ import streamlit as st
 from components.briefing import (
     MIME_TYPES,
     build_briefing,
+    make_quote,
     move,
     reading_order,
     render,
@@ -99,7 +100,7 @@ def _article_panel(n: int, total: int, article, analysis, labels: dict[str, str]
         if not atts:
             st.caption("No attributions found in this article: the briefing shows its metadata and profile.")
             return []
-        titles = {i: attribution_title(article.text, atts[i], i + 1) for i in range(len(atts))}
+        titles = {i: _pick_label(article, atts, i) for i in range(len(atts))}
         key = f"{KEY}_quotes_{aid}"
         if key not in st.session_state:
             st.session_state[key] = reading_order(atts)
@@ -116,6 +117,18 @@ def _article_panel(n: int, total: int, article, analysis, labels: dict[str, str]
         return list(chosen)
 
 
+#: Characters of an attribution's words shown in the quote picker.
+PICK_WORDS = 90
+
+
+def _pick_label(article, atts, i: int) -> str:
+    """The quote picker's label: number, source, cue, kind, then the words themselves (as the pack
+    will set them: quotation marks only around quoted words)."""
+    q = make_quote(article, atts, i, "")
+    words = q.quoted if len(q.quoted) <= PICK_WORDS else q.quoted[: PICK_WORDS - 1].rstrip() + "…"
+    return f"{attribution_title(article.text, atts[i], i + 1)} — {words}"
+
+
 def page() -> None:
     store = state.get_store()
     labels = library_labels()
@@ -124,8 +137,13 @@ def page() -> None:
     st.title("Briefing pack")
     st.caption("Choose articles and quotes, order them, then download the pack. Private notes never leave the library.")
     if f"{KEY}_articles" not in st.session_state:
-        first = st.query_params.get("article") or state.default_article_id()
+        first = state.open_article_id(labels)  # the article open on the last page, else the seed
         st.session_state[f"{KEY}_articles"] = [first] if first in labels else []
+    opened = state.open_article_id(labels)
+    if opened != st.session_state.get(f"{KEY}_seen_open"):  # another article was opened meanwhile
+        st.session_state[f"{KEY}_seen_open"] = opened
+        if opened in labels and opened not in st.session_state[f"{KEY}_articles"]:
+            st.session_state[f"{KEY}_articles"] = [*st.session_state[f"{KEY}_articles"], opened]
     st.session_state[f"{KEY}_articles"] = [i for i in st.session_state[f"{KEY}_articles"] if i in labels]
     st.multiselect("Articles", list(labels), format_func=labels.get, key=f"{KEY}_articles", on_change=_sync_order)
     _sync_order()

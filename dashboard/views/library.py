@@ -19,7 +19,10 @@ def _add(articles, *, key: str, warn: bool = True) -> None:
     """Store new articles, analyse them with a progress bar, and say what happened."""
     store = state.get_store()
     added, skipped = store.add_articles(articles)
-    if added:
+    if added and state.library_changed():  # the background worker analyses and indexes them
+        st.success(f"Added {len(added)} article(s): analysing and indexing them in the background (see the sidebar).")
+        st.session_state[f"{key}_last"] = added[0]
+    elif added:
         bar = st.progress(0.0, text="Analysing…")
         analyze_missing(
             store, state.get_nlp(), ids=added, progress=lambda d, t: bar.progress(d / t, f"Analysed {d}/{t}")

@@ -67,7 +67,17 @@ export default function (component) {
   let tries = 0;
   const go = () => {
     const el = document.querySelector(`.sl-present .sl-content.sl-focus[data-att="${want}"]`);
-    if (el) { el.scrollIntoView({ block: "center", behavior: "smooth" }); return; }
+    if (el) {
+      // Scroll only the text's own box: scrolling the page would slide the spotlight card under
+      // the app's header on a short (1280x720) screen.
+      let box = el.parentElement;
+      const scrolls = (b) => b.scrollHeight > b.clientHeight + 1 && /(auto|scroll)/.test(getComputedStyle(b).overflowY);
+      while (box && !scrolls(box)) box = box.parentElement;
+      if (!box || box === document.scrollingElement || box === document.body) return;
+      const offset = el.getBoundingClientRect().top - box.getBoundingClientRect().top;
+      box.scrollTo({ top: box.scrollTop + offset - box.clientHeight / 3, behavior: "smooth" });
+      return;
+    }
     if (++tries < 60) setTimeout(go, 50);
   };
   go();
@@ -153,6 +163,8 @@ def _spotlight_html(text: str, attributions, index: int | None, number: int, tot
 
 
 def page() -> None:
+    # Briefing mode opens with the editing sidebar folded away; its » control brings it back.
+    st.set_page_config(initial_sidebar_state="collapsed")
     store = state.get_store()
     labels = library_labels()
     if labels is None:
@@ -162,7 +174,8 @@ def page() -> None:
         if ps.article is not None:
             st.warning(f"The link asks for article {md(repr(ps.article))}, which is not in this library; "
                        "showing another.")
-        ps = PresentState(article=state.default_article_id() or next(iter(labels)), notes=ps.notes)
+        ps = PresentState(article=state.open_article_id(labels) or next(iter(labels)), notes=ps.notes)
+    state.remember_article(ps.article)
 
     with st.spinner("Analysing…"):
         opened = state.open_article(ps.article)
@@ -218,7 +231,9 @@ def page() -> None:
 
     total = len(steps)
     focus = steps[ps.step - 1] if ps.step else None
-    prev_col, next_col, home_col, where_col = st.columns([1, 1, 1, 4], vertical_alignment="center")
+    # Buttons as wide as their labels, side by side (never "Pre…" on a 1280-pixel projector).
+    bar = st.container(horizontal=True, vertical_alignment="center", key=f"{KEY}_bar")
+    prev_col = next_col = home_col = where_col = bar
     prev_col.button(
         "Previous",
         icon=":material/arrow_back:",
@@ -227,7 +242,7 @@ def page() -> None:
         disabled=ps.step == 0,
         on_click=_on_step,
         args=(-1, total),
-        width="stretch",
+        width="content",
     )
     next_col.button(
         "Next",
@@ -238,7 +253,7 @@ def page() -> None:
         disabled=ps.step >= total,
         on_click=_on_step,
         args=(1, total),
-        width="stretch",
+        width="content",
     )
     home_col.button(
         "Overview",
@@ -248,7 +263,7 @@ def page() -> None:
         disabled=ps.step == 0,
         on_click=_on_step,
         args=(None, total),
-        width="stretch",
+        width="content",
     )
     # Presentation clickers send Page Down / Page Up: the same steps, from buttons kept out of sight.
     with st.container(key=f"{KEY}_clicker"):

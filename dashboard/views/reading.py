@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import pandas as pd
 import streamlit as st
 
@@ -22,14 +24,15 @@ from dashboard.story_panel import show_article_story
 from dashboard.widgets import library_labels, plotly_chart
 
 NONE = "—"
+# Narrow number columns, so the side panel shows every column at 1440 px without scrolling.
 BREAKDOWN_LABELS = {
-    "source": "Source",
-    "type": "Type",
-    "attributions": st.column_config.NumberColumn("Claims", help="Attributions to this source"),
-    "direct": "Direct",
-    "indirect": "Reported",
-    "mixed": "Mixed",
-    "words": st.column_config.NumberColumn("Words", help="Words of attributed content"),
+    "source": st.column_config.TextColumn("Source", width="medium"),
+    "type": st.column_config.TextColumn("Type", width="small"),
+    "attributions": st.column_config.NumberColumn("Claims", help="Attributions to this source", width=52),
+    "direct": st.column_config.NumberColumn("Direct", width=52),
+    "indirect": st.column_config.NumberColumn("Rep.", help="Reported speech", width=52),
+    "mixed": st.column_config.NumberColumn("Mixed", width=52),
+    "words": st.column_config.NumberColumn("Words", help="Words of attributed content", width=56),
     "cues": "Cues",
     "reported_by": st.column_config.TextColumn(
         "Reported by", help="Whose report this source's claims appear in (↳ rows: the claims inside that report)"
@@ -44,6 +47,8 @@ CLAIM_LABELS = {
     "nested_in": "Reported by",
 }
 NESTED_MARK = "↳ "
+#: The entity types this session chose, kept across articles (the pills' own state is not).
+KEPT_LABELS = "_read_labels_kept"
 
 
 def choose_article(*, key: str) -> str | None:
@@ -56,7 +61,7 @@ def choose_article(*, key: str) -> str | None:
     if wanted is not None and wanted not in labels:
         st.warning(f"The link asks for article {md(repr(wanted))}, which is not in this library; showing another.")
     if wanted not in labels:
-        wanted = state.default_article_id()
+        wanted = state.open_article_id(labels)  # the article open on the last page, else the seed
     url_article = st.query_params.get("article")
     if st.session_state.get(f"{key}_article") not in labels:
         st.session_state[f"{key}_article"] = wanted
@@ -67,7 +72,7 @@ def choose_article(*, key: str) -> str | None:
         choice = st.selectbox(
             "Article", ids, format_func=labels.get, key=f"{key}_article", help="Type to search titles"
         )
-    st.query_params["article"] = choice
+    state.remember_article(choice)
     st.session_state[f"{key}_url_seen"] = choice
     return choice
 
@@ -234,20 +239,81 @@ def attribution_panel(article, analysis, *, key: str) -> int | None:
             f"({esc(a.source_type or 'unknown type')}) · cue <i>{esc(a.cue.text(text))}</i> · {esc(a.kind)}<br>"
             f"{esc(' … '.join(p.text(text) for p in a.content))}</div>"
         )
+    # What was said comes right after who said it: the essential columns fit a 1440-px side panel.
     rows = [
         {
             "#": i + 1,
             "Source": a.source_canonical or (a.source.text(text) if a.source else NONE),
-            "Type": a.source_type or "",
+            "Said": " … ".join(p.text(text) for p in a.content),
             "Cue": a.cue.text(text),
             "Kind": a.kind,
+            "Type": a.source_type or "",
             "Inside": (a.nested_in + 1) if a.nested_in is not None else None,
-            "Content": " … ".join(p.text(text) for p in a.content),
         }
         for i, a in enumerate(atts)
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "#": st.column_config.NumberColumn("#", width=36),
+            "Source": st.column_config.TextColumn("Source", width="small"),
+            "Said": st.column_config.TextColumn("What was said", width="large"),
+            "Cue": st.column_config.TextColumn("Cue", width="small"),
+            "Kind": st.column_config.TextColumn("Kind", width="small"),
+            "Type": st.column_config.TextColumn("Type", width="small"),
+            "Inside": st.column_config.NumberColumn("Inside", help="The attribution it is reported in", width=52),
+        },
+    )
     return None if chosen == NONE else chosen
+
+
+#: Scrolls the reading view to the spotlighted passage (``data.att``) or to the first passage of
+#: the one source shown (``data.first``), once per choice (the component's key names the choice).
+SCROLL_JS = """
+export default function (component) {
+  const data = component.data || {};
+  const att = Number(data.att);
+  let tries = 0;
+  const go = () => {
+    const el = Number.isInteger(att)
+      ? document.querySelector(`.sl-article .sl-content.sl-focus[data-att="${att}"]`)
+      : document.querySelector(".sl-article .sl-content");
+    if (el) { el.scrollIntoView({ block: "center" }); return; }
+    if (++tries < 80) setTimeout(go, 50);
+  };
+  go();
+}
+"""
+
+
+@st.cache_resource
+def _scroller():
+    """The scrolling component, registered once per process (re-registering logs a warning)."""
+    return st.components.v2.component("sourcelight_read_scroll", js=SCROLL_JS)
+
+
+def _deep_link_tab() -> None:
+    """A link that arrives with ``&att=N`` opens the Who-said-what tab, with ``&source=`` the
+    Sources tab (only on arrival: afterwards the reader's own tab choice stands)."""
+    if st.query_params.get("att") is not None and "read_att_att" not in st.session_state:
+        st.session_state["read_tab"] = "Who said what"
+    elif st.query_params.get("source") is not None and "read_src_source" not in st.session_state:
+        st.session_state["read_tab"] = "Sources"
+
+
+def _spotlight_caption(article, analysis, focus: int | None, only) -> None:
+    """Say, above the text, which attribution is spotlighted (or whose are shown), and scroll there."""
+    text, atts = article.text, analysis.attributions
+    if focus is not None and focus < len(atts):
+        st.info(f"Spotlighted: {md(attribution_title(text, atts[focus], focus + 1))}", icon=":material/flashlight_on:")
+        _scroller()(key=f"read_scroll_{article.id[:12]}_{focus}", data={"att": int(focus)})
+    elif only:
+        source = st.session_state.get("read_src_source")
+        st.info(f"Showing only {md(str(source))}'s {len(only)} attribution{'s' * (len(only) != 1)}.",
+                icon=":material/filter_alt:")
+        _scroller()(key=f"read_scroll_{article.id[:12]}_src_{zlib.crc32(str(source).encode())}", data={"first": True})
 
 
 def page() -> None:
@@ -284,16 +350,25 @@ def page() -> None:
         st.session_state["read_current"] = article_id
 
     present = [lb for lb in LABEL_NAMES if any(e.label == lb for e in analysis.entities)]
+    # The entity types chosen stay chosen from article to article (a type this article lacks keeps
+    # its choice for the next one that has it).
+    kept = set(st.session_state.get(KEPT_LABELS, DEFAULT_LABELS))
+    if "read_labels" not in st.session_state or set(st.session_state["read_labels"]) - set(present):
+        st.session_state["read_labels"] = [lb for lb in present if lb in kept]
     with st.sidebar:
         labels = st.pills(
             "Entity types",
             present,
             selection_mode="multi",
-            default=[lb for lb in present if lb in DEFAULT_LABELS],
             format_func=lambda lb: LABEL_NAMES.get(lb, lb),
             key="read_labels",
         )
+        st.session_state[KEPT_LABELS] = sorted((kept - set(present)) | set(labels))
         show_atts = st.toggle("Show who said what", value=True, key="read_show_atts")
+        type_labels = st.toggle(
+            "Type labels", value=False, key="read_type_labels",
+            help="Print each name's type after it. The legend, hovering a name or tabbing to it say the type too.",
+        )
         if st.button(
             "Present this article",
             icon=":material/co_present:",
@@ -305,6 +380,7 @@ def page() -> None:
             who = {"analyst": state.analyst()} if state.analyst() and not state.signed_in_mode() else {}
             st.switch_page("views/present.py", query_params={"article": article_id, **who})
 
+    _deep_link_tab()
     text_col, side = st.columns([3, 2], gap="large")
     with side:
         # Only the Similar tab runs lazily (when open): it searches the library; the others feed the text.
@@ -326,8 +402,9 @@ def page() -> None:
             with story_tab:
                 show_article_story(article.id, key="read_story")
     with text_col:
+        _spotlight_caption(article, analysis, focus, only)
         st.html(
-            legend_html(labels)
+            legend_html(labels, attributions=show_atts)
             + reading_html(
                 article,
                 analysis,
@@ -337,6 +414,7 @@ def page() -> None:
                 attribution_filter=only,
                 focus=focus,
                 provenance=provenance,
+                type_labels=type_labels,
             )
         )
         if article.url:

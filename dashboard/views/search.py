@@ -38,13 +38,20 @@ def search_box(*, key: str) -> None:
         return
     engine = state.get_similarity()
     if not len(engine):
-        st.info("Build the similarity index (above) to search.")
+        status = state.worker_status()
+        pending = (status.pending_text("index") or "starting") if status is not None else None
+        st.info(f"Nothing is searchable yet ({pending}): search works as soon as the first articles are indexed."
+                if status is not None else "Build the similarity index (above) to search.")
         return
     try:
         with st.spinner("Searching…"):
             matches = engine.search_text(query, k)
     except SourcelightError as exc:
         st.error(md(exc))
+        return
+    if not matches:
+        st.info(f"No match for “{md(query)}”: no article in the library contains these words or names, "
+                "or says anything close in meaning.", icon=":material/search_off:")
         return
     show_matches(matches, key=f"{key}_rows")
 

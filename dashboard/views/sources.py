@@ -116,6 +116,15 @@ def analysis_status(store, version: str, *, key: str) -> tuple[int, set[str]]:
     if not summaries or not missing:
         return len(summaries), done
     n = len(missing)
+    status = state.worker_status()
+    if status is not None:  # the background worker is on it: say how far, no button
+        pending = status.pending_text("analysis") or f"Analysing {n} articles: starting"
+        st.info(
+            f"{pending}. Everything below covers the {len(done)} articles analysed so far and "
+            "fills in by itself when the rest are done.",
+            icon=":material/pending:",
+        )
+        return len(summaries), done
     st.warning(
         f"**{n} of {len(summaries)} articles are not analysed yet** and are left out of "
         "everything below. Analysing takes a fraction of a second per article.",
@@ -153,6 +162,24 @@ def analysis_status(store, version: str, *, key: str) -> tuple[int, set[str]]:
     return len(summaries), done
 
 
+def _follow_bounds(box_key: str, lo: date, hi: date) -> None:
+    """Keep the date filter in step with the data: a range that covered all dates keeps covering
+    all of them when more articles arrive (the background analysis widens the library under an
+    open page); a narrowed range is kept, clipped to the dates there are."""
+    bounds_key = f"{box_key}_bounds"
+    old = st.session_state.get(bounds_key)
+    if old == (lo, hi) and box_key in st.session_state:
+        return
+    current = st.session_state.get(box_key)
+    current = tuple(current) if isinstance(current, list | tuple) else ()
+    if old is None or len(current) != 2 or tuple(current) == old:
+        st.session_state[box_key] = (lo, hi)
+    else:
+        start, end = max(current[0], lo), min(current[1], hi)
+        st.session_state[box_key] = (start, end) if start <= end else (lo, hi)
+    st.session_state[bounds_key] = (lo, hi)
+
+
 def filters(long: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
     """Type, outlet and date filters.
 
@@ -181,9 +208,9 @@ def filters(long: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, pd.DataFrame
     with c3:
         if not dates.empty:
             lo, hi = dates.min().date(), dates.max().date()
+            _follow_bounds(f"{key}_dates", lo, hi)
             picked = st.date_input(
                 "Articles dated",
-                value=(lo, hi),
                 min_value=lo,
                 max_value=hi,
                 key=f"{key}_dates",
@@ -420,7 +447,11 @@ def page(*, key: str = KEY) -> None:
         st.info(EMPTY_LIBRARY)
         return
     if not done:
-        st.info("No article is analysed yet: analyse them with the button above.")
+        st.info(
+            "No article is analysed yet: "
+            + ("the background analysis is on it (above)." if state.worker_status()
+               else "analyse them with the button above.")
+        )
         return
     long = corpus_frame(store.url, version, _fingerprint(done), corrections_stamp(store))
     for aid, title, problem in long.attrs.get("skipped", []):
