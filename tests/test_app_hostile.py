@@ -106,7 +106,7 @@ def test_corpus_url_title_notes_tags_and_names_show_as_text(app, tmp_path):
     assert not app.exception
     assert_literal(app)  # "Original: <url>" and whatever else mentions it
     analyst = "Mallory " + PAYLOAD
-    svc.add_note(article.id, "note " + PAYLOAD, analyst=analyst)
+    svc.add_note(article.id, "note " + PAYLOAD, analyst=analyst, shareable=True)  # Ann reads it: shareable
     svc.add_tag(article.id, "tag " + PAYLOAD.replace("\u202e", ""), analyst=analyst)
     svc.set_source(article.id, 0, analyst=analyst, canonical="Source " + PAYLOAD)
     annotate = AppTest.from_file(APP, default_timeout=180)
