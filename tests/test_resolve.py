@@ -76,6 +76,19 @@ RESOLVED = [
     # 'it' is the body that was the subject before, never the object of its own clause
     ("The Ostmark Trade Council met on Monday. It strongly criticized the US for the new "
      "tariffs.", "It", "Ostmark Trade Council", "resolved"),
+    # a finding or a team speaks for the research group the article named by its institution
+    ("Researchers from Brightvale University tested a new spray in June. According to the "
+     "report, the spray lasts a month.", "the report", "Researchers from Brightvale University",
+     "resolved"),
+    ("Scientists at the Ostmark Institute built a small robot. The research team said it could "
+     "climb stairs.", "The research team", "Scientists at the Ostmark Institute", "resolved"),
+    # the author the article gave the same finding before
+    ("A report by the Ostmark Trade Council was published on Monday. The report said exports "
+     "fell.", "The report", "Ostmark Trade Council", "resolved"),
+    # a plural title far after the coordinated people the article gave it
+    ("Emily Hart met officers Tom Reyes and Karl Berg at a cafe. The cafe was busy. The night was "
+     "cold. The trains were late. The roads were closed. The street was dark. The officers "
+     "said they were innocent.", "The officers", "Tom Reyes; Karl Berg", "resolved"),
 ]
 
 
@@ -120,6 +133,28 @@ NOT_THE_SPEAKER = [
      "tariffs.", "It", "US"),
     ("Karl Berg thanked Tom Reyes for the report. He said the plan was sound.", "He", "Tom Reyes"),
 ]
+
+
+OPEN_AUTHORS = [
+    # text, source as written, names it must NOT be given (the evidence points two ways)
+    # two research groups: 'the report' is not credited to either
+    ("Researchers from Brightvale University tested a spray. Scientists at the Ostmark Institute "
+     "tested a gel. According to the report, the spray lasts a month.", "the report",
+     ("Researchers from Brightvale University", "Scientists at the Ostmark Institute")),
+    # two groups titled officers, both too far back for recency: 'the officers' names neither
+    ("Emily Hart met officers Tom Reyes and Karl Berg at a cafe. Later she met officers Anna Lund "
+     "and Peter Holm at the station. The night was cold. The trains were late. The roads were "
+     "closed. The street was dark. The shops were shut. The rain fell. The bus was full. The "
+     "officers said they were innocent.", "The officers",
+     ("Tom Reyes; Karl Berg", "Anna Lund; Peter Holm")),
+]
+
+
+@pytest.mark.parametrize("text, source, not_names", OPEN_AUTHORS)
+def test_two_candidate_authors_name_neither(nlp, text, source, not_names):
+    got = _sources(nlp, text)
+    assert source in got, got
+    assert got[source][0] not in not_names, got
 
 
 @pytest.mark.parametrize("text, source, object_name", NOT_THE_SPEAKER)

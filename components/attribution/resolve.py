@@ -262,6 +262,45 @@ class Resolver:
         name, span = next(iter(found.items()))
         return Resolution(name, "unnamed", "resolved", span)
 
+    def _authors(self, np, pos: int) -> Resolution | None:
+        """Who stands behind 'the report' or 'the research team': the author the article gave
+        the same finding before ('a report by the WHO', 'the agency's report'), else the one
+        phrase naming a research group by its institution ('researchers from Penn State')."""
+        head = np.root
+        hl = head.lemma_.lower()
+        for t in self._nouns():
+            if t.idx >= np.start_char:
+                break
+            if t.lemma_.lower() != hl:
+                continue
+            owners = [c for c in t.children if c.dep_ == "poss"]
+            owners += [g for c in t.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")
+                       for g in c.children if g.dep_ == "pobj"]
+            for o in owners:
+                for ms, me, label, name in self.book.in_span(o.idx, o.idx + len(o.text)):
+                    if label in ("PERSON", "ORG", "NORP", "GPE"):
+                        stype = "person" if label == "PERSON" else "official"
+                        return Resolution(name, stype, "resolved", (ms, me))
+        found: dict[str, Resolution] = {}
+        for lemma in sorted(self.rules.author_heads):
+            res = self._fullest(lemma, pos)
+            if res is not None:
+                found.setdefault(res.name or "", res)
+        if len(found) == 1:
+            return next(iter(found.values()))
+        return None
+
+    def _titled_group(self, hl: str, pos: int) -> Resolution | None:
+        """'the officers' far after 'officers Antoine Quirin and Nicolas Redouane': the one
+        coordinated group of people the article gave that title."""
+        holders = self.who.titles.get(hl, set())
+        fits = {names: (start, end) for start, end, names, kind in self.who.groups
+                if start < pos and kind == "person" and holders & set(names)}
+        if len(fits) != 1:
+            return None
+        names, span = next(iter(fits.items()))
+        return Resolution("; ".join(names), "person", "resolved", span)
+
     def _group(self, hl: str, pos: int) -> Resolution | None:
         """'the defendants', 'the parties': the latest coordinated names before them of the
         right kind (people for a person noun, bodies for 'parties'), within the window."""
@@ -276,10 +315,10 @@ class Resolver:
             if start >= pos or kind not in kinds:
                 continue
             if k - self._sent(start) > self.rules.max_sentences_back * 2:
-                return None
+                break
             return Resolution("; ".join(names), "person" if kind == "person" else "official",
                               "resolved", (start, end))
-        return None
+        return self._titled_group(hl, pos) if kinds == ("person",) else None
 
     def _nouns(self) -> list:
         """The article's common nouns, in order (made once, on first need)."""
@@ -396,6 +435,11 @@ class Resolver:
                 # is open, and 'defendants' read as a name would hide that
                 return UNRESOLVED
             return found
+        if hl in self.lex.finding_heads or hl in self.rules.author_heads:
+            # 'the report', 'the research team': a finding or a team speaks for its authors
+            found = self._authors(np, pos)
+            if found is not None:
+                return found
         for seen in reversed(self.history):
             if hl in seen.head_words and len(seen.names) == 1 and seen.stype in ("person", "official", "media") \
                     and seen.names[0].lower() != hl:
