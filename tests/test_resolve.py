@@ -85,6 +85,15 @@ RESOLVED = [
     # the author the article gave the same finding before
     ("A report by the Ostmark Trade Council was published on Monday. The report said exports "
      "fell.", "The report", "Ostmark Trade Council", "resolved"),
+    # a body the NER cut before 'of' keeps its full name, also when it split the rest off
+    ("Progressive Party of Working Farmers, the main opposition force, said that the deal is "
+     "only a framework.", "Progressive Party of Working Farmers, the main opposition force",
+     "Progressive Party of Working Farmers", "named"),
+    # ... but not over a lower-case phrase or a place after 'of'
+    ("Brightmill Holdings of the northern region said the plant would close.",
+     "Brightmill Holdings of the northern region", "Brightmill Holdings", "named"),
+    ("Brightmill Holdings of Norway said the plant would close.",
+     "Brightmill Holdings of Norway", "Brightmill Holdings", "named"),
     # a plural title far after the coordinated people the article gave it
     ("Emily Hart met officers Tom Reyes and Karl Berg at a cafe. The cafe was busy. The night was "
      "cold. The trains were late. The roads were closed. The street was dark. The officers "
