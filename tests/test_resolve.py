@@ -94,6 +94,11 @@ RESOLVED = [
      "Brightmill Holdings of the northern region", "Brightmill Holdings", "named"),
     ("Brightmill Holdings of Norway said the plant would close.",
      "Brightmill Holdings of Norway", "Brightmill Holdings", "named"),
+    # 'the parties' long after the one coordinated source of the article
+    ("On Friday, UK-based retailer Brightmill and Norway-based retailer Nordvik Group announced "
+     "the sale of the stores. The deal covers 300 stores. The price is high. The shops stay open. "
+     "Staff keep their jobs. The regulator must approve it. The stores are old. The parties said "
+     "they expect a decision this year.", "The parties", "Brightmill; Nordvik Group", "resolved"),
     # a plural title far after the coordinated people the article gave it
     ("Emily Hart met officers Tom Reyes and Karl Berg at a cafe. The cafe was busy. The night was "
      "cold. The trains were late. The roads were closed. The street was dark. The officers "
@@ -150,6 +155,12 @@ OPEN_AUTHORS = [
     ("Researchers from Brightvale University tested a spray. Scientists at the Ostmark Institute "
      "tested a gel. According to the report, the spray lasts a month.", "the report",
      ("Researchers from Brightvale University", "Scientists at the Ostmark Institute")),
+    # two coordinated sources long before: 'the parties' names neither
+    ("On Friday, UK-based retailer Brightmill and Norway-based retailer Nordvik Group announced "
+     "the sale of the stores. On Monday, Karl Berg and Tom Reyes announced a new union. The deal "
+     "covers 300 stores. The price is high. The shops stay open. Staff keep their jobs. The "
+     "regulator must approve it. The stores are old. The parties said they expect a decision "
+     "this year.", "The parties", ("Brightmill; Nordvik Group", "Karl Berg; Tom Reyes")),
     # two groups titled officers, both too far back for recency: 'the officers' names neither
     ("Emily Hart met officers Tom Reyes and Karl Berg at a cafe. Later she met officers Anna Lund "
      "and Peter Holm at the station. The night was cold. The trains were late. The roads were "

@@ -318,7 +318,15 @@ class Resolver:
                 break
             return Resolution("; ".join(names), "person" if kind == "person" else "official",
                               "resolved", (start, end))
-        return self._titled_group(hl, pos) if kinds == ("person",) else None
+        if kinds == ("person",):
+            return self._titled_group(hl, pos)
+        # 'the parties' long after 'Tesco and Salling Group announced': the one coordinated
+        # source the article has had
+        spoke = {tuple(seen.names): seen for seen in self.history if len(seen.names) > 1 and seen.pos < pos}
+        if len(spoke) == 1:
+            seen = next(iter(spoke.values()))
+            return Resolution("; ".join(seen.names), seen.stype, "resolved", seen.ante)
+        return None
 
     def _nouns(self) -> list:
         """The article's common nouns, in order (made once, on first need)."""
