@@ -99,6 +99,11 @@ RESOLVED = [
      "the sale of the stores. The deal covers 300 stores. The price is high. The shops stay open. "
      "Staff keep their jobs. The regulator must approve it. The stores are old. The parties said "
      "they expect a decision this year.", "The parties", "Brightmill; Nordvik Group", "resolved"),
+    # 'they' inside what a body's officer said is the body their own phrase names
+    ("Karl Berg, CEO of Brightmill, said on Monday that they want to stay in Norway.", "they",
+     "Brightmill", "resolved"),
+    ("Anna Lund, Nordvik Group's director for Europe, stated they want to keep the stores.",
+     "they", "Nordvik Group", "resolved"),
     # a plural title far after the coordinated people the article gave it
     ("Emily Hart met officers Tom Reyes and Karl Berg at a cafe. The cafe was busy. The night was "
      "cold. The trains were late. The roads were closed. The street was dark. The officers "
@@ -130,6 +135,11 @@ UNRESOLVED_CASES = [
      "were closed. The trains were late. She said the trip was worth it.", "She", "Anna Berg"),
     # 'the defendants' with nobody named before: open, not a person called 'defendants'
     ("The defendants said they were innocent.", "The defendants", "defendants"),
+    # 'they' inside a speaker's words: no body in the speaker's phrase, or two of them
+    ("Karl Berg, a shopkeeper in Oslo, said on Monday that they want to stay in Norway.", "they",
+     "Karl Berg"),
+    ("Karl Berg, a former adviser to Brightmill and Nordvik Group, said on Monday that they want "
+     "to stay in Norway.", "they", "Brightmill"),
 ]
 
 

@@ -77,6 +77,9 @@ class Resolver:
         self.who = identity.build(doc, self.book, quotes, self.rules, self.sents)
         self.sent_of = identity.sentence_index(doc, self.sents)
         self.history: list[_Seen] = []
+        # (content start, content end, the source phrase, its resolution) of each resolved
+        # attribution, for a 'they'/'we' inside what a body's officer said
+        self.spoken: list[tuple[int, int, tuple[int, int], Resolution]] = []
         self._noun_toks: list | None = None
         self.titles = {**lex.gender.honorifics, **lex.gender.role_nouns}
         self.titles_pronouns = {**self.titles, **lex.gender.pronouns}
@@ -111,6 +114,9 @@ class Resolver:
                 res = self.resolve(cand)
             done[id(cand)] = res
             out[i] = res
+            if cand.src is not None and cand.content and res.stype == "person":
+                self.spoken.append((min(a for a, _ in cand.content), max(b for _, b in cand.content),
+                                    cand.src, res))
         for i, cand in enumerate(cands):  # a continuation resolved before what it continues
             if cand.inherit_from is not None and id(cand.inherit_from) in done:
                 out[i] = done[id(cand.inherit_from)]
@@ -497,7 +503,7 @@ class Resolver:
             if speakers and low in ("i", "me"):
                 seen = speakers[-1]
                 return Resolution(seen.names[0], "person", "resolved", seen.ante)
-            return UNRESOLVED
+            return self._speakers_body(pos) if low in ("we", "us") else UNRESOLVED
         want = self.lex.gender.pronouns.get(low)
         person = low in self.lex.person_pronouns
         plural = low in self.rules.plural_pronouns
@@ -507,8 +513,23 @@ class Resolver:
         for subjects_only in (True, False):
             found = self._salient(window, pos, person, plural, want, quoted_pron, subjects_only)
             if found is not None:
+                if found.status == "unresolved" and plural:
+                    break  # a plural noun subject nobody named: what else is known decides
                 return found
-        return UNRESOLVED
+        return self._speakers_body(pos) if plural else UNRESOLVED
+
+    def _speakers_body(self, pos: int) -> Resolution:
+        """'Dave Lewis, CEO of Tesco, stated they did not …': a plural pronoun inside what a
+        person said, whose own source phrase ties them to exactly one body, is that body."""
+        inside = [sp for sp in self.spoken if sp[0] <= pos < sp[1]]
+        if not inside:
+            return UNRESOLVED
+        cs, ce, (ss, se), _res = min(inside, key=lambda sp: sp[1] - sp[0])
+        bodies = {(name, ms, me) for ms, me, label, name in self.book.in_span(ss, se) if label == "ORG"}
+        if len({b[0] for b in bodies}) != 1:
+            return UNRESOLVED
+        name, ms, me = min(bodies, key=lambda b: b[1])
+        return Resolution(name, "official", "resolved", (ms, me))
 
     def _salient(self, window, pos: int, person: bool, plural: bool, want: str | None,
                  quoted_pron: bool, subjects_only: bool) -> Resolution | None:
