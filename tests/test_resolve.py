@@ -187,6 +187,21 @@ def test_two_candidate_authors_name_neither(nlp, text, source, not_names):
     assert got[source][0] not in not_names, got
 
 
+SEE_CUES = [
+    # text, is 'see' a cue here? A view is; seeing something happen is perception
+    ("Many people stay home because they see their friends die in the clinics.", False),
+    ("The guards saw the prisoners leaving the yard.", False),
+    ("Many voters see that the plan will fail.", True),
+    ("Karl Berg sees the plan as a mistake.", True),
+]
+
+
+@pytest.mark.parametrize("text, is_cue", SEE_CUES)
+def test_seeing_something_happen_is_no_attribution(nlp, text, is_cue):
+    cues = [a.cue.text(text).lower() for a in extract_attributions(nlp(text))]
+    assert any(c.startswith(("see", "saw")) for c in cues) == is_cue, cues
+
+
 @pytest.mark.parametrize("text, source, object_name", NOT_THE_SPEAKER)
 def test_object_of_the_clause_is_not_the_speaker(nlp, text, source, object_name):
     got = _sources(nlp, text)
