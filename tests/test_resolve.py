@@ -104,6 +104,15 @@ RESOLVED = [
      "Brightmill", "resolved"),
     ("Anna Lund, Nordvik Group's director for Europe, stated they want to keep the stores.",
      "they", "Nordvik Group", "resolved"),
+    # a holder of the title named since the earlier source, in the sentence before or this one
+    ("Minister Karl Berg said the plan was sound. Later, finance minister Tom Reyes sent a letter "
+     "of support, but the minister said the vote would wait.", "the minister", "Tom Reyes",
+     "resolved"),
+    # ... and with nobody else holding it, the earlier source
+    ("Minister Karl Berg said the plan was sound. The trains were late. The minister said the "
+     "vote would wait.", "The minister", "Karl Berg", "resolved"),
+    # 'confessed to' reports what the speaker admitted
+    ("Karl Berg confessed to stealing the car.", "Karl Berg", "Karl Berg", "named"),
     # a plural title far after the coordinated people the article gave it
     ("Emily Hart met officers Tom Reyes and Karl Berg at a cafe. The cafe was busy. The night was "
      "cold. The trains were late. The roads were closed. The street was dark. The officers "
@@ -135,6 +144,10 @@ UNRESOLVED_CASES = [
      "were closed. The trains were late. She said the trip was worth it.", "She", "Anna Berg"),
     # 'the defendants' with nobody named before: open, not a person called 'defendants'
     ("The defendants said they were innocent.", "The defendants", "defendants"),
+    # other holders of the title named since the earlier source, none of them just before
+    ("Minister Karl Berg said the plan was sound. Finance minister Tom Reyes met him on Monday. "
+     "The trains were late. Then health minister Anna Lund arrived. The roads were closed. The "
+     "minister said the vote would wait.", "The minister", "Karl Berg"),
     # 'they' inside a speaker's words: no body in the speaker's phrase, or two of them
     ("Karl Berg, a shopkeeper in Oslo, said on Monday that they want to stay in Norway.", "they",
      "Karl Berg"),

@@ -457,6 +457,19 @@ class Resolver:
         for seen in reversed(self.history):
             if hl in seen.head_words and len(seen.names) == 1 and seen.stype in ("person", "official", "media") \
                     and seen.names[0].lower() != hl:
+                # another holder of the title mentioned since that source, in this sentence or
+                # the one before, is nearer: 'minister X said … Italian minister Y sent a
+                # letter, but the minister said' is Y; other holders since then: open
+                later = {m.name: m for m in self.who.with_title(hl, pos)
+                         if m.start > seen.pos and m.name not in seen.names}
+                k = self._sent(pos)
+                near = [m for m in later.values() if k - m.sent <= 1]
+                if len(near) == 1:
+                    m = near[0]
+                    stype = "person" if m.label == "PERSON" else "official"
+                    return Resolution(self._fullest_name(m), stype, "resolved", (m.start, m.end))
+                if later:
+                    return UNRESOLVED
                 return Resolution(seen.names[0], seen.stype, "resolved", seen.ante)
         mods = {t.lemma_.lower() for t in np if t.i != head.i and t.pos_ in ("NOUN", "ADJ", "PROPN")}
         hits = self.who.with_title(hl, pos)
