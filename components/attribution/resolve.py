@@ -17,7 +17,12 @@ reading order of the sources (the history is what a reader has seen), each givin
   description or the coordinated names before them, else unresolved;
 - relative words name their clause's antecedent ("X, who said", "X, according to which");
 - a name in apposition to a title, or closing a title phrase after a body, is the person;
-- a transcript's capital initials ("NG: …") → the one PERSON with them.
+- a transcript's capital initials ("NG: …") → the one PERSON with them;
+- "the report", "the research team" → the author the article gave that finding, else the one
+  research group named by its institution; "the officers" far back → the one coordinated group
+  given that title; "the parties" → the article's one coordinated source; "they"/"we" inside
+  what a person said → the one body their own source phrase names; "the minister" → a holder
+  of the title named since the earlier source, just before (several: unresolved).
 A floating quote inherits the resolution of the attribution it continues. A name made only of
 pronouns or relative words is never given (``data/resolution.json``, ``never_names``); an
 acronym in capitals ("WHO", "US") is a name.
