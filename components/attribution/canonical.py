@@ -81,12 +81,12 @@ class NameBook:
             return
         self.mentions.sort()
         by_start = {m[0]: m for m in self.mentions}
-        starts = {t.idx: t.i for t in doc}
         dropped: set[tuple[int, int, str, str]] = set()
         for k, (ms, me, label, name) in enumerate(self.mentions):
             if label != "ORG" or self.text[me : me + 4] != " of " or self.mentions[k] in dropped:
                 continue
-            i = starts.get(me + 4)
+            after = doc.char_span(me + 4, me + 5, alignment_mode="expand")  # only after ' of '
+            i = after.start if after is not None and len(after) and after[0].idx == me + 4 else None
             nxt = by_start.get(me + 4)
             if nxt is not None:
                 if nxt[2] != "ORG" or not all(t.pos_ == "PROPN" for t in doc.char_span(nxt[0], nxt[1]) or ()):
