@@ -76,6 +76,47 @@ RESOLVED = [
     # 'it' is the body that was the subject before, never the object of its own clause
     ("The Ostmark Trade Council met on Monday. It strongly criticized the US for the new "
      "tariffs.", "It", "Ostmark Trade Council", "resolved"),
+    # a finding or a team speaks for the research group the article named by its institution
+    ("Researchers from Brightvale University tested a new spray in June. According to the "
+     "report, the spray lasts a month.", "the report", "Researchers from Brightvale University",
+     "resolved"),
+    ("Scientists at the Ostmark Institute built a small robot. The research team said it could "
+     "climb stairs.", "The research team", "Scientists at the Ostmark Institute", "resolved"),
+    # the author the article gave the same finding before
+    ("A report by the Ostmark Trade Council was published on Monday. The report said exports "
+     "fell.", "The report", "Ostmark Trade Council", "resolved"),
+    # a body the NER cut before 'of' keeps its full name, also when it split the rest off
+    ("Progressive Party of Working Farmers, the main opposition force, said that the deal is "
+     "only a framework.", "Progressive Party of Working Farmers, the main opposition force",
+     "Progressive Party of Working Farmers", "named"),
+    # ... but not over a lower-case phrase or a place after 'of'
+    ("Brightmill Holdings of the northern region said the plant would close.",
+     "Brightmill Holdings of the northern region", "Brightmill Holdings", "named"),
+    ("Brightmill Holdings of Norway said the plant would close.",
+     "Brightmill Holdings of Norway", "Brightmill Holdings", "named"),
+    # 'the parties' long after the one coordinated source of the article
+    ("On Friday, UK-based retailer Brightmill and Norway-based retailer Nordvik Group announced "
+     "the sale of the stores. The deal covers 300 stores. The price is high. The shops stay open. "
+     "Staff keep their jobs. The regulator must approve it. The stores are old. The parties said "
+     "they expect a decision this year.", "The parties", "Brightmill; Nordvik Group", "resolved"),
+    # 'they' inside what a body's officer said is the body their own phrase names
+    ("Karl Berg, CEO of Brightmill, said on Monday that they want to stay in Norway.", "they",
+     "Brightmill", "resolved"),
+    ("Anna Lund, Nordvik Group's director for Europe, stated they want to keep the stores.",
+     "they", "Nordvik Group", "resolved"),
+    # a holder of the title named since the earlier source, in the sentence before or this one
+    ("Minister Karl Berg said the plan was sound. Later, finance minister Tom Reyes sent a letter "
+     "of support, but the minister said the vote would wait.", "the minister", "Tom Reyes",
+     "resolved"),
+    # ... and with nobody else holding it, the earlier source
+    ("Minister Karl Berg said the plan was sound. The trains were late. The minister said the "
+     "vote would wait.", "The minister", "Karl Berg", "resolved"),
+    # 'confessed to' reports what the speaker admitted
+    ("Karl Berg confessed to stealing the car.", "Karl Berg", "Karl Berg", "named"),
+    # a plural title far after the coordinated people the article gave it
+    ("Emily Hart met officers Tom Reyes and Karl Berg at a cafe. The cafe was busy. The night was "
+     "cold. The trains were late. The roads were closed. The street was dark. The officers "
+     "said they were innocent.", "The officers", "Tom Reyes; Karl Berg", "resolved"),
 ]
 
 
@@ -103,6 +144,15 @@ UNRESOLVED_CASES = [
      "were closed. The trains were late. She said the trip was worth it.", "She", "Anna Berg"),
     # 'the defendants' with nobody named before: open, not a person called 'defendants'
     ("The defendants said they were innocent.", "The defendants", "defendants"),
+    # other holders of the title named since the earlier source, none of them just before
+    ("Minister Karl Berg said the plan was sound. Finance minister Tom Reyes met him on Monday. "
+     "The trains were late. Then health minister Anna Lund arrived. The roads were closed. The "
+     "minister said the vote would wait.", "The minister", "Karl Berg"),
+    # 'they' inside a speaker's words: no body in the speaker's phrase, or two of them
+    ("Karl Berg, a shopkeeper in Oslo, said on Monday that they want to stay in Norway.", "they",
+     "Karl Berg"),
+    ("Karl Berg, a former adviser to Brightmill and Nordvik Group, said on Monday that they want "
+     "to stay in Norway.", "they", "Brightmill"),
 ]
 
 
@@ -120,6 +170,49 @@ NOT_THE_SPEAKER = [
      "tariffs.", "It", "US"),
     ("Karl Berg thanked Tom Reyes for the report. He said the plan was sound.", "He", "Tom Reyes"),
 ]
+
+
+OPEN_AUTHORS = [
+    # text, source as written, names it must NOT be given (the evidence points two ways)
+    # two research groups: 'the report' is not credited to either
+    ("Researchers from Brightvale University tested a spray. Scientists at the Ostmark Institute "
+     "tested a gel. According to the report, the spray lasts a month.", "the report",
+     ("Researchers from Brightvale University", "Scientists at the Ostmark Institute")),
+    # two coordinated sources long before: 'the parties' names neither
+    ("On Friday, UK-based retailer Brightmill and Norway-based retailer Nordvik Group announced "
+     "the sale of the stores. On Monday, Karl Berg and Tom Reyes announced a new union. The deal "
+     "covers 300 stores. The price is high. The shops stay open. Staff keep their jobs. The "
+     "regulator must approve it. The stores are old. The parties said they expect a decision "
+     "this year.", "The parties", ("Brightmill; Nordvik Group", "Karl Berg; Tom Reyes")),
+    # two groups titled officers, both too far back for recency: 'the officers' names neither
+    ("Emily Hart met officers Tom Reyes and Karl Berg at a cafe. Later she met officers Anna Lund "
+     "and Peter Holm at the station. The night was cold. The trains were late. The roads were "
+     "closed. The street was dark. The shops were shut. The rain fell. The bus was full. The "
+     "officers said they were innocent.", "The officers",
+     ("Tom Reyes; Karl Berg", "Anna Lund; Peter Holm")),
+]
+
+
+@pytest.mark.parametrize("text, source, not_names", OPEN_AUTHORS)
+def test_two_candidate_authors_name_neither(nlp, text, source, not_names):
+    got = _sources(nlp, text)
+    assert source in got, got
+    assert got[source][0] not in not_names, got
+
+
+SEE_CUES = [
+    # text, is 'see' a cue here? A view is; seeing something happen is perception
+    ("Many people stay home because they see their friends die in the clinics.", False),
+    ("The guards saw the prisoners leaving the yard.", False),
+    ("Many voters see that the plan will fail.", True),
+    ("Karl Berg sees the plan as a mistake.", True),
+]
+
+
+@pytest.mark.parametrize("text, is_cue", SEE_CUES)
+def test_seeing_something_happen_is_no_attribution(nlp, text, is_cue):
+    cues = [a.cue.text(text).lower() for a in extract_attributions(nlp(text))]
+    assert any(c.startswith(("see", "saw")) for c in cues) == is_cue, cues
 
 
 @pytest.mark.parametrize("text, source, object_name", NOT_THE_SPEAKER)

@@ -51,6 +51,7 @@ class NameBook:
                     name = self._longest(name, full)
                 self.mentions.append((e.start_char, e.end_char, label, name))
         self._surnames_as_people()
+        self._bodies_of()
         self.mentions.sort()
         self.text_lower = text.lower()
 
@@ -69,6 +70,41 @@ class NameBook:
             people = full.get(name, set())
             if len(people) == 1:
                 self.mentions[i] = (ms, me, "PERSON", next(iter(people)))
+
+    def _bodies_of(self) -> None:
+        """A body the NER cut before 'of' ('Progressive Party' of 'Progressive Party of Working
+        People'): its name runs over 'of' and the capitalised proper nouns after it, when they
+        are no entity of their own or another body the NER split off ('Working People', ORG);
+        a place after 'of' ('Bank of Ostmark', GPE) stays as tagged."""
+        doc = self.doc
+        if not self.mentions:
+            return
+        self.mentions.sort()
+        by_start = {m[0]: m for m in self.mentions}
+        dropped: set[tuple[int, int, str, str]] = set()
+        for k, (ms, me, label, name) in enumerate(self.mentions):
+            if label != "ORG" or self.text[me : me + 4] != " of " or self.mentions[k] in dropped:
+                continue
+            after = doc.char_span(me + 4, me + 5, alignment_mode="expand")  # only after ' of '
+            i = after.start if after is not None and len(after) and after[0].idx == me + 4 else None
+            nxt = by_start.get(me + 4)
+            if nxt is not None:
+                if nxt[2] != "ORG" or not all(t.pos_ == "PROPN" for t in doc.char_span(nxt[0], nxt[1]) or ()):
+                    continue
+                dropped.add(nxt)
+                end = nxt[1]
+            else:
+                if i is None:
+                    continue
+                j = i
+                while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() \
+                        and doc[j].idx not in by_start:
+                    j += 1
+                if j == i or (j < len(doc) and doc[j].idx in by_start):
+                    continue
+                end = doc[j - 1].idx + len(doc[j - 1].text)
+            self.mentions[k] = (ms, end, label, f"{name} of {self.text[me + 4:end]}")
+        self.mentions = [m for m in self.mentions if m not in dropped]
 
     @staticmethod
     def _extend(ent):

@@ -95,6 +95,11 @@ class VerbCues(ExtractorBase):
         for c in verb.children:
             dep = c.dep_
             if dep == "ccomp" and "ccomp" in slots and c.i > verb.i - 60:
+                if "finite" in slots and (c.tag_ in ("VB", "VBG") or c.tag_ == "VBP" and c.lower_ == c.lemma_) \
+                        and not any(k.dep_ in ("mark", "aux") for k in c.children):
+                    # 'they see their friends die' (a bare infinitive, tagged VB or, after a
+                    # plural, VBP): perception, not a view ('see that they die' still counts)
+                    continue
                 chosen.append(c)
             elif dep == "xcomp" and "xcomp" in slots:
                 chosen.append(c)

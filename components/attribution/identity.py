@@ -33,6 +33,7 @@ class ResolutionRules:
     titles_in_names: frozenset[str]
     person_heads: frozenset[str]
     group_heads: frozenset[str]
+    author_heads: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +59,7 @@ def load_rules() -> ResolutionRules:
         titles_in_names=words("titles_in_names", "words"),
         person_heads=words("person_heads", "words"),
         group_heads=words("group_heads", "words"),
+        author_heads=words("author_heads", "words"),
     )
 
 

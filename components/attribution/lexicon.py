@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SLOTS = ("ccomp", "xcomp", "dobj", "prep", "reverse", "quote", "named", "as", "dobj_person")
+SLOTS = ("ccomp", "xcomp", "dobj", "prep", "reverse", "quote", "named", "as", "dobj_person", "finite")
 
 
 @dataclass(frozen=True)

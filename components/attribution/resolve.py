@@ -17,7 +17,12 @@ reading order of the sources (the history is what a reader has seen), each givin
   description or the coordinated names before them, else unresolved;
 - relative words name their clause's antecedent ("X, who said", "X, according to which");
 - a name in apposition to a title, or closing a title phrase after a body, is the person;
-- a transcript's capital initials ("NG: …") → the one PERSON with them.
+- a transcript's capital initials ("NG: …") → the one PERSON with them;
+- "the report", "the research team" → the author the article gave that finding, else the one
+  research group named by its institution; "the officers" far back → the one coordinated group
+  given that title; "the parties" → the article's one coordinated source; "they"/"we" inside
+  what a person said → the one body their own source phrase names; "the minister" → a holder
+  of the title named since the earlier source, just before (several: unresolved).
 A floating quote inherits the resolution of the attribution it continues. A name made only of
 pronouns or relative words is never given (``data/resolution.json``, ``never_names``); an
 acronym in capitals ("WHO", "US") is a name.
@@ -77,6 +82,9 @@ class Resolver:
         self.who = identity.build(doc, self.book, quotes, self.rules, self.sents)
         self.sent_of = identity.sentence_index(doc, self.sents)
         self.history: list[_Seen] = []
+        # (content start, content end, the source phrase, its resolution) of each resolved
+        # attribution, for a 'they'/'we' inside what a body's officer said
+        self.spoken: list[tuple[int, int, tuple[int, int], Resolution]] = []
         self._noun_toks: list | None = None
         self.titles = {**lex.gender.honorifics, **lex.gender.role_nouns}
         self.titles_pronouns = {**self.titles, **lex.gender.pronouns}
@@ -111,6 +119,9 @@ class Resolver:
                 res = self.resolve(cand)
             done[id(cand)] = res
             out[i] = res
+            if cand.src is not None and cand.content and res.stype == "person":
+                self.spoken.append((min(a for a, _ in cand.content), max(b for _, b in cand.content),
+                                    cand.src, res))
         for i, cand in enumerate(cands):  # a continuation resolved before what it continues
             if cand.inherit_from is not None and id(cand.inherit_from) in done:
                 out[i] = done[id(cand.inherit_from)]
@@ -262,6 +273,45 @@ class Resolver:
         name, span = next(iter(found.items()))
         return Resolution(name, "unnamed", "resolved", span)
 
+    def _authors(self, np, pos: int) -> Resolution | None:
+        """Who stands behind 'the report' or 'the research team': the author the article gave
+        the same finding before ('a report by the WHO', 'the agency's report'), else the one
+        phrase naming a research group by its institution ('researchers from Penn State')."""
+        head = np.root
+        hl = head.lemma_.lower()
+        for t in self._nouns():
+            if t.idx >= np.start_char:
+                break
+            if t.lemma_.lower() != hl:
+                continue
+            owners = [c for c in t.children if c.dep_ == "poss"]
+            owners += [g for c in t.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")
+                       for g in c.children if g.dep_ == "pobj"]
+            for o in owners:
+                for ms, me, label, name in self.book.in_span(o.idx, o.idx + len(o.text)):
+                    if label in ("PERSON", "ORG", "NORP", "GPE"):
+                        stype = "person" if label == "PERSON" else "official"
+                        return Resolution(name, stype, "resolved", (ms, me))
+        found: dict[str, Resolution] = {}
+        for lemma in sorted(self.rules.author_heads):
+            res = self._fullest(lemma, pos)
+            if res is not None:
+                found.setdefault(res.name or "", res)
+        if len(found) == 1:
+            return next(iter(found.values()))
+        return None
+
+    def _titled_group(self, hl: str, pos: int) -> Resolution | None:
+        """'the officers' far after 'officers Antoine Quirin and Nicolas Redouane': the one
+        coordinated group of people the article gave that title."""
+        holders = self.who.titles.get(hl, set())
+        fits = {names: (start, end) for start, end, names, kind in self.who.groups
+                if start < pos and kind == "person" and holders & set(names)}
+        if len(fits) != 1:
+            return None
+        names, span = next(iter(fits.items()))
+        return Resolution("; ".join(names), "person", "resolved", span)
+
     def _group(self, hl: str, pos: int) -> Resolution | None:
         """'the defendants', 'the parties': the latest coordinated names before them of the
         right kind (people for a person noun, bodies for 'parties'), within the window."""
@@ -276,9 +326,17 @@ class Resolver:
             if start >= pos or kind not in kinds:
                 continue
             if k - self._sent(start) > self.rules.max_sentences_back * 2:
-                return None
+                break
             return Resolution("; ".join(names), "person" if kind == "person" else "official",
                               "resolved", (start, end))
+        if kinds == ("person",):
+            return self._titled_group(hl, pos)
+        # 'the parties' long after 'Tesco and Salling Group announced': the one coordinated
+        # source the article has had
+        spoke = {tuple(seen.names): seen for seen in self.history if len(seen.names) > 1 and seen.pos < pos}
+        if len(spoke) == 1:
+            seen = next(iter(spoke.values()))
+            return Resolution("; ".join(seen.names), seen.stype, "resolved", seen.ante)
         return None
 
     def _nouns(self) -> list:
@@ -396,9 +454,27 @@ class Resolver:
                 # is open, and 'defendants' read as a name would hide that
                 return UNRESOLVED
             return found
+        if hl in self.lex.finding_heads or hl in self.rules.author_heads:
+            # 'the report', 'the research team': a finding or a team speaks for its authors
+            found = self._authors(np, pos)
+            if found is not None:
+                return found
         for seen in reversed(self.history):
             if hl in seen.head_words and len(seen.names) == 1 and seen.stype in ("person", "official", "media") \
                     and seen.names[0].lower() != hl:
+                # another holder of the title mentioned since that source, in this sentence or
+                # the one before, is nearer: 'minister X said … Italian minister Y sent a
+                # letter, but the minister said' is Y; other holders since then: open
+                later = {m.name: m for m in self.who.with_title(hl, pos)
+                         if m.start > seen.pos and m.name not in seen.names}
+                k = self._sent(pos)
+                near = [m for m in later.values() if k - m.sent <= 1]
+                if len(near) == 1:
+                    m = near[0]
+                    stype = "person" if m.label == "PERSON" else "official"
+                    return Resolution(self._fullest_name(m), stype, "resolved", (m.start, m.end))
+                if later:
+                    return UNRESOLVED
                 return Resolution(seen.names[0], seen.stype, "resolved", seen.ante)
         mods = {t.lemma_.lower() for t in np if t.i != head.i and t.pos_ in ("NOUN", "ADJ", "PROPN")}
         hits = self.who.with_title(hl, pos)
@@ -445,7 +521,7 @@ class Resolver:
             if speakers and low in ("i", "me"):
                 seen = speakers[-1]
                 return Resolution(seen.names[0], "person", "resolved", seen.ante)
-            return UNRESOLVED
+            return self._speakers_body(pos) if low in ("we", "us") else UNRESOLVED
         want = self.lex.gender.pronouns.get(low)
         person = low in self.lex.person_pronouns
         plural = low in self.rules.plural_pronouns
@@ -455,8 +531,23 @@ class Resolver:
         for subjects_only in (True, False):
             found = self._salient(window, pos, person, plural, want, quoted_pron, subjects_only)
             if found is not None:
+                if found.status == "unresolved" and plural:
+                    break  # a plural noun subject nobody named: what else is known decides
                 return found
-        return UNRESOLVED
+        return self._speakers_body(pos) if plural else UNRESOLVED
+
+    def _speakers_body(self, pos: int) -> Resolution:
+        """'Dave Lewis, CEO of Tesco, stated they did not …': a plural pronoun inside what a
+        person said, whose own source phrase ties them to exactly one body, is that body."""
+        inside = [sp for sp in self.spoken if sp[0] <= pos < sp[1]]
+        if not inside:
+            return UNRESOLVED
+        cs, ce, (ss, se), _res = min(inside, key=lambda sp: sp[1] - sp[0])
+        bodies = {(name, ms, me) for ms, me, label, name in self.book.in_span(ss, se) if label == "ORG"}
+        if len({b[0] for b in bodies}) != 1:
+            return UNRESOLVED
+        name, ms, me = min(bodies, key=lambda b: b[1])
+        return Resolution(name, "official", "resolved", (ms, me))
 
     def _salient(self, window, pos: int, person: bool, plural: bool, want: str | None,
                  quoted_pron: bool, subjects_only: bool) -> Resolution | None:
