@@ -215,6 +215,7 @@ def story_comparison(story_id: str):
     return compare_story(story, story_items(store, version(), story.article_ids))
 
 
+@st.cache_resource(show_spinner=False)
 def get_worker():
     """The background worker of this server process: analyses and indexes whatever the library
     lacks, from the first page view on (None when ``SOURCELIGHT_BACKGROUND`` turns it off).
