@@ -97,6 +97,7 @@ def _balanced(text: str) -> str:
         text = text[1:].lstrip()
     return text
 
+
 def _short(name: str, limit: int) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 

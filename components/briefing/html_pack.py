@@ -22,6 +22,7 @@ def esc(value: object) -> str:
     """Escape any value for HTML text or a quoted attribute."""
     return html.escape(str(value), quote=True)
 
+
 def chart_svg(rows: Sequence[SourceRow], *, width: int = 680) -> str:
     """Attributions per source, stacked by kind, as an inline SVG (escaped, no script).
 

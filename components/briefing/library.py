@@ -170,6 +170,7 @@ def move(seq: Sequence[Any], index: int, delta: int) -> list[Any]:
     out.insert(target, out.pop(index))
     return out
 
+
 def story_article_ids(store: Store, story_id: str) -> list[str]:
     """A story's articles, in arrival order: how a briefing pack includes a story.
 

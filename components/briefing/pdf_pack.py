@@ -92,6 +92,7 @@ class _PdfWriter(_PdfCharts):
                     self.link_line([(s.title, s.link), (f" — {tail}" if tail else "", None)], size=9.5)
         return bytes(pdf.output())
 
+
 def to_pdf(briefing: Briefing) -> bytes:
     """The briefing as a PDF (A4), with the charts drawn as bars and clickable links.
 

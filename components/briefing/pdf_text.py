@@ -22,6 +22,7 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     colour = colour.lstrip("#")
     return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
 
+
 class _PdfText:
     """The page and its text: one font family (unknown characters become "?"), paragraphs, link lines, headings."""
 
