@@ -290,7 +290,7 @@ def test_brief_cli_analyses_missing_articles_first(tmp_path, nlp, seed_text):
     from components.articles import load_path
 
     store = Store(str(tmp_path / "cli.db"))
-    seed = load_path(str(bf.Path(__file__).resolve().parent.parent / "seeds" / "000_b880dba6bbaee506.txt")).articles[0]
+    seed = load_path(str(Path(__file__).resolve().parent.parent / "seeds" / "000_b880dba6bbaee506.txt")).articles[0]
     store.add_articles([seed])
     assert store.get_analysis(seed.id, pipeline_version(nlp)) is None
     out = bf.brief_cli(store, None, [seed.id], "md", tmp_path / "seed.md", nlp=nlp)
