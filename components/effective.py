@@ -19,13 +19,10 @@ from collections.abc import Iterator, Sequence
 import pandas as pd
 import sqlalchemy as sa
 
-from components.corrections import (
-    CorrectionsService,
-    EffectiveAnalysis,
-    apply_corrections,
-    corrections_table,
-    ensure_tables,
-)
+from components.corrections.records import EffectiveAnalysis
+from components.corrections.replay import apply_corrections
+from components.corrections.schema import corrections_table, ensure_tables
+from components.corrections.service import CorrectionsService
 from components.errors import BadInput, StoreError
 from components.records import Article
 from components.sources import corpus_attributions

@@ -26,7 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from components.corrections import CorrectionsService, EffectiveAnalysis, Note, Tag
+from components.corrections.records import EffectiveAnalysis, Note, Tag
+from components.corrections.service import CorrectionsService
 from components.effective import iter_effective
 from components.errors import BadInput
 from components.records import Article, Span

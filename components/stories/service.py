@@ -19,7 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 import sqlalchemy as sa
 
-from components.corrections import Correction, CorrectionsService, corrections_table, resolve_active
+from components.corrections.records import Correction
+from components.corrections.replay import resolve_active
+from components.corrections.schema import corrections_table
+from components.corrections.service import CorrectionsService
 from components.errors import BadInput, StoreError
 from components.records import Article
 from components.store import Store, articles_table, now
