@@ -362,13 +362,13 @@ def cmd_similar(args) -> int:
 
 
 def cmd_brief(args) -> int:
-    from components.briefing import brief_cli
+    from components.briefing.cli import brief_cli
 
     suffixes = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "md"}
     fmt = args.format or suffixes.get(Path(args.output).suffix.lower())
     if fmt is None:
         raise BadInput(f"{args.output}: say --format html|pdf|md (or end the name with .html, .pdf or .md)")
-    from components.briefing import story_article_ids
+    from components.briefing.library import story_article_ids
 
     store = _store(args)
     ids = list(args.ids)

@@ -11,11 +11,13 @@ import html
 import io
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from components import briefing as bf
+from components.briefing import pdf_fonts
 from components.errors import BadInput
 from components.records import Analysis, Article, Attribution, Span
 from components.store import Store
@@ -259,8 +261,8 @@ def test_pdf_text_and_links_round_trip(store):
 def test_pdf_falls_back_to_latin1_without_a_unicode_font(store, monkeypatch):
     from pypdf import PdfReader
 
-    monkeypatch.setattr(bf, "_noto_static", lambda chars: ())
-    monkeypatch.setattr(bf, "DEJAVU_DIR", bf.Path("/nonexistent"))
+    monkeypatch.setattr(pdf_fonts, "_noto_static", lambda chars: ())
+    monkeypatch.setattr(pdf_fonts, "DEJAVU_DIR", Path("/nonexistent"))
     data = bf.to_pdf(bf.build_briefing(store, VERSION, ["plain-1"]))
     text = squash(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
     assert "the plan number 1 would work" in text and "Jane Roe1" in text
@@ -288,7 +290,7 @@ def test_brief_cli_analyses_missing_articles_first(tmp_path, nlp, seed_text):
     from components.articles import load_path
 
     store = Store(str(tmp_path / "cli.db"))
-    seed = load_path(str(bf.Path(__file__).resolve().parent.parent / "seeds" / "000_b880dba6bbaee506.txt")).articles[0]
+    seed = load_path(str(Path(__file__).resolve().parent.parent / "seeds" / "000_b880dba6bbaee506.txt")).articles[0]
     store.add_articles([seed])
     assert store.get_analysis(seed.id, pipeline_version(nlp)) is None
     out = bf.brief_cli(store, None, [seed.id], "md", tmp_path / "seed.md", nlp=nlp)
