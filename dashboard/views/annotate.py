@@ -26,9 +26,10 @@ from components.entities import DEFAULT_LABELS, LABEL_NAMES
 from components.errors import SourcelightError
 from components.records import KINDS, SOURCE_TYPES, Article, Span
 from components.render import attribution_title, legend_html, reading_html
+from components.selection import selection_span
 from components.textsafe import md
 from dashboard import state
-from dashboard.selection import selection_span, text_selector
+from dashboard.selection import text_selector
 from dashboard.widgets import export_buttons, library_labels
 
 K = "ann"
