@@ -5,6 +5,9 @@ thread-safe (a connection pool) and the spaCy pipeline is only read. Loading the
 inserts only articles the library does not have yet, so a restart costs one query. With
 ``SOURCELIGHT_ANALYSIS_PROCESS=1`` a new article is analysed in a child process
 (``components.worker``), so a heavy one never freezes the others.
+
+May import Streamlit, ``components`` and ``dashboard.auth`` (inside functions); every other
+``dashboard`` module may import it, so it imports no page, panel or widget.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ their own changes only, an editor anyone's; only notes the user may read are lis
 dialogs whose open state lives in session state, so they survive the reruns their own widgets
 cause. Every change shows a toast; every refusal is shown with ``st.error`` and the page keeps
 working.
+
+A page of ``st.navigation`` (``dashboard/app.py``): may import Streamlit, ``components`` and the
+shared ``dashboard`` modules (``state``, ``widgets``, the panels); never another page.
 """
 
 from __future__ import annotations
