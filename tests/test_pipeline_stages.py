@@ -28,14 +28,14 @@ TEXTS = [
 
 
 def test_a_failing_article_is_named_and_the_rest_of_its_batch_is_stored(nlp, tmp_path, monkeypatch):
-    real = analysis.extract_attributions
+    real = analysis.extract_with_notices
 
     def fragile(doc, groups):
         if "BROKEN" in doc.text:
             raise ValueError("a rule met something it cannot handle")
         return real(doc, groups)
 
-    monkeypatch.setattr(analysis, "extract_attributions", fragile)
+    monkeypatch.setattr(analysis, "extract_with_notices", fragile)
     store = Store(str(tmp_path / "s.db"))
     articles = [_article(t) for t in TEXTS]
     store.add_articles(articles)
