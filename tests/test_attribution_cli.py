@@ -1,5 +1,5 @@
 """The attribution command line (``attribution/cli.py``): a small JSONL file through the real
-pipeline (slow), and a missing input as one line and exit 2 (fast)."""
+pipeline, and a missing input as one line and exit 2. Both load spaCy: slow."""
 from __future__ import annotations
 
 import json
@@ -9,8 +9,10 @@ import pytest
 from components.attribution.cli import attribute_jsonl
 from components.attribution.cli import main as cli_main
 
+# The command loads the spaCy pipeline before it reads its input, so even the refusal is slow.
+pytestmark = pytest.mark.slow
 
-@pytest.mark.slow
+
 def test_cli_on_a_small_file(nlp, tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text(
