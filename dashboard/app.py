@@ -1,7 +1,11 @@
 """Sourcelight — entry point: ``streamlit run dashboard/app.py``. Pages are declared here.
 
 Before any page runs: the app refuses to serve beyond loopback unless sign-in is configured, and,
-when it is, the session signs in (``dashboard/auth.py``)."""
+when it is, the session signs in (``dashboard/auth.py``).
+
+May import Streamlit, ``components`` and the shared ``dashboard`` modules (``auth``, ``state``,
+``progress``); the pages in ``views/`` are named by path, never imported.
+"""
 
 from __future__ import annotations
 

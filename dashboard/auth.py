@@ -8,6 +8,9 @@ session in a signed cookie); ``oidc`` when ``.streamlit/secrets.toml`` has an ``
 machine, where the sidebar name box says who is working and that person has every right.
 :func:`gate` runs before any page: with sign-in configured it shows the sign-in form and stops the
 script until someone has signed in, and ``?analyst=`` in the URL is never read.
+
+May import Streamlit, streamlit-authenticator and ``components`` (``access``, ``errors``); no
+other ``dashboard`` module (``state`` and ``app`` import it).
 """
 
 from __future__ import annotations

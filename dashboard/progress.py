@@ -4,6 +4,8 @@ Layout only: the numbers come from the shared worker (``state.worker_status``). 
 pending the panel is a fragment that redraws itself every two seconds without rerunning the page;
 when the work finishes it reruns the page once, so what was waiting (the Sources page, Search)
 shows the whole library.
+
+May import Streamlit, ``components`` and ``dashboard.state``.
 """
 
 from __future__ import annotations

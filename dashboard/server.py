@@ -11,6 +11,9 @@ bind-address check runs in the lifespan hook, before the server accepts a single
 sign-in configured, a non-loopback ``server.address`` stops the server at start with one clear
 message. The pages are ``dashboard/app.py``'s, unchanged; ``streamlit run dashboard/app.py`` still
 works for development on 127.0.0.1, where app.py repeats the bind check on each session.
+
+May import Streamlit, starlette, ``components.access`` and ``dashboard.auth``; the pages are
+named by path (``app.py``), never imported.
 """
 
 from __future__ import annotations

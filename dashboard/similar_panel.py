@@ -7,7 +7,10 @@ the sources both cite and who said a passage, from their corrected analyses
 (``components.similarity.explain``). Other articles are never analysed
 just to draw this panel; the analyst can ask for it with one button. Links are relative
 (``./read?article=ID&att=INDEX``: the reading view's page), so they work under a base
-path too. Every widget key starts with the ``key`` given to the ``show_...`` function.
+path too. Every widget key starts with the ``key`` given to the ``show_...`` function. Layout
+only: may import Streamlit, ``components`` and ``dashboard.state`` / ``dashboard.widgets``; what a
+result's "why" is (shared sources, a passage's speakers, the passages of an article) is computed in
+``components.similarity.explain``.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from collections.abc import Sequence
 import streamlit as st
 
 from components.errors import SourcelightError
-from components.records import Analysis, Article, Span
+from components.records import Analysis, Article
 from components.render import attribution_title
-from components.similarity.explain import analysed_effective, passage_speakers, shared_sources
+from components.similarity.explain import analysed_effective, passage_spans, passage_speakers, shared_sources
 from components.textsafe import md, plain
 from dashboard import state
 from dashboard.widgets import read_link
@@ -53,12 +56,7 @@ def _memo(key: str, args: tuple, compute):
 
 # --------------------------------------------------------------------------- index prompt
 def _index_missing(progress):
-    """Add the library's articles the shared engine lacks (stored vectors reused); ``IndexStats``.
-
-    What ``state.index_library_now`` means to do, on the engine itself: ``index_library(...,
-    engine=engine)`` replaces an *empty* engine (``engine or ...`` is false for ``len() == 0``) by a
-    new one, so the app's engine would never fill on a first build.
-    """
+    """Add the library's articles the shared engine lacks (stored vectors reused); ``IndexStats``."""
     engine = state.get_similarity()
     store = state.get_store()
     new = [s.id for s in store.list_articles() if s.id not in engine]
@@ -295,17 +293,6 @@ def show_claims_for_text(text: str, *, key: str, exclude: Sequence[str] = (), k:
     _offer_analysis([i for i in others if i not in analyses], "Speakers", key=f"{key}_an")
 
 
-def _paragraphs(article: Article) -> list[Span]:
-    if article.paragraphs:
-        return list(article.paragraphs)
-    spans, pos = [], 0
-    for block in article.text.split("\n\n"):
-        if block.strip():
-            spans.append(Span(pos, pos + len(block)))
-        pos += len(block) + 2
-    return spans
-
-
 def show_similar_claims(
     article: Article,
     analysis: Analysis,
@@ -333,7 +320,7 @@ def show_similar_claims(
     for i, a in enumerate(atts):
         content = " … ".join(c.text(text) for c in a.content)
         options[f"att:{i}"] = (f"{attribution_title(text, a, i + 1)} — “{_short(content, 50)}”", content)
-    for j, sp in enumerate(_paragraphs(article), 1):
+    for j, sp in enumerate(passage_spans(article), 1):
         para = sp.text(text)
         options[f"par:{j}"] = (f"¶{j} · {_short(para)}", para)
     if not options:

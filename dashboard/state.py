@@ -5,6 +5,9 @@ thread-safe (a connection pool) and the spaCy pipeline is only read. Loading the
 inserts only articles the library does not have yet, so a restart costs one query. With
 ``SOURCELIGHT_ANALYSIS_PROCESS=1`` a new article is analysed in a child process
 (``components.worker``), so a heavy one never freezes the others.
+
+May import Streamlit, ``components`` and ``dashboard.auth`` (inside functions); every other
+``dashboard`` module may import it, so it imports no page, panel or widget.
 """
 
 from __future__ import annotations
@@ -157,7 +160,8 @@ def get_similarity():
     With ``SOURCELIGHT_INDEX_DIR`` set, it serves from that index folder (opened in seconds,
     shared by every replica) and appends only the articles it lacks. Otherwise it starts with
     the library's articles whose vectors are already stored (nothing is embedded, the encoder is
-    not loaded); ``index_library_now`` adds the rest. Thread-safe and shared.
+    not loaded); the Similar panel's "Build the similarity index" button adds the rest.
+    Thread-safe and shared.
     """
     from components.similarity import SimilarityEngine
     from components.similarity.engine import index_dir_setting
@@ -172,18 +176,6 @@ def get_similarity():
     missing = [s.id for s in store.list_articles() if s.id not in engine]
     engine.index_articles(store.get_articles(missing), cached_only=True)
     return engine
-
-
-def index_library_now(progress=None):
-    """Add the library's articles the similarity engine lacks (cached vectors are reused, only
-    new texts are embedded). Returns ``IndexStats``."""
-    from components.similarity.engine import index_library
-
-    engine = get_similarity()
-    store = get_store()
-    new = [s.id for s in store.list_articles() if s.id not in engine]
-    _, stats = index_library(store.get_articles(new), None, progress=progress, engine=engine)
-    return stats
 
 
 def similarity_missing() -> int:

@@ -2,6 +2,9 @@
 
 Layout only: ``dashboard.state.story_comparison`` (``components.stories``) builds it; every passage
 links to the reading view (``./read?article=ID&att=N``).
+
+May import Streamlit, ``components``, ``dashboard.state`` and
+``dashboard.widgets``.
 """
 
 from __future__ import annotations

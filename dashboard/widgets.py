@@ -2,6 +2,8 @@
 
 Each is a function taking ``key`` that prefixes every widget key, so a page can show several.
 They only lay out widgets and call ``components/`` (the corrections service and the exporters).
+
+May import Streamlit, ``components`` and ``dashboard.state``; pages and panels import it.
 """
 
 from __future__ import annotations

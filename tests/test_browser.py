@@ -1,22 +1,20 @@
 """Real-browser tests: the running app in Debian's Chromium, driven by Playwright.
 
-The app is started with ``streamlit run`` on a free port, over a temporary database that holds the
-seeds and one hostile article. Skips with the reason where Chromium is missing, except in CI.
+The app is started (``start_app`` in ``tests/conftest.py``: ``streamlit run`` on a free port) over a
+temporary database that holds the seeds and one hostile article. Skips with the reason where
+Chromium is missing, except in CI.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 DOCS = ROOT / "docs"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,23 +26,9 @@ HOSTILE = (
 )
 
 
-def _need_chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: .ci/run installs the chromium package")
-        pytest.skip("Debian's Chromium is not installed (apt-get install chromium chromium-driver)")
-    pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    _need_chromium()
+def app_url(tmp_path_factory, start_app):
+    """(url, env) of the app over a database holding the hostile article (ingested by the CLI)."""
     tmp = tmp_path_factory.mktemp("app")
     db = tmp / "app.db"
     hostile = tmp / "hostile.txt"
@@ -53,51 +37,8 @@ def app_url(tmp_path_factory):
     subprocess.run(
         [sys.executable, "-m", "components", "ingest", str(hostile)], cwd=ROOT, env=env, check=True, capture_output=True
     )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard/app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield url, env
-    proc.terminate()
-    proc.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
+    app = start_app(db)
+    yield app.url, app.env
 
 
 def test_seed_reading_view(app_url, browser):

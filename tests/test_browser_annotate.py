@@ -1,6 +1,6 @@
 """The Annotate page in a real browser: select words with the mouse, add an entity, see it marked.
 
-The app runs with ``streamlit run`` on a free port over a temporary database whose seeds are the
+The app runs (``start_app`` in ``tests/conftest.py``) over a temporary database whose seeds are the
 seed article and a small article full of astral characters (emoji, mathematical letters), where
 JavaScript's UTF-16 offsets and Python's code-point offsets differ. The mouse drags across the words
 exactly as an analyst would; the correction must then be in the store with the analyst's name and
@@ -9,18 +9,12 @@ the exact text selected, and the reading page must mark it as changed by an anal
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 SEED = ROOT / "seeds" / "000_b880dba6bbaee506.txt"
 DOCS = ROOT / "docs"
 ASTRAL = (
@@ -52,24 +46,9 @@ BOX_JS = """([needle, nth]) => {
 }"""
 
 
-def _need_chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: .ci/run installs the chromium package")
-        pytest.skip("Debian's Chromium is not installed (apt-get install chromium chromium-driver)")
-    pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """(url, database path, {name: article id}) of a running app."""
-    _need_chromium()
+def app(tmp_path_factory, start_app):
+    """(url, database path, {name: article id}) of a running app, its models loaded."""
     from components.articles import load_seeds
 
     tmp = tmp_path_factory.mktemp("annotate")
@@ -78,42 +57,8 @@ def app(tmp_path_factory):
     shutil.copy(SEED, seeds / SEED.name)
     (seeds / "astral.txt").write_text(ASTRAL, encoding="utf-8")
     ids = {("seed" if a.title.startswith("Kim Jong Un") else "astral"): a.id for a in load_seeds(seeds).articles}
-    db = tmp / "app.db"
-    env = dict(os.environ, SOURCELIGHT_DB=str(db), SOURCELIGHT_SEEDS=str(seeds), HF_HUB_OFFLINE="1")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}", db, ids
-    proc.terminate()
-    proc.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser(app):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-        )
-        # Open the app once so the models are loaded before the tests' shorter waits.
-        warm = b.new_page()
-        warm.goto(app[0] + "/", timeout=60_000)
-        warm.wait_for_selector(".sl-article", timeout=120_000)
-        warm.close()
-        yield b
-        b.close()
+    running = start_app(tmp / "app.db", env={"SOURCELIGHT_SEEDS": str(seeds)}, warm=".sl-article")
+    yield running.url, running.db, ids
 
 
 def drag_select(page, needle: str, nth: int = 0) -> None:

@@ -15,12 +15,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from test_browser_annotate import CHROMIUM, _free_port, _need_chromium
+from conftest import free_port
 
 from components import access
 
@@ -29,58 +28,18 @@ SEED = ROOT / "seeds" / "000_b880dba6bbaee506.txt"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _wait_http(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"the server exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError("the server did not start")
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, start_app):
     """The URL of a team server (users file: mallory, analyst) on 127.0.0.1."""
-    _need_chromium()
     tmp = tmp_path_factory.mktemp("team")
     seeds = tmp / "seeds"
     seeds.mkdir()
     shutil.copy(SEED, seeds / SEED.name)
     users = tmp / "users.yaml"
     access.add_user(users, "mallory", role="analyst", password="mallory-pass-1")
-    env = dict(os.environ, SOURCELIGHT_DB=str(tmp / "app.db"), SOURCELIGHT_SEEDS=str(seeds),
-               SOURCELIGHT_USERS=str(users), HF_HUB_OFFLINE="1")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/server.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_http(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
+    app = start_app(tmp / "app.db", script="dashboard/server.py",
+                    env={"SOURCELIGHT_SEEDS": str(seeds), "SOURCELIGHT_USERS": str(users)})
+    yield app.url
 
 
 def _sign_in_form(page, url: str):
@@ -147,7 +106,7 @@ def test_the_server_refuses_a_non_loopback_address_without_sign_in(tmp_path):
     env.update(SOURCELIGHT_DB=str(tmp_path / "app.db"), SOURCELIGHT_SEEDS=str(tmp_path), HF_HUB_OFFLINE="1")
     proc = subprocess.run(
         ["unshare", "--net", "--map-root-user", sys.executable, "-m", "streamlit", "run", "dashboard/server.py",
-         "--server.address", "0.0.0.0", "--server.port", str(_free_port()), "--server.headless", "true",
+         "--server.address", "0.0.0.0", "--server.port", str(free_port()), "--server.headless", "true",
          "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )

@@ -1,6 +1,6 @@
 """Briefing mode in a real browser: a deep link opens the same spotlight, the keyboard steps, both themes.
 
-Starts ``streamlit run`` on a free port over a temporary database (the bundled seeds), drives Debian's
+Starts the app (``start_app`` in ``tests/conftest.py``) over a temporary database (the bundled seeds), drives Debian's
 Chromium with Playwright, and saves ``docs/briefing-light.png`` and ``docs/briefing-dark.png`` (the
 README shows them). The app has no fixed theme base, so it follows the browser's colour scheme,
 which Playwright sets per page. Skips with the reason where Chromium is missing, except in CI.
@@ -8,73 +8,21 @@ which Playwright sets per page. Skips with the reason where Chromium is missing,
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 DOCS = ROOT / "docs"
 SEED = ROOT / "seeds" / "000_b880dba6bbaee506.txt"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _need_chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: .ci/run installs the chromium package")
-        pytest.skip("Debian's Chromium is not installed (apt-get install chromium chromium-driver)")
-    pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    _need_chromium()
-    tmp = tmp_path_factory.mktemp("present")
-    env = dict(os.environ, SOURCELIGHT_DB=str(tmp / "app.db"), HF_HUB_OFFLINE="1")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
+def app_url(start_app):
+    yield start_app().url
 
 
 def seed_id() -> str:

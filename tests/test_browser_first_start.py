@@ -11,20 +11,14 @@ nothing is fetched from another host and that the toolbar has no Deploy button.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 SEED = ROOT / "seeds" / "000_b880dba6bbaee506.txt"
 WIKINEWS = ROOT / "seeds" / "wikinews_2019_2020.jsonl"
 N_WIKINEWS = 10
@@ -39,20 +33,6 @@ PASTED = (
 )
 
 
-def _need_chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: .ci/run installs the chromium package")
-        pytest.skip("Debian's Chromium is not installed (apt-get install chromium chromium-driver)")
-    pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory) -> tuple[Path, list[dict]]:
     folder = tmp_path_factory.mktemp("first-start") / "seeds"
@@ -65,40 +45,10 @@ def seeds(tmp_path_factory) -> tuple[Path, list[dict]]:
 
 
 @pytest.fixture(scope="module")
-def app_url(seeds):
-    _need_chromium()
+def app_url(seeds, start_app):
     folder, _ = seeds
-    env = dict(os.environ, SOURCELIGHT_DB=str(folder.parent / "fresh.db"), SOURCELIGHT_SEEDS=str(folder),
-               HF_HUB_OFFLINE="1", SOURCELIGHT_BACKGROUND="1")  # fmt: skip
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
+    app = start_app(folder.parent / "fresh.db", env={"SOURCELIGHT_SEEDS": str(folder), "SOURCELIGHT_BACKGROUND": "1"})
+    yield app.url
 
 
 def _sidebar(page):

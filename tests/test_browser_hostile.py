@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.test_browser import app_url, browser  # noqa: F401 - the running app and Chromium
+from tests.test_browser import app_url  # noqa: F401 - the running app over the hostile article
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SEED_ID = "8ae4f88acb06509a"

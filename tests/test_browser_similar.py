@@ -1,6 +1,6 @@
 """The Search page in a real browser: build the index, search, follow a result into the reading view.
 
-The app runs with ``streamlit run`` over a temporary library: the seed, six Wikinews articles and
+The app runs (``start_app`` in ``tests/conftest.py``) over a temporary library: the seed, six Wikinews articles and
 one article whose title is made of Markdown and HTML. Skips with the reason where Chromium is
 missing, except in CI.
 """
@@ -8,17 +8,12 @@ missing, except in CI.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, DOCS, _free_port, _need_chromium
+from tests.test_browser import DOCS
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -27,8 +22,7 @@ HOSTILE_TITLE = "[Navalny](javascript:window.__xss=1) **loud** <img src=x onerro
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    _need_chromium()
+def app_url(tmp_path_factory, start_app):
     tmp = tmp_path_factory.mktemp("similar_app")
     seeds = tmp / "seeds"
     seeds.mkdir()
@@ -44,42 +38,8 @@ def app_url(tmp_path_factory):
     (seeds / "wikinews.jsonl").write_text(
         "\n".join([lines[i] for i in WIKI_LINES] + [json.dumps(hostile)]) + "\n", encoding="utf-8"
     )
-    env = dict(os.environ, SOURCELIGHT_DB=str(tmp / "app.db"), SOURCELIGHT_SEEDS=str(seeds), HF_HUB_OFFLINE="1")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser(app_url):
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-        )
-        # Open the app once so the models are loaded before the tests' shorter waits.
-        warm = b.new_page()
-        warm.goto(app_url + "/", timeout=60_000)
-        warm.wait_for_selector(".sl-article", timeout=120_000)
-        warm.close()
-        yield b
-        b.close()
+    app = start_app(tmp / "app.db", env={"SOURCELIGHT_SEEDS": str(seeds)}, warm=".sl-article")
+    yield app.url
 
 
 def test_build_search_and_open_a_result(app_url, browser):

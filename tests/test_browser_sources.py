@@ -1,17 +1,13 @@
 """Source breakdowns in a real browser: the reading view's Sources tab and the corpus page.
 
-The app runs with ``streamlit run`` over a temporary library (the seed and the first 30 Wikinews
+The app runs (``start_app`` in ``tests/conftest.py``) over a temporary library (the seed and the first 30 Wikinews
 articles, analysed once here), and Debian's Chromium drives it through Playwright. The tests save
 the README's screenshots: ``docs/breakdown.png`` and ``docs/corpus-sources.png``.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -19,7 +15,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 DOCS = ROOT / "docs"
 SEED = ROOT / "seeds" / "000_b880dba6bbaee506.txt"
 WIKINEWS = ROOT / "seeds" / "wikinews_2019_2020.jsonl"
@@ -27,24 +22,9 @@ N_WIKINEWS = 30
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _need_chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: .ci/run installs the chromium package")
-        pytest.skip("Debian's Chromium is not installed (apt-get install chromium chromium-driver)")
-    pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def library(tmp_path_factory, nlp):
     """(database path, seeds folder, seed article, long corpus frame), analysed once."""
-    _need_chromium()
     from components.analysis import analyze_missing, pipeline_version
     from components.articles import load_seeds
     from components.sources import corpus_attributions
@@ -68,44 +48,16 @@ def library(tmp_path_factory, nlp):
 
 
 @pytest.fixture(scope="module")
-def app_url(library):
+def app_url(library, start_app):
     db, seeds, _, _ = library
-    env = dict(os.environ, SOURCELIGHT_DB=str(db), SOURCELIGHT_SEEDS=str(seeds), HF_HUB_OFFLINE="1")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=30)
+    yield start_app(db, env={"SOURCELIGHT_SEEDS": str(seeds)}, warm=".sl-article", warm_s=180).url
 
 
 @pytest.fixture(scope="module")
-def context(app_url):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-        )
-        ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
-        # Open the app once so the models are loaded before the tests' shorter waits.
-        page = ctx.new_page()
-        page.goto(f"{app_url}/", timeout=60_000)
-        page.wait_for_selector(".sl-article", timeout=180_000)
-        page.close()
-        yield ctx
-        browser.close()
+def context(app_url, browser):
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
+    yield ctx
+    ctx.close()
 
 
 def _grid_text(grid) -> str:

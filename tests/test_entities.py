@@ -11,6 +11,7 @@ def names_of(text, groups):
     return {g.name: sorted({text[m.start : m.end] for m in g.mentions}) for g in groups}
 
 
+@pytest.mark.slow
 def test_seed_groups(nlp, seed_text):
     entities, groups = group_entities(nlp(seed_text))
     by_name = names_of(seed_text, groups)

@@ -97,3 +97,16 @@ def passage_speakers(article: Article, analysis: Analysis, span: Span) -> Passag
         if parent is not None and 0 <= parent < len(atts) and parent not in att_ids:
             reported.append(speaker(atts[parent], article.text))
     return PassageSpeakers(tuple(att_ids), tuple(said), tuple(dict.fromkeys(reported)))
+
+
+def passage_spans(article: Article) -> list[Span]:
+    """The passages "find similar claims" offers for ``article``: its paragraphs, or, when it has
+    none recorded, its blank-line separated blocks that hold text (offsets into ``article.text``)."""
+    if article.paragraphs:
+        return list(article.paragraphs)
+    spans, pos = [], 0
+    for block in article.text.split("\n\n"):
+        if block.strip():
+            spans.append(Span(pos, pos + len(block)))
+        pos += len(block) + 2
+    return spans

@@ -11,24 +11,28 @@ their own changes only, an editor anyone's; only notes the user may read are lis
 dialogs whose open state lives in session state, so they survive the reruns their own widgets
 cause. Every change shows a toast; every refusal is shown with ``st.error`` and the page keeps
 working.
+
+A page of ``st.navigation`` (``dashboard/app.py``): may import Streamlit, ``components`` and the
+shared ``dashboard`` modules (``state``, ``widgets``, the panels); never another page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
 import streamlit as st
 
 from components.access import User
+from components.annotate_tables import attribution_rows, entity_rows, group_name, group_rows, origin_label, quote
 from components.corrections import ANALYST, CorrectionsService, EffectiveAnalysis
 from components.entities import DEFAULT_LABELS, LABEL_NAMES
 from components.errors import SourcelightError
 from components.records import KINDS, SOURCE_TYPES, Article, Span
 from components.render import attribution_title, legend_html, reading_html
+from components.selection import selection_span
 from components.textsafe import md
 from dashboard import state
-from dashboard.selection import selection_span, text_selector
+from dashboard.selection import text_selector
 from dashboard.widgets import export_buttons, library_labels
 
 K = "ann"
@@ -53,17 +57,14 @@ class Ctx:
         self.sel_raw: dict | None = None
 
     def quote(self, span: Span | None, limit: int = 60) -> str:
-        if span is None:
-            return "—"
-        s = " ".join(self.text[span.start : span.end].split())
-        return f"“{s if len(s) <= limit else s[: limit - 1] + '…'}”"
+        return quote(self.text, span, limit)
 
     def mdquote(self, span: Span | None, limit: int = 60) -> str:
         """``quote`` escaped for Markdown (article text is someone else's)."""
         return md(self.quote(span, limit))
 
     def group_name(self, gid: str) -> str:
-        return next((g.name for g in self.analysis.groups if g.id == gid), gid)
+        return group_name(self.analysis, gid)
 
     def group_mention(self, gid: str) -> Span:
         """A marked mention of an entity group (what the service takes to name the group)."""
@@ -522,8 +523,7 @@ def show_dialog(ctx: Ctx) -> None:
 # ---- the panels --------------------------------------------------------------------------------
 
 
-def _origin(o) -> str:
-    return "model" if o.by != ANALYST else f"{o.analyst}, {o.at}"
+_origin = origin_label  # the old name (components.annotate_tables holds it)
 
 
 def provenance_panel(ctx: Ctx) -> None:
@@ -569,18 +569,8 @@ def entities_tab(ctx: Ctx) -> None:
     if not ents:
         st.caption("No entities in this article.")
     else:
-        rows = [
-            {
-                "#": i + 1,
-                "Text": ctx.text[e.start : e.end],
-                "Type": e.label,
-                "Entity": ctx.group_name(e.group),
-                "At": e.start,
-                "By": _origin(o),
-            }
-            for i, (e, o) in enumerate(zip(ents, ctx.provenance.entities, strict=False))
-        ]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=260)
+        st.dataframe(entity_rows(ctx.text, ctx.analysis, ctx.provenance), hide_index=True, width="stretch",
+                     height=260)
         idx = st.selectbox(
             "Entity mention",
             range(len(ents)),
@@ -601,11 +591,7 @@ def entities_tab(ctx: Ctx) -> None:
     st.markdown("**Entities (groups of mentions)**")
     groups = ctx.analysis.groups
     if groups:
-        rows = [
-            {"Entity": g.name, "Type": g.label, "Mentions": len(g.mentions), "By": _origin(o)}
-            for g, o in zip(groups, ctx.provenance.groups, strict=False)
-        ]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=200)
+        st.dataframe(group_rows(ctx.analysis, ctx.provenance), hide_index=True, width="stretch", height=200)
     c1, c2, c3 = st.columns(3)
     if c1.button("Merge two…", key=f"{K}_grp_merge", disabled=len(groups) < 2 or read_only(), width="stretch"):
         open_dialog("merge", article=ctx.article.id)
@@ -620,19 +606,8 @@ def attributions_tab(ctx: Ctx) -> None:
     if not atts:
         st.caption("No attributions in this article.")
         return
-    rows = [
-        {
-            "#": i + 1,
-            "Source": a.source_canonical or (ctx.quote(a.source) if a.source else "—"),
-            "Type": a.source_type or "",
-            "Cue": ctx.text[a.cue.start : a.cue.end],
-            "Kind": a.kind,
-            "Content": " … ".join(ctx.text[p.start : p.end] for p in a.content),
-            "By": _origin(o),
-        }
-        for i, (a, o) in enumerate(zip(atts, ctx.provenance.attributions, strict=False))
-    ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=260)
+    st.dataframe(attribution_rows(ctx.text, ctx.analysis, ctx.provenance), hide_index=True, width="stretch",
+                 height=260)
     idx = st.selectbox(
         "Attribution",
         range(len(atts)),

@@ -5,6 +5,9 @@ Layout only: the pack is a ``components.briefing.Briefing`` built by ``build_bri
 chosen articles and their order live in session state (``brief_order``); quotes are picked per
 article, in the order picked. Only notes marked shareable go into a pack. Similar-article links come
 from the stored similarity index and are left out, with a note saying so, when it is not built.
+
+A page of ``st.navigation`` (``dashboard/app.py``): may import Streamlit, ``components`` and the
+shared ``dashboard`` modules (``state``, ``widgets``, the panels); never another page.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Library: what is in it, and adding articles by upload, paste or URL."""
+"""Library: what is in it, and adding articles by upload, paste or URL.
+
+A page of ``st.navigation`` (``dashboard/app.py``): may import Streamlit, ``components`` and the
+shared ``dashboard`` modules (``state``, ``widgets``, the panels); never another page.
+"""
 
 from __future__ import annotations
 

@@ -6,6 +6,9 @@ article, subset and spotlight. Widgets read their values from the URL on every r
 back in their callbacks; ← and → (``st.button(shortcut=...)``) step, and so do Page Down / Page Up
 (what presentation clickers send); Home returns to the overview.
 No editing controls here, and private notes are never read: the switch shows shareable notes only.
+
+A page of ``st.navigation`` (``dashboard/app.py``): may import Streamlit, ``components`` and the
+shared ``dashboard`` modules (``state``, ``widgets``, the panels); never another page.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Reading view: the article with entities and attributions inline, panels beside it."""
+"""Reading view: the article with entities and attributions inline, panels beside it.
+
+A page of ``st.navigation`` (``dashboard/app.py``): may import Streamlit, ``components`` and the
+shared ``dashboard`` modules (``state``, ``widgets``, the panels); never another page.
+"""
 
 from __future__ import annotations
 

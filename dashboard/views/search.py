@@ -3,6 +3,9 @@
 Layout only: the shared similarity engine does the work (``search_text``, ``similar_passages``);
 rows and links come from ``dashboard.similar_panel``. The query is kept in the URL (``?q=``) so a
 search can be shared.
+
+A page of ``st.navigation`` (``dashboard/app.py``): may import Streamlit, ``components`` and the
+shared ``dashboard`` modules (``state``, ``widgets``, the panels); never another page.
 """
 
 from __future__ import annotations

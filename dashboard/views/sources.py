@@ -9,6 +9,9 @@ fold that frame. Articles not yet analysed are counted, named as such, and can b
 here. The chosen source lives in the
 URL (``?source=NAME``) so a view can be shared; links open the reading view at one attribution
 (``./read?article=ID&att=INDEX``, INDEX counting the article's attributions from 0).
+
+A page of ``st.navigation`` (``dashboard/app.py``): may import Streamlit, ``components`` and the
+shared ``dashboard`` modules (``state``, ``widgets``, the panels); never another page.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ Layout only: ``components.stories`` groups the library and builds the comparison
 (``dashboard.state.story_comparison``); every passage links to the reading view
 (``./read?article=ID&att=N``). The story is kept in the URL (``?story=ID``). Analysts move an
 article to another story or split a story (recorded as corrections, undoable from the history).
+
+A page of ``st.navigation`` (``dashboard/app.py``): may import Streamlit, ``components`` and the
+shared ``dashboard`` modules (``state``, ``widgets``, the panels); never another page.
 """
 
 from __future__ import annotations
