@@ -246,9 +246,11 @@ def build_marks(
     attribution_filter: Collection[int] | None = None,
     focus: int | None = None,
     provenance=None,
+    focusable: bool = True,
 ) -> tuple[list[_Mark], dict[int, str]]:
     """Marks (and number badges) for the reading view; see ``reading_html`` for the arguments."""
     text = article.text
+    tab = ' tabindex="0"' if focusable else ""
     names = {g.id: g.name for g in analysis.groups}
     ent_origin = _origins(provenance, "entities", len(analysis.entities))
     att_origin = _origins(provenance, "attributions", len(analysis.attributions))
@@ -267,7 +269,7 @@ def build_marks(
                 e.end,
                 30,
                 f'<mark class="sl-ent sl-ent-{label}{sel}" data-label="{label}" data-tag="{tag}" '
-                f'data-group="{esc(e.group)}" title="{title}" tabindex="0" data-tip="{title}">',
+                f'data-group="{esc(e.group)}" title="{title}"{tab} data-tip="{title}">',
                 "</mark>",
                 slot="entity",
                 prio=1 if e.group == selected_group else 0,
@@ -292,7 +294,7 @@ def build_marks(
                         piece.end,
                         min(depths[i], 9),
                         f'<span class="sl-att sl-content sl-{kind}{nested}{focus_cls}" data-att="{i}" '
-                        f'data-kind="{kind}" title="{title}" tabindex="0" data-tip="{title}">',
+                        f'data-kind="{kind}" title="{title}"{tab} data-tip="{title}">',
                         "</span>",
                         slot="content",
                         # innermost quote wins a character; the spotlighted one always does
@@ -364,6 +366,7 @@ def reading_html(
     with_style: bool = True,
     provenance=None,
     type_labels: bool = False,
+    focusable: bool = True,
 ) -> str:
     """The reading view of one article as an HTML fragment (escaped; safe to embed).
 
@@ -378,6 +381,9 @@ def reading_html(
             marked (dotted outline) and its hover text says who changed it and when.
         type_labels: print each entity's type after it ("person"); off by default for a calm
             long read (the legend, the hover and the keyboard-focus tooltip say the type).
+        focusable: marks take keyboard focus (their tooltip shows on focus too); off where words
+            are selected with the mouse (Annotate), since a focusable mark takes the press and
+            Chromium then starts no text selection inside it.
     """
     marks, inserts = build_marks(
         article,
@@ -388,6 +394,7 @@ def reading_html(
         attribution_filter=attribution_filter,
         focus=focus,
         provenance=provenance,
+        focusable=focusable,
     )
     sel = (" sl-has-sel" if selected_group else "") + (" sl-tags" if type_labels else "")
     out = [f"<style>{CSS}</style>"] if with_style else []

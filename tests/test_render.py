@@ -165,3 +165,12 @@ def test_legend_drops_attribution_entries_when_they_are_hidden():
     assert "sl-source" in legend_html(["PERSON"]) and "sl-cue" in legend_html(["PERSON"])
     off = legend_html(["PERSON"], attributions=False)
     assert "sl-source" not in off and "sl-content" not in off and "person" in off
+
+
+def test_marks_take_keyboard_focus_except_where_words_are_selected_with_the_mouse():
+    text = "Ulla Berg arrived."
+    article = Article(id="a", text=text, title="T", paragraphs=(Span(0, len(text)),))
+    group = EntityGroup(id="g", name="Ulla Berg", label="PERSON", mentions=(Span(0, 9),))
+    analysis = Analysis(article_id="a", version="v", entities=(Entity(0, 9, "PERSON", "g"),), groups=(group,))
+    assert 'tabindex="0"' in reading_html(article, analysis)
+    assert "tabindex" not in reading_html(article, analysis, focusable=False)

@@ -164,7 +164,9 @@ def article_panel(ctx: Ctx) -> None:
     mark = prev["pieces"] if prev and prev.get("article") == ctx.article.id and prev.get("seq") not in used else []
     labels = shown_labels(ctx)
     st.html(legend_html(labels))
-    html = reading_html(ctx.article, ctx.analysis, labels=labels, with_style=False, provenance=ctx.provenance)
+    html = reading_html(
+        ctx.article, ctx.analysis, labels=labels, with_style=False, provenance=ctx.provenance, focusable=False
+    )
     raw = text_selector(html, ctx.article.id, key=key, mark=mark)
     if raw is None or raw.get("seq") in used:
         return
