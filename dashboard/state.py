@@ -202,3 +202,17 @@ def story_comparison(story_id: str):
     if missing:
         analyze_missing(store, get_nlp(), ids=missing)
     return compare_story(story, story_items(store, version(), story.article_ids))
+
+
+def feed_service():
+    """The library's feeds; a check analyses, indexes and groups into stories what it adds."""
+    from components.analysis import analyze_missing
+    from components.feeds import FeedService
+
+    store = get_store()
+    return FeedService(
+        store,
+        analyse=lambda ids: analyze_missing(store, get_nlp(), ids=ids),
+        index=lambda _articles: index_library_now(),
+        stories=lambda ids: get_stories().update(ids),
+    )

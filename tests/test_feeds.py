@@ -311,3 +311,86 @@ def test_cli_watch_once(server, tmp_path, capsys):
     assert rc == 2 and err == ["error: ftp://example.org/feed: give an http:// or https:// feed address"]
     rc = main(["--db", db, "watch", f"{server}/atom.xml", "--every", "soon", "--no-analyze"])
     assert rc == 2 and "--every 'soon'" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------- Library → Feeds in the app
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture()
+def library_app(tmp_path, monkeypatch, nlp):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import state
+
+    seeds = tmp_path / "no-seeds"
+    seeds.mkdir()
+    monkeypatch.setenv("SOURCELIGHT_DB", str(tmp_path / "app.db"))
+    monkeypatch.setenv("SOURCELIGHT_SEEDS", str(seeds))
+    monkeypatch.delenv("SOURCELIGHT_USERS", raising=False)
+    monkeypatch.setattr(state, "load_nlp", lambda: nlp)
+    indexed = []
+    monkeypatch.setattr(state, "index_library_now", lambda progress=None: indexed.append(True))
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["analyst"] = "Erin"  # single-user mode: the named analyst holds every right
+    at.switch_page("views/library.py")
+    yield at, indexed
+    st.cache_resource.clear()
+
+
+def _said(at) -> list[str]:
+    return [m.value for m in (*at.success, *at.error, *at.warning)]
+
+
+@pytest.mark.slow
+def test_library_feeds_section_adds_checks_and_removes_a_feed(server, library_app):
+    at, indexed = library_app
+    at.run()
+    assert not at.exception, at.exception
+    assert any("No feeds yet" in c.value for c in at.caption)
+    box = next(t for t in at.text_input if t.label.startswith("Feed address"))
+    box.input("gopher://example.org/feed")
+    next(b for b in at.button if b.label == "Add feed").click().run()
+    assert "gopher://example.org/feed: give an http:// or https:// feed address" in _said(at)
+
+    box = next(t for t in at.text_input if t.label.startswith("Feed address"))
+    box.input(f"{server}/atom.xml")
+    next(b for b in at.button if b.label == "Add feed").click().run()
+    assert not at.exception, at.exception
+    assert any(f"Following {server}/atom.xml" in s for s in _said(at))
+    table = at.dataframe[0].value
+    assert list(table["Address"]) == [f"{server}/atom.xml"] and list(table["Status"]) == ["new"]
+
+    next(b for b in at.button if b.label == "Check now").click().run()
+    assert not at.exception, at.exception
+    assert "Harbour Gazette: 2 items, 2 new" in _said(at)
+    table = at.dataframe[0].value
+    assert list(table["Feed"]) == ["Harbour Gazette"] and list(table["Articles"]) == [2]
+    assert list(table["Status"]) == ["ok"] and list(table["Last error"]) == [""]
+    assert any(s.value.startswith("2 articles") for s in at.subheader)  # the library table below
+    from dashboard import state
+
+    store = state.get_store()
+    assert not store.missing_analyses(state.version())  # analysed
+    assert indexed and sum(len(s.article_ids) for s in state.get_stories().stories()) == 2  # indexed, grouped
+
+    next(b for b in at.button if b.label == "Remove feed").click().run()
+    assert not at.exception, at.exception
+    assert any("No feeds yet" in c.value for c in at.caption)
+
+
+@pytest.mark.slow
+def test_library_feeds_section_shows_a_failing_feeds_error(server, library_app):
+    at, _ = library_app
+    at.run()
+    next(t for t in at.text_input if t.label.startswith("Feed address")).input(f"{server}/broken.xml")
+    next(b for b in at.button if b.label == "Add feed").click().run()
+    next(b for b in at.button if b.label == "Check now").click().run()
+    assert not at.exception, at.exception
+    assert any(s.startswith(f"{server}/broken.xml: failed: ") for s in _said(at))
+    table = at.dataframe[0].value
+    assert list(table["Status"]) == ["failed"] and "not a readable RSS or Atom feed" in table["Last error"][0]
+    assert table["Retry after"][0]
