@@ -124,7 +124,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self._send(_atom(base), "application/atom+xml", {"ETag": '"v1"'})
         elif self.path in ("/slow", "/slow-feed.xml"):
-            time.sleep(3)
+            time.sleep(20)  # far beyond every timeout the tests set
             self._send(_page("Too late", ORCHARD), "text/html")
         elif self.path in pages:
             self._send(pages[self.path], "text/html; charset=utf-8")
@@ -166,7 +166,7 @@ def test_rss_and_atom_items_are_fetched_deduplicated_and_handed_on(server, store
     lines = []
     started = time.monotonic()
     r_rss, r_atom = svc.check_all(on_report=lambda r: lines.append(r.line()))
-    assert time.monotonic() - started < 2.9  # the slow page was cut off at 0.5 s, not waited for
+    assert time.monotonic() - started < 15  # the 20 s page was cut off at 0.5 s, not waited for
 
     assert (r_rss.status, r_rss.title, r_rss.items) == ("ok", "Valley Courier", 5)
     assert len(r_rss.added) == 2
@@ -219,7 +219,7 @@ def test_broken_and_slow_feeds_fail_alone_and_back_off(server, store):
     good = svc.add(f"{server}/atom.xml").url
     started = time.monotonic()
     reports = {r.url: r for r in svc.check_all()}
-    assert time.monotonic() - started < 2.9  # the slow feed did not hold up the round
+    assert time.monotonic() - started < 15  # the 20 s feed did not hold up the round
     assert reports[good].status == "ok" and len(reports[good].added) == 2
     assert reports[broken].status == "failed" and "not a readable RSS or Atom feed" in reports[broken].error
     assert reports[slow].status == "failed" and "timed out after 0.5 s" in reports[slow].error
@@ -341,6 +341,10 @@ def library_app(tmp_path, monkeypatch, nlp):
     st.cache_resource.clear()
 
 
+def _feeds_table(at):
+    return next(df.value for df in at.dataframe if "Address" in df.value.columns)
+
+
 def _said(at) -> list[str]:
     return [m.value for m in (*at.success, *at.error, *at.warning)]
 
@@ -361,13 +365,13 @@ def test_library_feeds_section_adds_checks_and_removes_a_feed(server, library_ap
     next(b for b in at.button if b.label == "Add feed").click().run()
     assert not at.exception, at.exception
     assert any(f"Following {server}/atom.xml" in s for s in _said(at))
-    table = at.dataframe[0].value
+    table = _feeds_table(at)
     assert list(table["Address"]) == [f"{server}/atom.xml"] and list(table["Status"]) == ["new"]
 
     next(b for b in at.button if b.label == "Check now").click().run()
     assert not at.exception, at.exception
     assert "Harbour Gazette: 2 items, 2 new" in _said(at)
-    table = at.dataframe[0].value
+    table = _feeds_table(at)
     assert list(table["Feed"]) == ["Harbour Gazette"] and list(table["Articles"]) == [2]
     assert list(table["Status"]) == ["ok"] and list(table["Last error"]) == [""]
     assert any(s.value.startswith("2 articles") for s in at.subheader)  # the library table below
@@ -391,6 +395,6 @@ def test_library_feeds_section_shows_a_failing_feeds_error(server, library_app):
     next(b for b in at.button if b.label == "Check now").click().run()
     assert not at.exception, at.exception
     assert any(s.startswith(f"{server}/broken.xml: failed: ") for s in _said(at))
-    table = at.dataframe[0].value
+    table = _feeds_table(at)
     assert list(table["Status"]) == ["failed"] and "not a readable RSS or Atom feed" in table["Last error"][0]
     assert table["Retry after"][0]

@@ -170,8 +170,8 @@ if state.user() is None or state.can("annotate"):  # single-user mode, or an ana
     add_panel(key="lib")
 else:
     st.caption("Viewers read and present: adding articles needs the analyst role.")
-feeds_panel()
 library_table()
+feeds_panel()
 with st.expander("Export the whole library (analyses with analysts' corrections and provenance)"):
     export_buttons(None, key="lib_export", name="sourcelight-library")
 st.caption(WIKINEWS_CREDIT)
