@@ -179,7 +179,7 @@ def synthetic(n: int, rng: np.random.Generator):
         own = rng.integers(0, len(WORDS), 120)
         words = Counter(WORDS[t] for t in np.concatenate([topic, own]))
         names = Counter([f"name{s}a", f"name{s}b", f"name{int(rng.integers(0, 50000))}"])
-        vec = centres[s] + 0.9 * rng.standard_normal(384).astype(np.float32)
+        vec = centres[s] + 0.5 * rng.standard_normal(384).astype(np.float32)
         vec /= np.linalg.norm(vec)
         day = base_day + int(srng.integers(0, 365)) + int(rng.integers(0, 3))
         yield StoryFeatures(f"a{i}", {k: 1.0 + np.log(c) for k, c in words.items()},

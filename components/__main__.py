@@ -1,7 +1,7 @@
 """Command line: ``python -m components VERB ...`` — the same functions the app calls.
 
 Verbs (contracts in ../shared/DESIGN.md): ``ingest``, ``analyze``, ``render``, ``attribute``,
-``sources``, ``index``, ``similar``, ``export``, ``brief``, ``stories``, ``story``, and ``users``
+``sources``, ``index``, ``similar``, ``export``, ``brief``, ``stories``, ``story``, ``watch`` and ``users``
 (the team server's users file: passwords are stored as bcrypt hashes only). A bad input exits with
 status 2 and one line on standard error naming the input and the problem, never a traceback. Every
 verb that shows an analysis shows the corrected one (analysts' corrections applied), read through
@@ -441,6 +441,64 @@ def cmd_story(args) -> int:
     return 0
 
 
+def cmd_watch(args) -> int:
+    """Poll feeds once (``--once``) or every ``--every``; one line per feed per round."""
+    import threading
+
+    from components.feeds import FeedService, check_feed_url, parse_every, watch
+
+    every = None if args.once else parse_every(args.every)
+    urls = [check_feed_url(u) for u in args.urls]
+    store = _store(args)
+    analyse = index = group = None
+    if not args.no_analyze:
+        from components.analysis import analyze_missing
+        from components.nlp import load_nlp
+
+        nlp = load_nlp()
+
+        def analyse(ids):
+            return analyze_missing(store, nlp, ids=ids)
+    vectors = None
+    if not args.no_index:
+        from components.similarity import SimilarityEngine
+        from components.similarity.engine import index_dir_setting, index_library
+
+        folder = index_dir_setting()  # SOURCELIGHT_INDEX_DIR: append to the app's index folder
+        if folder is None:
+            engine = SimilarityEngine(store.engine)
+        else:
+            engine = SimilarityEngine(store.engine, index_dir=folder, texts=lambda i: store.get_article(i).text)
+        engine.index_articles([a for a in store.get_articles() if a.id not in engine], cached_only=True)
+        vectors = engine.vector
+
+        def index(articles):
+            return index_library(articles, None, engine=engine)
+    if not args.no_stories:
+        from components.stories.service import StoryService
+
+        stories = StoryService(store, vectors)
+
+        def group(ids):
+            return stories.update(ids)
+    svc = FeedService(store, analyse=analyse, index=index, stories=group)
+    failed: list[str] = []
+
+    def line(report) -> None:
+        print(report.line(), flush=True)
+        if report.status == "failed":
+            failed.append(report.url)
+
+    stop = threading.Event()
+    try:
+        watch(svc, urls, every=every, on_report=line, stop=stop)
+    except KeyboardInterrupt:
+        stop.set()
+        print("watch: stopped; what was stored so far is kept", file=sys.stderr)
+        return 0
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m components", description="Sourcelight from the command line.")
     p.add_argument("--db", default=None, help="database path or SQLAlchemy URL (default: $SOURCELIGHT_DB)")
@@ -548,6 +606,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the comparison as JSON")
     s.add_argument("--no-embeddings", action="store_true", help="group on words, names and dates only")
     s.set_defaults(func=cmd_story)
+
+    s = sub.add_parser("watch", help="poll RSS/Atom feeds and add their new items to the library")
+    s.add_argument("urls", nargs="+", metavar="FEED_URL", help="feed addresses (added to the library's feeds)")
+    s.add_argument("--every", default="15m", help="poll interval: 30s, 15m, 1h (default 15m)")
+    s.add_argument("--once", action="store_true", help="poll once and exit (status 1 when a feed failed)")
+    s.add_argument("--no-analyze", action="store_true", help="add new articles without analysing them")
+    s.add_argument("--no-index", action="store_true", help="do not embed new articles for similarity")
+    s.add_argument("--no-stories", action="store_true", help="do not group new articles into stories")
+    s.set_defaults(func=cmd_watch)
     return p
 
 

@@ -263,3 +263,30 @@ def remember_article(article_id: str | None) -> None:
     st.session_state[OPEN_ARTICLE] = article_id
     if st.query_params.get("article") != article_id:
         st.query_params["article"] = article_id
+
+
+def _index_new() -> None:
+    """Index what the similarity engine lacks: the background worker does it when there is one,
+    else it is done here (cached vectors are reused; only new texts are embedded)."""
+    if library_changed():
+        return
+    from components.similarity.engine import index_library
+
+    engine = get_similarity()
+    store = get_store()
+    new = [s.id for s in store.list_articles() if s.id not in engine]
+    index_library(store.get_articles(new), None, engine=engine)
+
+
+def feed_service():
+    """The library's feeds; a check analyses, indexes and groups into stories what it adds."""
+    from components.analysis import analyze_missing
+    from components.feeds import FeedService
+
+    store = get_store()
+    return FeedService(
+        store,
+        analyse=lambda ids: analyze_missing(store, get_nlp(), ids=ids),
+        index=lambda _articles: _index_new(),
+        stories=lambda ids: get_stories().update(ids),
+    )

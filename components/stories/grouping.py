@@ -3,8 +3,8 @@
 A story keeps the sum of its members' unit vectors for each signal (words, names, embedding),
 so its centroid is always current and an article is compared with a story in time proportional
 to the article's own terms. An arriving article is scored against candidate stories (the best
-``CANDIDATES`` by embedding centroid, plus every story sharing one of its rarer names or
-strongest words) by
+``CANDIDATES`` by embedding centroid, plus the ``KEY_CANDIDATES`` stories sharing the most of its
+rarer names and strongest words, each key weighted by its rarity among stories) by
 
     score = W_EMBEDDING * cos(embedding) + W_WORDS * cos(words) + W_NAMES * cos(names)
             - date penalty
@@ -21,8 +21,10 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 
@@ -42,12 +44,18 @@ THRESHOLD_LEXICAL = 0.24
 DATE_SLACK, DATE_SPAN, DATE_WEIGHT = 7, 30, 1.0
 #: Candidate stories per arriving article by embedding, and by each rarer name / strong word.
 CANDIDATES = 40
+#: Candidate stories by shared names and words: those sharing the most (rarest) keys.
+KEY_CANDIDATES = 40
 #: A name or word carried by more stories than this does not make candidates (too common).
 POSTING_LIMIT = 200
 #: Words of an article kept (the most weighted): enough to tell events apart, bounded memory.
 TOP_TERMS = 80
 #: Strongest words of an article used to find candidate stories.
 SEED_TERMS = 8
+
+
+#: Sentinel date range of a story with no dates (it can meet any article).
+_NO_DAY = 1 << 40
 
 
 def story_id_for(article_id: str) -> str:
@@ -92,7 +100,8 @@ def _add_into(acc: dict[str, float], sq: float, vec: dict[str, float], sign: flo
 def _cos(vec: dict[str, float], acc: dict[str, float], sq: float) -> float:
     if sq <= 0 or not vec:
         return 0.0
-    return sum(v * acc.get(k, 0.0) for k, v in vec.items()) / math.sqrt(sq)
+    # map, not a generator: the same sum in the same order, about twice as fast (the hot loop)
+    return sum(map(operator.mul, vec.values(), map(acc.get, vec.keys(), repeat(0.0)))) / math.sqrt(sq)
 
 
 class StoryIndex:
@@ -111,6 +120,9 @@ class StoryIndex:
         self._names_df = DocumentFrequencies()
         self._sums = np.zeros((64, dim), np.float32)
         self._unit = np.zeros((64, dim), np.float32)
+        # each row's story date range (days); a story without dates reaches every day
+        self._row_lo = np.full(64, -_NO_DAY, np.int64)
+        self._row_hi = np.full(64, _NO_DAY, np.int64)
         self._row_story: list[str | None] = []
         self._free_rows: list[int] = []
         self._name_post: dict[str, set[str]] = {}
@@ -134,18 +146,36 @@ class StoryIndex:
         out: set[str] = set()
         n_rows = len(self._row_story)
         if f.vector is not None and n_rows:
-            sims = self._unit[:n_rows] @ f.vector
-            k = min(CANDIDATES, n_rows)
-            top = np.argpartition(-sims, k - 1)[:k] if k < n_rows else np.arange(n_rows)
-            out.update(s for s in (self._row_story[r] for r in top.tolist()) if s is not None)
-        for key in names:
-            post = self._name_post.get(key)
+            if f.day is not None:
+                # only stories the article could still join: DATE_SLACK + DATE_SPAN days or more
+                # outside a story's dates, the date penalty outweighs any similarity
+                reach = DATE_SLACK + DATE_SPAN
+                rows = np.flatnonzero((self._row_lo[:n_rows] - f.day < reach) & (f.day - self._row_hi[:n_rows] < reach))
+            else:
+                rows = np.arange(n_rows)
+            if len(rows):
+                # einsum, not BLAS: a matrix-vector product gains nothing from BLAS threads, and
+                # on a busy machine their start-up costs more than the product itself
+                sims = np.einsum("ij,j->i", self._unit[rows], f.vector.astype(np.float32, copy=False))
+                k = min(CANDIDATES, len(rows))
+                top = rows[np.argpartition(-sims, k - 1)[:k]] if k < len(rows) else rows
+                out.update(s for s in (self._row_story[r] for r in top.tolist()) if s is not None)
+        # stories sharing the article's rarer names and strongest words, by the summed rarity of
+        # the keys they share (a key carried by few stories counts more); only the best
+        # KEY_CANDIDATES are scored, so a common key cannot make thousands of candidates
+        n_stories = max(len(self.stories), 1)
+        votes: dict[str, float] = {}
+        keys = [self._name_post.get(k) for k in names]
+        keys += [self._term_post.get(k) for k, _ in heapq.nlargest(SEED_TERMS, terms.items(), key=lambda kv: kv[1])]
+        for post in keys:
             if post and len(post) <= POSTING_LIMIT:
-                out |= post
-        for key, _ in heapq.nlargest(SEED_TERMS, terms.items(), key=lambda kv: kv[1]):
-            post = self._term_post.get(key)
-            if post and len(post) <= POSTING_LIMIT:
-                out |= post
+                rarity = math.log(1.0 + n_stories / len(post))
+                for sid in post:
+                    votes[sid] = votes.get(sid, 0.0) + rarity
+        if len(votes) > KEY_CANDIDATES:
+            out.update(sid for sid, _ in heapq.nlargest(KEY_CANDIDATES, votes.items(), key=lambda kv: (kv[1], kv[0])))
+        else:
+            out.update(votes)
         return {sid for sid in out if sid in self.stories}
 
     def score(self, f: StoryFeatures, story_id: str,
@@ -231,10 +261,16 @@ class StoryIndex:
         if vec is not None:
             if s.row < 0:
                 s.row = self._take_row(story_id)
+            self._set_range(s)
             self._sums[s.row] += vec
             norm = float(np.linalg.norm(self._sums[s.row]))
             self._unit[s.row] = self._sums[s.row] / norm if norm > 0 else 0.0
         self.story_of[article_id] = story_id
+
+    def _set_range(self, s: _Story) -> None:
+        if s.row >= 0:
+            self._row_lo[s.row] = min(s.days) if s.days else -_NO_DAY
+            self._row_hi[s.row] = max(s.days) if s.days else _NO_DAY
 
     def _take_row(self, story_id: str) -> int:
         if self._free_rows:
@@ -246,6 +282,8 @@ class StoryIndex:
             grow = len(self._sums)
             self._sums = np.vstack([self._sums, np.zeros((grow, self.dim), np.float32)])
             self._unit = np.vstack([self._unit, np.zeros((grow, self.dim), np.float32)])
+            self._row_lo = np.concatenate([self._row_lo, np.full(grow, -_NO_DAY, np.int64)])
+            self._row_hi = np.concatenate([self._row_hi, np.full(grow, _NO_DAY, np.int64)])
         self._row_story.append(story_id)
         return row
 
@@ -258,6 +296,7 @@ class StoryIndex:
         s.names_sq = _add_into(s.names, s.names_sq, names, -1.0)
         if day is not None:
             s.days.remove(day)
+        self._set_range(s)
         if vec is not None and s.row >= 0:
             self._sums[s.row] -= vec
             norm = float(np.linalg.norm(self._sums[s.row]))
@@ -267,6 +306,7 @@ class StoryIndex:
                 self._row_story[s.row] = None
                 self._sums[s.row] = 0.0
                 self._unit[s.row] = 0.0
+                self._row_lo[s.row], self._row_hi[s.row] = -_NO_DAY, _NO_DAY
                 self._free_rows.append(s.row)
             del self.stories[sid]
         # posting lists may keep a stale story id: candidates are re-scored, and unknown ones skipped

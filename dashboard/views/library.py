@@ -1,4 +1,4 @@
-"""Library: what is in it, and adding articles by upload, paste or URL.
+"""Library: what is in it, adding articles by upload, paste or URL, and the feeds it follows.
 
 A page of ``st.navigation`` (``dashboard/app.py``): may import Streamlit, ``components`` and the
 shared ``dashboard`` modules (``state``, ``widgets``, the panels); never another page.
@@ -90,6 +90,60 @@ def add_panel(*, key: str) -> None:
         )
 
 
+def feeds_panel() -> None:
+    """Library → Feeds: the followed RSS/Atom feeds, their status and last error; editors add,
+    remove and check them (new items are fetched, deduplicated, analysed, indexed and grouped)."""
+    st.subheader("Feeds")
+    svc = state.feed_service()
+    manage = state.user() is None or state.can("manage_feeds")  # single-user mode, or an editor
+    feeds = svc.feeds()
+    for kind, text in st.session_state.pop("feed_said", []):  # what the last action did
+        getattr(st, kind)(text)
+    if feeds:
+        st.dataframe(
+            pd.DataFrame([{
+                "Feed": f.title or f.url, "Address": f.url, "Status": f.last_status,
+                "Last checked": f.last_checked or "never", "Articles": f.articles,
+                "Last error": f.last_error or "", "Retry after": f.next_retry or "",
+            } for f in feeds]),
+            hide_index=True, width="stretch",
+        )
+    else:
+        st.caption("No feeds yet." + (" Add an RSS or Atom address below." if manage else ""))
+    if not manage:
+        st.caption("Adding, removing and checking feeds needs the editor role.")
+        return
+    url = st.text_input("Feed address (RSS or Atom, http or https)", key="feed_url")
+    if st.button("Add feed", key="feed_add"):
+        try:
+            f = svc.add(url, user=state.user())
+            st.session_state["feed_said"] = [("success", f"Following {f.url}; press Check now to fetch its items.")]
+            st.rerun()
+        except SourcelightError as exc:
+            st.error(str(exc))
+    if not feeds:
+        return
+    pick = st.selectbox("Feed", [f.url for f in feeds], key="feed_pick",
+                        format_func=lambda u: next((f.title or u for f in feeds if f.url == u), u))
+    check_col, remove_col = st.columns(2)
+    if check_col.button("Check now", key="feed_check", icon=":material/refresh:"):
+        try:
+            with st.spinner("Checking the feed…"):
+                report = svc.check(pick)
+            said = [("error" if report.status == "failed" else "success", report.line())]
+            said += [("warning", f"{link}: {why}") for link, why in report.failed_items]
+            st.session_state["feed_said"] = said
+            st.rerun()
+        except SourcelightError as exc:
+            st.error(str(exc))
+    if remove_col.button("Remove feed", key="feed_remove", icon=":material/delete:"):
+        try:
+            svc.remove(pick, user=state.user())
+            st.rerun()
+        except SourcelightError as exc:
+            st.error(str(exc))
+
+
 def library_table() -> None:
     summaries = state.get_store().list_articles()
     keep = tag_filter(key="lib")
@@ -125,6 +179,7 @@ if state.user() is None or state.can("annotate"):  # single-user mode, or an ana
 else:
     st.caption("Viewers read and present: adding articles needs the analyst role.")
 library_table()
+feeds_panel()
 with st.expander("Export the whole library (analyses with analysts' corrections and provenance)"):
     export_buttons(None, key="lib_export", name="sourcelight-library")
 st.caption(WIKINEWS_CREDIT)
