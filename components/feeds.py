@@ -17,12 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import http.client
 import re
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -262,13 +259,6 @@ def fetch_item_page(url: str, timeout: float = PAGE_TIMEOUT_S) -> Article:
     return fetch_url(url, timeout=timeout)[0]
 
 
-class _NoRedirectToOtherSchemes(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D102
-        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise BadInput(f"{req.full_url}: redirects to {newurl}, not an http(s) URL; refused")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
 def fetch_feed_document(
     url: str, etag: str | None, modified: str | None, timeout: float = FEED_TIMEOUT_S
 ) -> tuple[bytes | None, str | None, str | None]:
@@ -283,32 +273,14 @@ def fetch_feed_document(
         headers["If-None-Match"] = etag
     if modified:
         headers["If-Modified-Since"] = modified
-    opener = urllib.request.build_opener(_NoRedirectToOtherSchemes)
-    deadline = time.monotonic() + timeout
-    try:
-        with opener.open(urllib.request.Request(url, headers=headers), timeout=timeout) as resp:
-            chunks, total = [], 0
-            while chunk := resp.read1(64 * 1024):
-                total += len(chunk)
-                if total > MAX_BYTES:
-                    raise BadInput(f"{url}: the feed is over the {MAX_BYTES // (1024 * 1024)} MB limit")
-                if time.monotonic() > deadline:
-                    raise BadInput(f"{url}: timed out after {timeout:g} s")
-                chunks.append(chunk)
-            return b"".join(chunks), resp.headers.get("ETag"), resp.headers.get("Last-Modified")
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        if exc.code == 304:
-            return None, etag, modified
-        raise BadInput(f"{url}: the server answered {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            raise BadInput(f"{url}: timed out after {timeout:g} s") from None
-        raise BadInput(f"{url}: could not reach the server ({exc.reason})") from None
-    except TimeoutError:
-        raise BadInput(f"{url}: timed out after {timeout:g} s") from None
-    except (http.client.HTTPException, OSError) as exc:
-        raise BadInput(f"{url}: the connection failed ({exc.__class__.__name__}: {exc})") from None
+    # Through the hardened fetcher: every host and redirect resolved and refused when internal
+    # (unless SOURCELIGHT_FETCH_ALLOW names it), one deadline for connect, headers and body.
+    from components.fetch import http_get
+
+    got = http_get(url, timeout=timeout, max_bytes=MAX_BYTES, headers=headers)
+    if got.status == 304:
+        return None, etag, modified
+    return got.body, got.headers.get("ETag"), got.headers.get("Last-Modified")
 
 
 def _item_date(entry) -> str:

@@ -398,3 +398,14 @@ def test_library_feeds_section_shows_a_failing_feeds_error(server, library_app):
     table = _feeds_table(at)
     assert list(table["Status"]) == ["failed"] and "not a readable RSS or Atom feed" in table["Last error"][0]
     assert table["Retry after"][0]
+
+
+def test_a_feed_at_an_internal_address_is_refused_without_the_allow_list(monkeypatch):
+    from components.errors import BadInput
+    from components.feeds import fetch_feed_document
+
+    monkeypatch.delenv("SOURCELIGHT_FETCH_ALLOW", raising=False)
+    for url in ("http://127.0.0.1:9/feed.xml", "http://169.254.169.254/latest/meta-data/", "http://[::1]:9/rss"):
+        with pytest.raises(BadInput) as err:
+            fetch_feed_document(url, None, None, timeout=2)
+        assert "internal addresses are not fetched" in str(err.value) and url in str(err.value)
