@@ -77,7 +77,7 @@ WIKINEWS_CREDIT = (
     f"({WIKINEWS_LICENCE_URL}); titles and URLs in seeds/ATTRIBUTION.md."
 )
 
-DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+DEFAULT_SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
 
 
 # --- the load report --------------------------------------------------------------------------
