@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from components import articles
 from components.articles import (
     MAX_BYTES,
     WIKINEWS_CREDIT,
@@ -33,6 +32,7 @@ from components.articles import (
     parse_date,
     quotation_warnings,
 )
+from components.articles import parse as article_parse
 from components.errors import BadInput
 from components.records import Article, Span
 
@@ -376,7 +376,7 @@ def test_oversize_file_is_rejected_before_it_is_read(tmp_path, monkeypatch):
 
 
 def test_a_text_over_the_character_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(articles, "MAX_ARTICLE_CHARS", 1000)
+    monkeypatch.setattr(article_parse, "MAX_ARTICLE_CHARS", 1000)  # read where parse_article runs
     with pytest.raises(BadInput, match="over the limit of 1,000"):
         parse_article("word " * 400, origin="long.txt")
 
