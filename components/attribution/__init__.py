@@ -11,7 +11,7 @@ from __future__ import annotations
 from components.attribution.extract import extract_attributions
 from components.records import Attribution
 
-RULES_VERSION = "attribution-rules-5"
+RULES_VERSION = "attribution-rules-6"  # 6: German „…“ quotes paired (components.quotemarks)
 
 __all__ = ["RULES_VERSION", "extract_attributions", "to_contract"]
 
