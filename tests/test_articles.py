@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from components import articles
 from components.articles import (
     MAX_BYTES,
     WIKINEWS_CREDIT,
@@ -33,6 +32,7 @@ from components.articles import (
     parse_date,
     quotation_warnings,
 )
+from components.articles import parse as article_parse
 from components.errors import BadInput
 from components.records import Article, Span
 
@@ -251,7 +251,11 @@ def test_no_paragraphs_loads_with_a_warning(text):
     [
         (["He said “it is fine.”", "Then he left."], []),
         (["“It opens here.", "“And goes on,” he said."], []),  # newspaper convention
-        (['"It opens here.', 'And closes here," he said.'], []),  # next paragraph closes it
+        # a quotation the next paragraph closes without re-opening it is one attribution cannot
+        # see either (components.quotemarks pairs for both): each end is named
+        (['"It opens here.', 'And closes here," he said.'],
+         ['paragraph 1 opens a quotation (") that never closes',
+          "paragraph 2 closes a quotation that was never opened"]),
         (["German „Zitat“ and Hungarian „vas” are fine."], []),
         (["He said “it never closes.", "Then he left."],
          ["paragraph 1 opens a quotation that never closes"]),
@@ -376,7 +380,7 @@ def test_oversize_file_is_rejected_before_it_is_read(tmp_path, monkeypatch):
 
 
 def test_a_text_over_the_character_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(articles, "MAX_ARTICLE_CHARS", 1000)
+    monkeypatch.setattr(article_parse, "MAX_ARTICLE_CHARS", 1000)  # read where parse_article runs
     with pytest.raises(BadInput, match="over the limit of 1,000"):
         parse_article("word " * 400, origin="long.txt")
 

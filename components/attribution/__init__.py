@@ -11,7 +11,8 @@ from __future__ import annotations
 from components.attribution.extract import extract_attributions
 from components.records import Attribution
 
-RULES_VERSION = "attribution-rules-6"
+# 6: speaker resolution, round 2; 7: German „…“ quotes paired (components.quotemarks).
+RULES_VERSION = "attribution-rules-7"
 
 __all__ = ["RULES_VERSION", "extract_attributions", "to_contract"]
 

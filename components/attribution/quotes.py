@@ -1,22 +1,23 @@
 """Quotation marks in an article's canonical text: pairing, paragraphs and quoted share.
 
-Straight (``"``) and curly (``“ ”``) double quotes are paired inside a paragraph. A quotation
-that runs over several paragraphs follows the newspaper convention: the paragraph ends without a
-closing mark and the next one opens with a fresh opening mark, and the pair then covers both
-paragraphs. An opening mark that is never closed, and not continued, is dropped rather than
-guessed at (the same refusal textacy makes). Single quotes are not paired: in English news they
-are apostrophes or quotes nested inside double quotes.
+Double quotes (straight, curly, German „…“, «French») are paired by
+``components.quotemarks.pair_quotes``, the one algorithm the article loader's warnings use too:
+inside a paragraph, or over several by the newspaper convention (the next paragraph re-opens the
+quotation); an opening mark never closed is dropped rather than guessed at. This module adds
+curly single quotes ‘…’ outside double quotes (straight single quotes are not paired: in English
+news they are apostrophes or quotes nested inside double quotes), paragraphs, and look-ups over
+the spans (``QuoteIndex``).
+
+May import components.quotemarks; nothing else from components.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 
+from components.quotemarks import pair_quotes
+
 PARAGRAPH = re.compile(r"[^\n]+")
-# '' (two apostrophes) is the quotation mark of some wire and archive texts: paired like "
-QUOTE_CHAR = re.compile(r"''|[\"“”«»„]")
-OPENERS = {"“", "«", "„"}
-CLOSERS = {"”", "»"}
 WORD = re.compile(r"\w+")
 
 
@@ -26,74 +27,16 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def find_quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
-    """Pair quotation marks; return half-open spans that include both marks, in text order."""
+    """Pair quotation marks; return half-open spans that include both marks, in text order.
+
+    Double quotes are paired by ``components.quotemarks.pair_quotes`` (the algorithm article
+    loading warns with too); curly single quotes outside them are added here.
+    """
     paras = paragraphs(text) if paras is None else paras
-    quotes: list[tuple[int, int]] = []
-    stack: list[int] = []  # open curly marks: a quote may nest another ('“… he calls “hell” …”')
-    pending: list[tuple[int, int]] = []  # inner pairs, used only if the outer one never closes
-    skip: int | None = None  # position of a continuation mark opening the next paragraph
-    for n, (ps, pe) in enumerate(paras):
-        for m in QUOTE_CHAR.finditer(text, ps, pe):
-            pos, ch = m.start(), m.group()
-            if pos == skip:
-                continue
-            if ch in OPENERS:
-                if stack and text[stack[-1]] not in OPENERS:
-                    stack.pop()  # a straight mark left open inside: unclosed, dropped
-                stack.append(pos)
-            elif ch in CLOSERS:
-                if stack and (text[stack[-1]] in OPENERS or _mixed_pair(text, stack[-1], pos)):
-                    start = stack.pop()
-                    if stack:
-                        pending.append((start, pos + 1))
-                    else:
-                        quotes.append((start, pos + 1))
-                        pending = []
-            elif stack and (text[stack[-1] : stack[-1] + len(ch)] == ch
-                            or _mixed_pair(text, stack[-1], pos)):
-                start = stack.pop()  # straight marks alternate
-                if stack:
-                    pending.append((start, m.end()))
-                else:
-                    quotes.append((start, m.end()))
-                    pending = []
-            else:
-                stack.append(pos)
-        skip = None
-        if stack:
-            open_at = stack[0]
-            nxt = paras[n + 1] if n + 1 < len(paras) else None
-            first = text[nxt[0]:].lstrip()[:2] if nxt else ""
-            style = text[open_at : open_at + 2]
-            if style == "''":
-                same = first == "''"
-            else:
-                first = first[:1]
-                same = first == '"' if style[0] == '"' else first in OPENERS
-            if nxt and first and same and len(stack) == 1:
-                # a stray straight mark is not continued by a curly one
-                skip = nxt[0] + (len(text[nxt[0]:]) - len(text[nxt[0]:].lstrip()))
-            else:
-                quotes.extend(pending)
-                pending = []
-                stack = []
+    quotes = list(pair_quotes(text, paras).quotes)
     quotes.extend(_single_quotes(text, paras, quotes))
     quotes.sort()
     return quotes
-
-
-def _mixed_pair(text: str, open_at: int, close_at: int) -> bool:
-    """A straight mark paired with a curly one ('"Oz has a huge bully pulpit,” said ...'):
-    typing slips mix the styles; the pair counts when the first mark opens a word and the
-    second closes one."""
-    a, b = text[open_at], text[close_at]
-    if {a, b} not in ({'"', "”"}, {"“", '"'}) or a == "”" or b == "“":
-        return False
-    opens = (open_at == 0 or not text[open_at - 1].isalnum()) and \
-        open_at + 1 < len(text) and not text[open_at + 1].isspace()
-    closes = close_at > 0 and not text[close_at - 1].isspace() and \
-        (close_at + 1 >= len(text) or not text[close_at + 1].isalnum())
-    return opens and closes
 
 
 SINGLE = re.compile(r"(?<![\w’'])‘([^‘’\n]|’(?=\w))+’(?!\w)")
