@@ -92,32 +92,27 @@ def app_url(library):
     proc.wait(timeout=30)
 
 
-def test_story_page_shows_both_outlets_their_disagreement_and_links_to_the_passage(app_url, library):
-    from playwright.sync_api import sync_playwright
-
+def test_story_page_shows_both_outlets_their_disagreement_and_links_to_the_passage(app_url, library, browser):
+    # The session's one Chromium (tests/conftest.py): a second sync_playwright in the same
+    # process fails while that one runs.
     _, _, story_id = library
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1200})
-        page.goto(f"{app_url}/story?story={story_id}", timeout=60_000)
-        page.get_by_text("How each outlet sourced it").wait_for(timeout=180_000)
-        main = page.locator('[data-testid="stMain"]')
-        main.get_by_text("2 articles from 2 outlets", exact=False).first.wait_for(timeout=60_000)
-        chart = main.locator(".js-plotly-plot").first
-        chart.wait_for(timeout=60_000)
-        assert "Daily Ledger" in chart.inner_text() and "Northern Post" in chart.inner_text()
-        main.get_by_text("Sources that disagree").wait_for(timeout=30_000)
-        text = main.inner_text()
-        assert "Denied" in text and "Affirmed" in text and "water board" in text
-        assert "Chess Weekly" not in text  # another story's outlet is not on this one
-        href = main.get_by_role("link", name="read the passage ↗").first.get_attribute("href")
-        assert href and "att=" in href
-        page.goto(f"{app_url}/{href.removeprefix('./').lstrip('/')}" if not href.startswith("http") else href,
-                  timeout=60_000)
-        page.wait_for_selector(".sl-article", timeout=120_000)
-        assert "article=" in page.url and "att=" in page.url
-        assert "Varnholm" in page.locator(".sl-article").inner_text()
-        browser.close()
+    page = browser.new_page(viewport={"width": 1400, "height": 1200})
+    page.goto(f"{app_url}/story?story={story_id}", timeout=60_000)
+    page.get_by_text("How each outlet sourced it").wait_for(timeout=180_000)
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_text("2 articles from 2 outlets", exact=False).first.wait_for(timeout=60_000)
+    chart = main.locator(".js-plotly-plot").first
+    chart.wait_for(timeout=60_000)
+    assert "Daily Ledger" in chart.inner_text() and "Northern Post" in chart.inner_text()
+    main.get_by_text("Sources that disagree").wait_for(timeout=30_000)
+    text = main.inner_text()
+    assert "Denied" in text and "Affirmed" in text and "water board" in text
+    assert "Chess Weekly" not in text  # another story's outlet is not on this one
+    href = main.get_by_role("link", name="read the passage ↗").first.get_attribute("href")
+    assert href and "att=" in href
+    page.goto(f"{app_url}/{href.removeprefix('./').lstrip('/')}" if not href.startswith("http") else href,
+              timeout=60_000)
+    page.wait_for_selector(".sl-article", timeout=120_000)
+    assert "article=" in page.url and "att=" in page.url
+    assert "Varnholm" in page.locator(".sl-article").inner_text()
+    page.close()

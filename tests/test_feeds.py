@@ -332,7 +332,7 @@ def library_app(tmp_path, monkeypatch, nlp):
     monkeypatch.delenv("SOURCELIGHT_USERS", raising=False)
     monkeypatch.setattr(state, "load_nlp", lambda: nlp)
     indexed = []
-    monkeypatch.setattr(state, "index_library_now", lambda progress=None: indexed.append(True))
+    monkeypatch.setattr(state, "_index_new", lambda: indexed.append(True))
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=180)
     at.query_params["analyst"] = "Erin"  # single-user mode: the named analyst holds every right

@@ -244,6 +244,10 @@ def ingest_ray(
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False  # our own bar, as the in-process engine shows
         ctx.print_on_execution_start = False
+        # Start every actor of the pool (each loads spaCy and the encoder) before the first batch is
+        # handed out: otherwise the first actor ready can take every batch of a small run while the
+        # others still load, and a cluster short of resources fails here with Ray's clear timeout.
+        ctx.wait_for_min_actors_s = 600
         resources = ray.cluster_resources()
         cpus, gpus = int(resources.get("CPU", 1)), int(resources.get("GPU", 0))
         gpu_embed = embed and gpus > 0
