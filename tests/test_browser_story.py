@@ -2,23 +2,14 @@
 
 The app runs with ``streamlit run`` over a temporary library of invented articles (two reports of
 a flood, one of a chess tournament; texts written for this test), grouped into stories and
-analysed here, and Debian's Chromium drives it through Playwright (set-up as in
-tests/test_browser_sources.py).
+analysed here, and Debian's Chromium drives it through Playwright (the shared ``start_app`` and
+``browser`` fixtures of tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTICLES = [
@@ -35,20 +26,9 @@ ARTICLES = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def library(tmp_path_factory, nlp):
     """(database, empty seeds folder, the flood story's id), analysed and grouped once."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: .ci/run installs the chromium package")
-        pytest.skip("Debian's Chromium is not installed (apt-get install chromium chromium-driver)")
-    pytest.importorskip("playwright.sync_api")
     from components.analysis import analyze_missing
     from components.articles import parse_article
     from components.store import Store
@@ -70,26 +50,9 @@ def library(tmp_path_factory, nlp):
 
 
 @pytest.fixture(scope="module")
-def app_url(library):
+def app_url(library, start_app):
     db, seeds, _ = library
-    env = dict(os.environ, SOURCELIGHT_DB=str(db), SOURCELIGHT_SEEDS=str(seeds), HF_HUB_OFFLINE="1")
-    env.pop("SOURCELIGHT_USERS", None)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=30)
+    return start_app(db, env={"SOURCELIGHT_SEEDS": str(seeds)}).url
 
 
 def test_story_page_shows_both_outlets_their_disagreement_and_links_to_the_passage(app_url, library, browser):
