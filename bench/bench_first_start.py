@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import socket
 import statistics
 import subprocess
@@ -32,22 +31,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_reading import machine  # noqa: E402  (one machine line for every bench)
+
 SEED = ROOT / "seeds" / "000_b880dba6bbaee506.txt"
 WIKINEWS = ROOT / "seeds" / "wikinews_2019_2020.jsonl"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-
-def machine() -> str:
-    cpu = ""
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores, {cpu}"
 
 
 def load() -> str:
