@@ -14,6 +14,16 @@ def model_name() -> str:
     return os.environ.get(MODEL_ENV, "").strip() or DEFAULT_MODEL
 
 
+#: Names of the pipelines this process has loaded (``is_loaded``).
+_LOADED: set[str] = set()
+
+
+def is_loaded(name: str | None = None) -> bool:
+    """Whether this process has loaded pipeline ``name`` already (asking costs nothing; loading
+    takes seconds, which a first page view spends showing the text while it happens)."""
+    return (name or model_name()) in _LOADED
+
+
 @lru_cache(maxsize=4)
 def load_nlp(name: str | None = None):
     """Load (once per process) and return the spaCy pipeline ``name``.
@@ -27,12 +37,14 @@ def load_nlp(name: str | None = None):
 
     name = name or model_name()
     try:
-        return spacy.load(name)
+        nlp = spacy.load(name)
     except OSError as exc:
         raise ModelNotInstalled(
             f"spaCy pipeline {name!r} is not installed: install it with pip "
             f"or set {MODEL_ENV} to an installed pipeline ({exc.__class__.__name__})"
         ) from exc
+    _LOADED.add(name)
+    return nlp
 
 
 def pipeline_id(nlp) -> str:

@@ -416,6 +416,23 @@ def reading_html(
     return "".join(out)
 
 
+def preview_html(article: Article, *, with_style: bool = True) -> str:
+    """The article's text as the reading view sets it, with no marks: what a reader sees while its
+    analysis is still being made (escaped; safe to embed)."""
+    out = [f"<style>{CSS}</style>"] if with_style else []
+    out.append('<div class="sl-article sl-preview">')
+    if article.title:
+        out.append(f"<h1>{esc(article.title)}</h1>")
+    meta = meta_line(article)
+    if meta:
+        out.append(f'<div class="sl-meta">{meta}</div>')
+    for kind, span in regions(article):
+        cls = ' class="sl-standfirst"' if kind == "standfirst" else ""
+        out.append(f'<p{cls} data-start="{span.start}">{esc(article.text[span.start:span.end])}</p>')
+    out.append("</div>")
+    return "".join(out)
+
+
 def legend_html(labels: Iterable[str], *, attributions: bool = True) -> str:
     """Colour legend of entity types and, when they are shown, attribution marks (escaped)."""
     chips = [f'<span class="sl-ent-{_cls(lb)}">{esc(LABEL_NAMES.get(lb, lb))}</span>' for lb in labels]

@@ -392,6 +392,14 @@ class Store:
     def put_analysis(self, analysis: Analysis) -> None:
         self.put_analyses([analysis])
 
+    def has_analysis(self, article_id: str, version: str) -> bool:
+        """Whether ``article_id`` has a stored analysis of ``version`` (no JSON is read)."""
+        with self.engine.connect() as conn:
+            q = sa.select(analyses_table.c.article_id).where(
+                analyses_table.c.article_id == article_id, analyses_table.c.version == version
+            )
+            return conn.execute(q.limit(1)).first() is not None
+
     def analysed_ids(self, version: str) -> set[str]:
         with self.engine.connect() as conn:
             q = sa.select(analyses_table.c.article_id).where(analyses_table.c.version == version)

@@ -69,6 +69,15 @@ def get_corrections() -> CorrectionsService:
     return CorrectionsService(get_store(), version())
 
 
+def analysis_ready(article_id: str) -> bool:
+    """Whether opening ``article_id`` can draw its analysis at once. False while this process has
+    not loaded the language model yet (a cold start: loading it takes seconds) or the article has
+    no stored analysis of the current pipeline; the reading view then shows the text first."""
+    from components.nlp import is_loaded
+
+    return is_loaded(model_name()) and get_store().has_analysis(article_id, version())
+
+
 def open_effective(article_id: str) -> tuple[Article, EffectiveAnalysis] | None:
     """The article and its analysis with analysts' corrections applied (model output computed once
     and stored; corrections are a layer read on top, with provenance and what no longer anchors),

@@ -64,6 +64,10 @@ def test_first_start_completes_the_library_without_a_button(app_url, browser, se
 
     page.goto(f"{app_url}/", timeout=60_000)
     page.wait_for_selector(".sl-article", timeout=300_000)  # readable before the library is done
+    # The text comes first (while the model loads); the analysed view then replaces it, once.
+    page.wait_for_selector(".sl-article:not(.sl-preview) .sl-content", timeout=300_000)
+    assert page.locator(".sl-preview").count() == 0
+    assert page.get_by_text("Analysing this article").count() == 0
     sidebar = _sidebar(page)
     # The sidebar says the library is being prepared, with a progress bar per job.
     sidebar.get_by_text("Preparing the library").wait_for(timeout=120_000)

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 
 from components.records import Analysis, Article, Attribution, Entity, EntityGroup, Span
-from components.render import mark_text, page_html, reading_html
+from components.render import mark_text, page_html, preview_html, reading_html
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -174,3 +174,23 @@ def test_marks_take_keyboard_focus_except_where_words_are_selected_with_the_mous
     analysis = Analysis(article_id="a", version="v", entities=(Entity(0, 9, "PERSON", "g"),), groups=(group,))
     assert 'tabindex="0"' in reading_html(article, analysis)
     assert "tabindex" not in reading_html(article, analysis, focusable=False)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_the_text_before_its_analysis_is_plain_and_escaped(payload):
+    """While a first start loads the model, the reader gets the article's text: every paragraph,
+    the title and the byline, no marks, and nothing the article says becomes markup."""
+    article, analysis = hostile_article(payload)
+    out = preview_html(article)
+    parser = TagCollector()
+    parser.feed(out)
+    parser.close()
+    assert parser.balanced
+    assert {tag for tag, _ in parser.tags} <= {"style", "div", "h1", "p"}
+    visible = "".join(parser.text)
+    assert payload in visible and article.text[article.paragraphs[0].start:article.paragraphs[0].end] in visible
+    body = out.split("</style>", 1)[1]
+    assert "sl-preview" in body and "sl-ent" not in body and "sl-content" not in body
+    assert body.count("<p") == len(article.paragraphs)
+    marked = reading_html(article, analysis)
+    assert "sl-preview" not in marked  # the analysed view is told apart from the text-only one

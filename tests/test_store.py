@@ -46,6 +46,8 @@ def test_round_trip_across_reopen(tmp_path):
     assert again.get_analysis("id0", "v1") == ana
     assert again.get_analysis("id0", "v2") is None  # another pipeline version is not served
     assert again.missing_analyses("v2") == ["id0"] and again.missing_analyses("v1") == []
+    assert again.has_analysis("id0", "v1") and not again.has_analysis("id0", "v2")
+    assert not again.has_analysis("nope", "v1")
     assert [a.id for a, _ in again.iter_analysed("v1")] == ["id0"]
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 
 from components.charts import sources_figure
 from components.entities import DEFAULT_LABELS, LABEL_NAMES
-from components.render import attribution_title, esc, legend_html, reading_html
+from components.render import attribution_title, esc, legend_html, preview_html, reading_html
 from components.sources import (
     article_breakdown,
     attribution_indices_for,
@@ -324,8 +324,20 @@ def page() -> None:
     article_id = choose_article(key="read")
     if article_id is None:
         return
+    preview = None
+    if not state.analysis_ready(article_id):
+        # A cold start or a new article: the text can be read while the model loads and analyses.
+        article = state.get_store().get_article(article_id)
+        if article is not None:
+            preview = st.empty()
+            with preview.container():
+                st.info("Analysing this article: names and who said what appear in a few seconds.",
+                        icon=":material/hourglass_top:")
+                st.html(preview_html(article))
     with st.spinner("Analysing…"):
         opened = state.open_effective(article_id)
+    if preview is not None:
+        preview.empty()
     if opened is None:
         st.error(f"Article {md(article_id)} is not in the library.")
         return
