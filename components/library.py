@@ -199,8 +199,8 @@ def edit_metadata(store: Store, article_id: str, changes: Mapping[str, object], 
             long, a date that is not one, or nothing that changes.
     """
     user = as_user(analyst)
+    require(user, "edit_metadata")  # before the name check, which asks for the analyst role
     name = _check_analyst(analyst)
-    require(user, "edit_metadata")
     _ensure(store)
     article = store.get_article(article_id)
     if article is None:
@@ -297,8 +297,8 @@ def delete_article(store: Store, article_id: str, *, analyst: str | User,
         components.errors.BadInput: the article is not in the library.
     """
     user = as_user(analyst)
+    require(user, "delete_article")  # before the name check, which asks for the analyst role
     name = _check_analyst(analyst)
-    require(user, "delete_article")
     _ensure(store)
     from components.similarity.embed import metadata as vector_metadata
     from components.similarity.embed import vectors as vectors_table

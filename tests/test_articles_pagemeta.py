@@ -71,7 +71,8 @@ def _page(title: str, head: str = "", byline: str = "") -> str:
 
 
 def test_dw_like_page_gives_headline_byline_date_and_site():
-    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "x",
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle",
+                     "headline": "Floods close roads in Valdoria | DW | 19.01.2020",
                      "author": [{"@type": "Person", "name": "Mira Holt"}],
                      "publisher": {"@type": "Organization", "name": "Deutsche Welle"}})
     html = _page("Floods close roads in Valdoria | DW | 19.01.2020",

@@ -46,7 +46,7 @@ def _analysis(article) -> Analysis:
         article_id=article.id, version=V,
         entities=(Entity(s, s + len(name), "PERSON", "g0"),),
         groups=(EntityGroup("g0", name, "PERSON", (Span(s, s + len(name)),)),),
-        attributions=(Attribution(Span(s, s + len(name)), name, "named", Span(cue, cue + 4),
+        attributions=(Attribution(Span(s, s + len(name)), name, "person", Span(cue, cue + 4),
                                   (Span(quote, end),), "direct"),),
     )
 
@@ -210,6 +210,13 @@ def test_edit_metadata_changes_the_article_everywhere_and_is_recorded(library, t
     assert "Valdoria floods: roads shut" in json.dumps(rec, ensure_ascii=False)
     assert "Mira Holt" in json.dumps(rec, ensure_ascii=False)
     assert "Valdoria floods: roads shut" in to_markdown(build_briefing(store, V, [flood.id]))
+    # the Sources breakdowns read it too
+    from components.effective import library_attributions
+
+    edit_metadata(store, flood.id, {"outlet": "Alder Courier"}, analyst="Ana")
+    long = library_attributions(store, V)
+    assert set(long[long["article_id"] == flood.id]["outlet"]) == {"Alder Courier"}
+    assert set(long[long["article_id"] == flood.id]["title"]) == {"Valdoria floods: roads shut"}
     # the other article is untouched
     assert store.get_article(chess.id) == chess
 
