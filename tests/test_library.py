@@ -277,3 +277,22 @@ def test_cli_delete_and_edit_ask_for_yes_and_record_who(library, capsys, monkeyp
     assert "nope" in capsys.readouterr().err
     assert main(["--db", store.url, "edit", chess.id, "--date", "soon", "--yes", "--analyst", "Cli"]) == 2
     assert "not a date" in capsys.readouterr().err
+
+
+def test_removing_from_the_in_memory_index_answers_as_if_never_indexed():
+    from tests.test_similarity import CORPUS
+
+    engine = SimilarityEngine(None, FakeEncoder())
+    engine.index_articles(CORPUS)
+    assert engine.remove(["quake1", "nope"]) == 1 and engine.remove(["quake1"]) == 0
+    fresh = SimilarityEngine(None, FakeEncoder())
+    fresh.index_articles([c for c in CORPUS if c[0] != "quake1"])
+
+    def answers(e):
+        out = [[(m.id, round(m.score, 6)) for m in e.similar(q, 4)] for q in ("quake2", "vote1", "tennis2")]
+        out.append([(m.id, round(m.score, 6)) for m in e.search_text("earthquake Chile rescue", 4)])
+        out.append([(p.article_id, p.span) for p in e.similar_passages("the quake damaged houses", 4)])
+        return out
+
+    assert "quake1" not in engine and len(engine) == len(CORPUS) - 1
+    assert answers(engine) == answers(fresh)
