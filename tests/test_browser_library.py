@@ -21,6 +21,22 @@ NEW = ("Harbour reopens in Port Alder\n\nThe harbour of Port Alder reopened on F
        "“Boats can come in again,” the harbour master, Ines Varga, said.")
 
 
+def title_box(main, expected: str, seconds: float = 30):
+    """The Title field once the rerun after choosing an article is over (the previous article's
+    field has gone) and it holds ``expected``."""
+    import time
+
+    deadline = time.time() + seconds
+    while True:
+        boxes = main.get_by_label("Title", exact=True)
+        if boxes.count() == 1 and boxes.input_value() == expected:
+            return boxes
+        if time.time() > deadline:
+            raise AssertionError(f"no single Title field holding {expected!r}: "
+                                 f"{[b.input_value() for b in boxes.all()]}")
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="module")
 def library(tmp_path_factory, nlp):
     """(database, empty seeds folder, {title: id}), the two articles analysed once."""
@@ -72,9 +88,7 @@ def test_upload_edit_and_delete(app_url, library, browser):
     main.get_by_text("Edit or delete an article").wait_for(timeout=60_000)
     main.get_by_label("Article", exact=True).click()
     page.get_by_role("option", name="Chess final drawn in Korvena").click()
-    title = main.get_by_label("Title", exact=True)
-    title.wait_for(timeout=30_000)
-    assert title.input_value() == "Chess final drawn in Korvena"
+    title = title_box(main, "Chess final drawn in Korvena")
     title.fill("Korvena chess final ends in a draw")
     title.press("Enter")
     main.get_by_role("button", name="Save changes…").click()
@@ -91,8 +105,7 @@ def test_upload_edit_and_delete(app_url, library, browser):
     main.get_by_text("Edit or delete an article").wait_for(timeout=60_000)
     main.get_by_label("Article", exact=True).click()
     page.get_by_role("option", name="Korvena chess final ends in a draw").click()
-    main.get_by_label("Title", exact=True).wait_for(timeout=30_000)
-    assert main.get_by_label("Title", exact=True).input_value() == "Korvena chess final ends in a draw"
+    title_box(main, "Korvena chess final ends in a draw")
     main.get_by_role("button", name="Delete this article…").click()
     main.get_by_text("cannot be undone", exact=False).wait_for(timeout=30_000)
     main.get_by_role("button", name="Yes, delete it").click()
