@@ -95,3 +95,44 @@ def test_without_a_name_nothing_can_be_edited_or_deleted(app):
     assert not app.exception
     assert any("Name yourself" in c.value for c in app.caption)
     assert not [b for b in app.button if b.label in ("Save changes…", "Delete this article…")]
+
+
+@pytest.fixture()
+def team(app, tmp_path, monkeypatch):
+    """The same library behind sign-in: ``ana`` is an analyst, ``eda`` an editor."""
+    from components import access
+
+    users = tmp_path / "users.yaml"
+    access.add_user(users, "ana", role="analyst", password="ana-pass-1234")
+    access.add_user(users, "eda", role="editor", password="eda-pass-1234")
+    monkeypatch.setenv("SOURCELIGHT_USERS", str(users))
+    return {"ana": "ana-pass-1234", "eda": "eda-pass-1234"}
+
+
+def signed_in_library(name: str, password: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["analyst"] = "Impostor"  # names nobody once sign-in is configured
+    at.run()
+    at.text_input[0].input(name)
+    at.text_input[1].input(password)
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert not at.exception
+    at.switch_page("views/library.py").run()
+    assert not at.exception
+    return at
+
+
+def test_signed_in_only_an_editor_may_edit_or_delete(team):
+    ana = signed_in_library("ana", team["ana"])
+    assert any("needs the editor role" in c.value for c in ana.caption)
+    assert not [b for b in ana.button if b.label in ("Save changes…", "Delete this article…")]
+    eda = signed_in_library("eda", team["eda"])
+    flood = ids_by_title()["Floods close roads in Valdoria"]
+    next(s for s in eda.selectbox if s.label == "Article").set_value(flood).run()
+    button(eda, "Delete this article…").click().run()
+    button(eda, "Yes, delete it").click().run()
+    assert not eda.exception and flood not in ids_by_title().values()
+    from components.library import deletions
+    from components.store import Store
+
+    assert deletions(Store())[0].analyst == "eda"  # the signed-in user, whatever ?analyst= says
