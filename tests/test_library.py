@@ -296,3 +296,22 @@ def test_removing_from_the_in_memory_index_answers_as_if_never_indexed():
 
     assert "quake1" not in engine and len(engine) == len(CORPUS) - 1
     assert answers(engine) == answers(fresh)
+
+
+def test_an_article_deleted_while_the_library_is_analysed_does_not_stop_the_others(store, monkeypatch):
+    import components.analysis as analysis_mod
+
+    arts = [parse_article(x, origin=f"{n}.txt") for n, x in (("f", FLOOD), ("c", MATCH), ("t", THIRD))]
+    store.add_articles(arts)
+    monkeypatch.setattr(analysis_mod, "pipeline_version", lambda nlp: V)
+
+    def analyse(articles, nlp):
+        for i, a in enumerate(articles):
+            if i == 1:  # an editor deletes the second article while the batch is analysed
+                delete_article(store, arts[1].id, analyst="Eda")
+            yield _analysis(a)
+
+    monkeypatch.setattr(analysis_mod, "analyze_articles", analyse)
+    analysis_mod.analyze_missing(store, nlp=None)
+    assert store.analysed_ids(V) == {arts[0].id, arts[2].id}
+    assert store.get_article(arts[1].id) is None
