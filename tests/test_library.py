@@ -315,3 +315,24 @@ def test_an_article_deleted_while_the_library_is_analysed_does_not_stop_the_othe
     analysis_mod.analyze_missing(store, nlp=None)
     assert store.analysed_ids(V) == {arts[0].id, arts[2].id}
     assert store.get_article(arts[1].id) is None
+
+
+def test_removing_from_a_folder_with_graphs_rebuilds_them_without_the_rows(tmp_path):
+    from tests.test_similarity import CORPUS, _random_corpus
+
+    items = CORPUS + _random_corpus(30, seed=3)
+    texts = {i: x for i, _, x in items}
+    path = tmp_path / "index"
+    engine = SimilarityEngine(None, FakeEncoder(), index_dir=path, texts=texts.get, exact_limit=5)
+    engine.index_articles(items)
+    meta = json.loads((path / "meta.json").read_text())
+    assert set(meta["graphs"]) == {"articles", "passages"}
+    old_files = {meta["graphs"][g]["file"] for g in meta["graphs"]}
+    engine.remove(["quake1", "vote1"])
+    meta = json.loads((path / "meta.json").read_text())
+    assert meta["n"] == len(items) - 2 and meta["graphs"]["articles"]["rows"] == len(items) - 2
+    assert not any((path / f).exists() for f in old_files)
+    reader = SimilarityEngine(None, FakeEncoder(), index_dir=path, exact_limit=5)
+    found = [m.id for m in reader.similar("quake2", 5)]
+    assert "quake1" not in found and "quake3" in found
+    assert "vote1" not in [m.id for m in reader.search_text("budget vote Ottawa", 5)]
