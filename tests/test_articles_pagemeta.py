@@ -48,6 +48,10 @@ def test_is_site_name(name, expected):
     ("Mira Holt; Deutsche Welle", "Mira Holt"),
     ("By Mira Holt, Staff Writer", "Mira Holt"),
     ("https://www.dw.com/authors/12", ""),
+    ("Mira Holt and Deutsche Welle", "Mira Holt"),
+    ("Mira Holt, Tomas Ferrin", "Mira Holt, Tomas Ferrin"),
+    ("Reuters Staff", ""),
+    ("DW newsroom", ""),
     (None, ""),
 ])
 def test_page_author_never_the_site(extracted, expected):

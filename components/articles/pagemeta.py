@@ -31,6 +31,10 @@ _META_AUTHOR = ("author", "byl", "dc.creator", "dcterms.creator", "parsely-autho
                 "article:author", "twitter:creator")
 _BY_PREFIX = re.compile(r"^\s*(?:written\s+)?by\s*:?\s+", re.I)
 _PARENS = re.compile(r"\s*\([^)]*\)")
+#: Between several names in one byline.
+_JOINED = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*")
+#: A byline ending in one of these names a desk, not a person ("Reuters Staff").
+_STAFF_WORDS = frozenset("staff reporters reporter desk newsroom team editors correspondents writers agencies".split())
 #: Words a site adds to its host's name in titles ("BBC News", "DW.COM", "Reuters.com").
 _HOST_TAILS = ("news", "com", "online", "sport", "world", "english")
 
@@ -123,15 +127,21 @@ def clean_title(title: str | None, *, sitename: str | None = None, url: str | No
 
 
 def _person(candidate: str, sitename: str | None, url: str | None) -> str:
-    """``candidate`` as a byline ("By Jane Doe, Staff Writer" → "Jane Doe"), or "" when it is no
-    person's name or is a site's name."""
+    """``candidate`` as a byline ("By Jane Doe, Staff Writer" → "Jane Doe"; "Jane Doe and Reuters"
+    → "Jane Doe"), or "" when it names no person, only sites or a site's staff ("Reuters Staff")."""
     s = " ".join(_PARENS.sub("", _BY_PREFIX.sub("", str(candidate or ""))).split()).strip(" ,;|")
     if not s or len(s) > _BYLINE_CHARS or "://" in s or "@" in s:
         return ""
-    s = _drop_roles(s)
-    if is_site_name(s, sitename=sitename, url=url) or not _looks_like_names(s):
-        return ""
-    return s
+    people = []
+    for part in _JOINED.split(_drop_roles(s)):
+        words = part.split()
+        while words and words[-1].lower() in _STAFF_WORDS:  # "Reuters Staff", "DW newsroom"
+            words = words[:-1]
+        name = " ".join(words)
+        if name and len(words) == len(part.split()) and not is_site_name(name, sitename=sitename, url=url) \
+                and _looks_like_names(name):
+            people.append(name)
+    return ", ".join(people)
 
 
 def _jsonld_authors(data, depth: int = 0, budget: list[int] | None = None) -> list[str]:
