@@ -1,8 +1,10 @@
 """Command line: ``python -m components VERB ...`` — the same functions the app calls.
 
 Verbs (contracts in ../shared/DESIGN.md): ``ingest``, ``analyze``, ``render``, ``attribute``,
-``sources``, ``index``, ``similar``, ``export``, ``brief``, ``stories``, ``story``, ``watch`` and ``users``
-(the team server's users file: passwords are stored as bcrypt hashes only). A bad input exits with
+``sources``, ``index``, ``similar``, ``export``, ``brief``, ``stories``, ``story``, ``watch``, ``users``
+(the team server's users file: passwords are stored as bcrypt hashes only), ``delete`` and ``edit``
+(an article, or its title, outlet, author, date; both ask for ``--yes`` and are recorded) and
+``deletions`` (what was deleted, by whom). A bad input exits with
 status 2 and one line on standard error naming the input and the problem, never a traceback. Every
 verb that shows an analysis shows the corrected one (analysts' corrections applied), read through
 ``components.effective`` like the app's views.
@@ -499,6 +501,84 @@ def cmd_watch(args) -> int:
     return 1 if failed else 0
 
 
+def _cli_analyst(args) -> str:
+    import getpass
+
+    name = (args.analyst or os.environ.get("SOURCELIGHT_ANALYST", "") or getpass.getuser() or "").strip()
+    if not name:
+        raise BadInput("name who is making this change with --analyst NAME (it is recorded)")
+    return name
+
+
+def _folder_engine(args, store):
+    """The similarity index folder to keep in step (``--index-dir`` or SOURCELIGHT_INDEX_DIR), when
+    one has been built; None otherwise (the in-memory index is rebuilt from the store at start)."""
+    from components.similarity.engine import SimilarityEngine, index_dir_setting
+
+    folder = args.index_dir if args.index_dir is not None else index_dir_setting()
+    if folder is None or not (Path(folder) / "meta.json").exists():
+        return None
+    return SimilarityEngine(store.engine, index_dir=folder, texts=lambda i: store.get_article(i).text)
+
+
+def cmd_delete(args) -> int:
+    from components.library import delete_article
+
+    store = _store(args)
+    missing = [i for i in args.ids if store.get_article(i) is None]
+    if missing:
+        raise BadInput(f"article {missing[0]!r} is not in the library")
+    if not args.yes:
+        titles = ", ".join(repr(store.get_article(i).title or i) for i in args.ids)
+        raise BadInput(f"delete {titles} with their analyses, corrections, notes, tags, story membership and "
+                       "index entries? Run again with --yes to confirm")
+    analyst = _cli_analyst(args)
+    similarity = _folder_engine(args, store)
+    for article_id in dict.fromkeys(args.ids):
+        d = delete_article(store, article_id, analyst=analyst, similarity=similarity)
+        gone = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in d.removed.items() if n)
+        print(f"deleted {d.title or d.article_id!r} ({d.article_id})" + (f": {gone}" if gone else ""))
+    return 0
+
+
+def cmd_edit(args) -> int:
+    from components.library import edit_metadata
+
+    store = _store(args)
+    changes = {k: getattr(args, k) for k in ("title", "outlet", "author", "date") if getattr(args, k) is not None}
+    if not changes:
+        raise BadInput("say what to change: --title, --outlet, --author and/or --date")
+    article = store.get_article(args.id)
+    if article is None:
+        raise BadInput(f"article {args.id!r} is not in the library")
+    if not args.yes:
+        said = "; ".join(f"{k}: {getattr(article, k)!r} → {v!r}" for k, v in changes.items())
+        raise BadInput(f"edit article {args.id}: {said}? Run again with --yes to confirm")
+    c = edit_metadata(store, args.id, changes, analyst=_cli_analyst(args), similarity=_folder_engine(args, store))
+    if args.json:
+        print(json.dumps({"id": c.id, "article_id": c.article_id, "analyst": c.analyst, "at": c.at,
+                          "before": c.before, "after": c.after}, ensure_ascii=False))
+    else:
+        print(f"#{c.id} {c.summary} ({c.analyst}, {c.at})")
+        if "title" in c.after:
+            print("the title is part of what the similarity index holds: run `python -m components index`")
+    return 0
+
+
+def cmd_deletions(args) -> int:
+    from components.library import deletions
+
+    rows = deletions(_store(args))
+    if args.json:
+        for d in rows:
+            print(json.dumps({"id": d.id, "article_id": d.article_id, "title": d.title, "analyst": d.analyst,
+                              "at": d.at, "before": d.before}, ensure_ascii=False))
+    else:
+        for d in rows:
+            print(d.line())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m components", description="Sourcelight from the command line.")
     p.add_argument("--db", default=None, help="database path or SQLAlchemy URL (default: $SOURCELIGHT_DB)")
@@ -615,6 +695,30 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-index", action="store_true", help="do not embed new articles for similarity")
     s.add_argument("--no-stories", action="store_true", help="do not group new articles into stories")
     s.set_defaults(func=cmd_watch)
+
+    s = sub.add_parser("delete", help="delete articles with their analyses, corrections, notes and index entries")
+    s.add_argument("ids", nargs="+", metavar="ID", help="article ids")
+    s.add_argument("--yes", action="store_true", help="confirm: without it nothing is deleted")
+    s.add_argument("--analyst", default=None, help="who deletes (recorded; default $SOURCELIGHT_ANALYST or your login)")
+    s.add_argument("--index-dir", default=None, metavar="DIR", help="the similarity index folder to remove them from "
+                   "(default $SOURCELIGHT_INDEX_DIR)")
+    s.set_defaults(func=cmd_delete)
+
+    s = sub.add_parser("edit", help="edit an article's title, outlet, author or date (recorded in its history)")
+    s.add_argument("id", metavar="ID", help="article id")
+    for name in ("title", "outlet", "author", "date"):
+        s.add_argument(f"--{name}", default=None, help=f"the new {name}" + (" (YYYY-MM-DD, or '' to clear)"
+                                                                          if name == "date" else ""))
+    s.add_argument("--yes", action="store_true", help="confirm: without it nothing is changed")
+    s.add_argument("--analyst", default=None, help="who edits (recorded; default $SOURCELIGHT_ANALYST or your login)")
+    s.add_argument("--index-dir", default=None, metavar="DIR", help="the similarity index folder to keep in step "
+                   "(default $SOURCELIGHT_INDEX_DIR)")
+    s.add_argument("--json", action="store_true", help="print the history record as JSON")
+    s.set_defaults(func=cmd_edit)
+
+    s = sub.add_parser("deletions", help="the articles deleted from the library: who, when, what")
+    s.add_argument("--json", action="store_true", help="one JSON object per line")
+    s.set_defaults(func=cmd_deletions)
     return p
 
 

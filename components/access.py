@@ -3,7 +3,7 @@
 A :class:`User` is a name (what is recorded with every change) and a role. Roles are ordered:
 ``viewer`` reads and presents; ``analyst`` also corrects, notes and tags (an analyst's notes are
 private to their author unless marked shareable); ``editor`` also undoes anyone's change, deletes
-articles and manages feeds and users. :func:`require` raises :class:`Forbidden` with a message
+articles, edits their metadata and manages feeds and users. :func:`require` raises :class:`Forbidden` with a message
 saying who lacks which permission; :func:`can_see_note` is the one rule for private notes, used
 by every read path (pages, exports, briefings, the CLI). The users file is the YAML file
 streamlit-authenticator reads (``credentials.usernames.NAME`` with a bcrypt ``password`` hash and
@@ -35,6 +35,7 @@ PERMISSIONS: dict[str, str] = {
     "annotate": ANALYST,  # correct entities and attributions, add notes and tags, undo one's own change
     "undo_any": EDITOR,  # undo or redo another analyst's change, delete another's shareable note
     "delete_article": EDITOR,
+    "edit_metadata": EDITOR,  # an article's title, outlet, author, date
     "manage_feeds": EDITOR,
     "manage_users": EDITOR,
 }
@@ -45,6 +46,7 @@ PERMISSION_TEXT = {
     "annotate": "change analyses, notes or tags",
     "undo_any": "undo another analyst's change",
     "delete_article": "delete articles",
+    "edit_metadata": "edit an article's title, outlet, author or date",
     "manage_feeds": "manage feeds",
     "manage_users": "manage users",
 }

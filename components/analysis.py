@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+import sqlalchemy as sa
+
 from components.attribution import RULES_VERSION
 from components.attribution.extract import extract_with_notices
 from components.entities import ENTITY_RULES_VERSION, group_entities
@@ -115,5 +117,10 @@ def analyze_missing(
             done += 1
             if progress:
                 progress(done, total)
-        store.put_analyses(batch)
+        try:
+            store.put_analyses(batch)
+        except sa.exc.IntegrityError:
+            # an article was deleted from the library while it was analysed: store the others
+            present = {a.id for a in store.get_articles([b.article_id for b in batch])}
+            store.put_analyses([b for b in batch if b.article_id in present])
     return done

@@ -14,7 +14,8 @@ The package re-exports its public API here, so ``from components.articles import
 working. Its modules: ``limits`` (size caps and settings), ``report`` (``LoadReport``),
 ``canonical`` (canonical text, ids), ``decoding`` (bytes to text), ``metadata`` (dates, bylines,
 datelines), ``layout`` (lines, paragraphs, headlines, furniture), ``quotation`` (quotation-mark
-warnings), ``parse`` (``parse_article``), ``html`` (web pages), ``corpora`` (JSONL and CSV),
+warnings), ``parse`` (``parse_article``), ``pagemeta`` (a page's title without the site's suffix, its
+byline rather than the site's name), ``html`` (web pages), ``corpora`` (JSONL and CSV),
 ``loaders`` (uploads, files, folders, seeds, pastes) and ``urls`` (``fetch_url``, over
 ``components.fetch``). Importing this package imports all of them; each imports only the
 modules below it in that list, components.errors, components.records, components.optional and

@@ -1,12 +1,13 @@
 """Web pages as articles: the main text of an HTML page, extracted with trafilatura (an optional
 dependency, loaded through components.optional), then parsed like any text.
 
-May import components.errors, components.optional and components.articles.parse.
+May import components.errors, components.optional and components.articles.parse / .pagemeta.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from components.articles.pagemeta import clean_title, page_author
 from components.articles.parse import parse_article
 from components.errors import BadInput
 from components.records import Article
@@ -46,12 +47,16 @@ def html_to_article(
     text = (getattr(doc, "text", None) or "") if doc is not None else ""
     if not text.strip():
         raise BadInput(f"{name}: no article text found in the HTML page")
+    sitename = getattr(doc, "sitename", None) or None
+    page_url = url or getattr(doc, "url", None)
+    title = clean_title(getattr(doc, "title", None), sitename=sitename, url=page_url)
+    author = page_author(getattr(doc, "author", None), html, sitename=sitename, url=page_url)
     return parse_article(
         text,
         origin=origin,
-        title=getattr(doc, "title", None),
-        author=getattr(doc, "author", None),
-        outlet=getattr(doc, "sitename", None),
+        title=title or None,
+        author=author or None,
+        outlet=sitename,
         date=getattr(doc, "date", None),
         url=url or getattr(doc, "url", None),
         warnings=warnings,

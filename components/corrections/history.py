@@ -39,6 +39,8 @@ class _History(_Ledger):
             raise BadInput(f"correction #{correction_id} does not exist")
         by_id = {c.id: c for c in self.corrections(rows[0].article_id)}
         c = by_id[int(correction_id)]
+        if c.target == "article":
+            raise BadInput(f"correction #{c.id} edited the article's metadata: edit it again to change it back")
         if undo and not c.active:
             raise BadInput(f"correction #{c.id} is already undone (by #{c.undone_by}): redo it instead")
         if not undo and c.active:

@@ -137,7 +137,8 @@ def apply_corrections(
     state = _State(article, analysis)
     applied, lost = [], []
     for c in resolve_active(corrections):
-        if not c.active or c.target in ("correction", "story"):  # story rows: components.stories
+        if not c.active or c.target in ("correction", "story", "article"):  # story: components.stories;
+            # article: metadata edits (components.library), made on the article's row itself
             continue
         try:
             state.apply(c)

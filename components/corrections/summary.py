@@ -26,6 +26,8 @@ def _summary(c: Correction) -> str:
         return f"moved the article from story {b.get('story')} to {a.get('story')}"
     if key == ("story", "split"):
         return f"split {len(s.get('articles', []))} article(s) out of story {b.get('story')} into {a.get('story')}"
+    if key == ("article", "edit"):
+        return "edited " + "; ".join(f"{k}: {_quote(str(b.get(k, '')))} → {_quote(str(v))}" for k, v in a.items())
     if key == ("entity", "relabel"):
         return f"entity {q(s['entity'])}: {b.get('label')} → {a.get('label')}"
     if key == ("entity", "delete"):

@@ -317,6 +317,47 @@ class SimilarityEngine:
                 progress(done, total)
         return IndexStats(embedded=len(todo), from_cache=from_cache, unchanged=unchanged)
 
+    def remove(self, article_ids: Iterable[str]) -> int:
+        """Take articles out of the index: their vectors, passages and words, in memory or from
+        the index folder (rewritten without them under its writer lock). Passages shared with a
+        remaining article of the same text stay. Returns how many were indexed and are now gone.
+
+        Raises:
+            IndexFolderError: the index folder cannot be written (another writer past the wait).
+        """
+        with self._lock:
+            self._refresh()
+            ids = [i for i in dict.fromkeys(article_ids) if i in self]
+            if not ids:
+                return 0
+            if self._folder is not None:
+                writer = open_writer(self._folder.path, self._model_name, self._exact_limit)
+                try:
+                    writer.remove(ids)
+                finally:
+                    writer.close()
+                self._folder.load()
+                self._sync_folder()
+                return len(ids)
+            passage_keys = []
+            for id_ in ids:
+                _, _, h = self._texts.pop(id_)
+                owners = self._hash_ids.get(h, [])
+                if id_ in owners:
+                    owners.remove(id_)
+                if not owners:
+                    self._hash_ids.pop(h, None)
+                    emb = self._embedded.pop(h, None)
+                    if self._cached is not None:
+                        self._cached.pop(h, None)
+                    if emb is not None:
+                        passage_keys.extend((h, i) for i in range(len(emb.passages)))
+            self._articles.remove(ids)
+            self._passages.remove(passage_keys)
+            self._lex = None
+            self._sample = None
+            return len(ids)
+
     @staticmethod
     def _batches(seq: list, size: int):
         for i in range(0, len(seq), size):

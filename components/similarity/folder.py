@@ -27,6 +27,9 @@ Files (``n`` articles, ``m`` passages, ``DIM`` floats per vector):
 
 Appending writes new rows at the ends of the files, then ``lexical.json``, then ``meta.json``;
 a writer that finds files longer than ``meta.json`` says (a crash mid-append) cuts them back.
+Removing articles (``IndexFolder.remove``: a deleted article) rewrites each file without their
+rows, aside and then renamed over the old one, ``meta.json`` last; the other rows' bytes are
+copied unchanged.
 """
 from __future__ import annotations
 
@@ -354,6 +357,102 @@ class IndexFolder:
         _write_atomic(p / "lexical.json", json.dumps(self.lexical.state()))
         self._publish(meta)
         self._maintain()
+
+    def remove(self, ids: list[str]) -> int:
+        """Take articles out of every file: the folder is rewritten without their rows (each file
+        written aside, then renamed over the old one, ``meta.json`` last), so their vectors, names
+        and passages are gone from disk. Every other row keeps its bytes (its vectors and lexical
+        weights are copied, not recomputed); document frequencies forget the removed rows;
+        postings and graphs are rebuilt over what is left. Readers that still map the old files
+        keep reading them until they see the new ``meta.json``.
+
+        Returns:
+            How many rows were removed (ids not in the folder are ignored).
+
+        Raises:
+            IndexFolderError: the folder was opened read-only.
+        """
+        if not self.writable or self._lock_fd is None:
+            raise IndexFolderError(f"index folder {self.path}: opened read-only, cannot remove")
+        row_of = {id_: r for r, id_ in enumerate(self.ids)}
+        gone = {row_of[i] for i in ids if i in row_of}
+        if not gone:
+            return 0
+        n = len(self)
+        keep = [r for r in range(n) if r not in gone]
+        meta = json.loads(json.dumps(self._meta))
+        state = self.lexical.state()
+        files: dict[str, bytes] = {}
+        # passages: each kept row's range, shared by rows with the same text, copied once
+        old_range = np.asarray(self.passage_range, np.int64)
+        old_spans = np.asarray(self.passage_spans, np.int64)
+        new_ranges, new_spans, new_passages, moved = [], [], [], {}
+        m = 0
+        for j, r in enumerate(keep):
+            a, b = (int(x) for x in old_range[r])
+            if (a, b) not in moved:
+                spans = old_spans[a:b].copy()
+                spans[:, 0] = j
+                new_spans.append(spans)
+                new_passages.append(np.asarray(self.passage_vectors[a:b], np.float32))
+                moved[(a, b)] = (m, m + (b - a))
+                m += b - a
+            new_ranges.append(moved[(a, b)])
+        rows = np.asarray(keep, np.int64)
+        files["articles.f32"] = np.asarray(self.article_vectors, np.float32)[rows].tobytes()
+        files["titles.f32"] = np.asarray(self.title_vectors, np.float32)[rows].tobytes()
+        files["passages.f32"] = (np.concatenate(new_passages) if new_passages else
+                                 np.zeros((0, DIM), np.float32)).tobytes()
+        files["passage_spans.i64"] = (np.concatenate(new_spans) if new_spans else
+                                      np.zeros((0, 3), np.int64)).astype(np.int64).tobytes()
+        files["passage_range.i64"] = np.asarray(new_ranges, np.int64).reshape(-1, 2).tobytes()
+        for name, sparse, df_key in (("bm25", self.lexical.bm25, "token_df"),
+                                     ("names", self.lexical.names_rows, "name_df")):
+            indptr = np.asarray(sparse.indptr, np.int64)
+            indices = np.asarray(sparse.indices, np.int32)
+            data = np.asarray(sparse.data, np.float32)
+            df = np.asarray(state[df_key], np.int64)
+            for r in gone:  # a row's columns are its distinct terms: the document frequencies
+                np.subtract.at(df, indices[indptr[r]:indptr[r + 1]], 1)
+            state[df_key] = np.maximum(df, 0).tolist()
+            parts = [(indices[indptr[r]:indptr[r + 1]], data[indptr[r]:indptr[r + 1]]) for r in keep]
+            new_ptr = np.zeros(len(keep) + 1, np.int64)
+            new_ptr[1:] = np.cumsum([len(x) for x, _ in parts]) if parts else []
+            files[f"{name}.indptr"] = new_ptr.tobytes() if keep else b""
+            files[f"{name}.indices"] = (np.concatenate([x for x, _ in parts]) if parts else
+                                        np.zeros(0, np.int32)).astype(np.int32).tobytes()
+            files[f"{name}.data"] = (np.concatenate([d for _, d in parts]) if parts else
+                                     np.zeros(0, np.float32)).astype(np.float32).tobytes()
+            files[f"{name}.norms"] = np.asarray(sparse.norms, np.float64)[rows].tobytes()
+            meta[name]["nnz"] = int(new_ptr[-1])
+        old_csc = {name: meta[name]["csc"] for name in _RANKERS}
+        old_graphs = dict(meta["graphs"])
+        for name in _RANKERS:
+            meta[name]["csc"] = None  # rebuilt by _maintain below
+        meta["graphs"] = {}
+        # the graphs hold removed rows: searches are exact until _maintain has rebuilt them
+        total = state["total_len"] - round(state["total_len"] * len(gone) / max(state["n_docs"], 1))
+        state["n_docs"], state["total_len"] = len(keep), max(int(total), 0)
+        for name, blob in files.items():
+            tmp = self.path / f"{name}.tmp"
+            tmp.write_bytes(blob)
+        _write_atomic(self.path / "ids.txt.new", "".join(self.ids[r] + "\n" for r in keep))
+        _write_atomic(self.path / "hashes.txt.new", "".join(self.hashes[r] + "\n" for r in keep))
+        for name in files:
+            os.replace(self.path / f"{name}.tmp", self.path / name)
+        os.replace(self.path / "ids.txt.new", self.path / "ids.txt")
+        os.replace(self.path / "hashes.txt.new", self.path / "hashes.txt")
+        _write_atomic(self.path / "lexical.json", json.dumps(state))
+        meta["n"], meta["m"] = len(keep), m
+        self._publish(meta)
+        for name, csc in old_csc.items():
+            if csc is not None:
+                for ext in ("ptr", "rows", "data"):
+                    (self.path / f"{name}.csc{csc['gen']}.{ext}").unlink(missing_ok=True)
+        for g in old_graphs.values():
+            (self.path / g["file"]).unlink(missing_ok=True)
+        self._maintain()
+        return len(gone)
 
     def _publish(self, meta: dict) -> None:
         meta["generation"] = int(meta.get("generation", 0)) + 1

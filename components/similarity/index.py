@@ -119,6 +119,22 @@ class VectorIndex:
         self.ids.extend(new_ids)
         self._n = need
 
+    def remove(self, ids: Iterable[Hashable]) -> int:
+        """Drop the vectors of ``ids`` (unknown ids are ignored); the rows after them move up,
+        and the approximate graph is rebuilt on the next search. Returns how many were dropped."""
+        gone = {self._row[i] for i in ids if i in self._row}
+        if not gone:
+            return 0
+        keep = np.fromiter((r for r in range(self._n) if r not in gone), np.int64)
+        vecs = np.zeros((max(len(keep), 1024), self.dim), np.float32)
+        vecs[: len(keep)] = self._vecs[keep]
+        self._vecs = vecs
+        self.ids = [self.ids[r] for r in keep.tolist()]
+        self._row = {id_: i for i, id_ in enumerate(self.ids)}
+        self._n = len(self.ids)
+        self._ann, self._ann_rows = None, 0
+        return len(gone)
+
     @property
     def approximate(self) -> bool:
         return self.exact_limit is not None and self._n > self.exact_limit

@@ -302,6 +302,12 @@ class StoryService:
                     progress(len(done), len(todo))
             return done
 
+    def forget(self) -> None:
+        """Drop the in-memory grouping index (an article was deleted from the library): the next
+        ``update`` rebuilds it from the stored membership."""
+        with self._lock:
+            self._index = None
+
     # ------------------------------------------------------------------ corrections
     def _insert(self, article_id: str, analyst: str, action: str, spans: dict, before: dict, after: dict) -> Correction:
         analyst = (analyst or "").strip()

@@ -705,7 +705,7 @@ def history_tab(ctx: Ctx) -> None:
         if c.target == "correction":
             status = c.action
         cols[0].markdown(f"**#{c.id}** · {md(c.analyst)} · {md(c.at)} · {status}  \n{md(c.summary)}")
-        if c.target == "correction":
+        if c.target in ("correction", "article"):  # article: a metadata edit, changed again on the Library page
             continue
         # An analyst undoes their own changes; anyone's needs an editor (checked again in components/).
         allowed = refusal() is None and (state.can("undo_any") or c.analyst == state.analyst())

@@ -1,4 +1,5 @@
-"""Library: what is in it, adding articles by upload, paste or URL, and the feeds it follows.
+"""Library: what is in it, adding articles by upload, paste or URL, editing an article's metadata
+or deleting it (editors; each after a confirm step), and the feeds it follows.
 
 A page of ``st.navigation`` (``dashboard/app.py``): may import Streamlit, ``components`` and the
 shared ``dashboard`` modules (``state``, ``widgets``, the panels); never another page.
@@ -10,35 +11,64 @@ import pandas as pd
 import streamlit as st
 
 from components.analysis import analyze_missing
-from components.articles import WIKINEWS_CREDIT, fetch_url, load_bytes, load_paste
+from components.articles import WIKINEWS_CREDIT, fetch_url, load_paste
 from components.errors import SourcelightError
+from components.library import EDITABLE, add_files, delete_article, deletions, edit_metadata, metadata_history
 from components.textsafe import md
 from dashboard import state
-from dashboard.widgets import export_buttons, read_link, tag_filter
+from dashboard.widgets import article_labels, export_buttons, read_link, tag_filter
 
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "jsonl", "csv"]
 
 
-def _add(articles, *, key: str, warn: bool = True) -> None:
+def _add(articles, *, key: str) -> None:
     """Store new articles, analyse them with a progress bar, and say what happened."""
     store = state.get_store()
     added, skipped = store.add_articles(articles)
-    if added and state.library_changed():  # the background worker analyses and indexes them
-        st.success(f"Added {len(added)} article(s): analysing and indexing them in the background (see the sidebar).")
-        st.session_state[f"{key}_last"] = added[0]
-    elif added:
-        bar = st.progress(0.0, text="Analysing…")
-        analyze_missing(
-            store, state.get_nlp(), ids=added, progress=lambda d, t: bar.progress(d / t, f"Analysed {d}/{t}")
-        )
-        bar.empty()
-        st.success(f"Added {len(added)} article(s).")
+    if added:
+        done = _analyse_added(added)
+        st.success(f"Added {len(added)} article{'s' if len(added) != 1 else ''}: {done}.")
         st.session_state[f"{key}_last"] = added[0]
     if skipped:
-        st.info(f"{len(skipped)} article(s) were already in the library.")
-    for a in articles if warn else ():  # an upload's report has already said them, by file name
+        st.info(f"{len(skipped)} article{'s were' if len(skipped) != 1 else ' was'} already in the library.")
+    for a in articles:
         for w in a.warnings:
             st.warning(f"{md(a.title or a.id)}: {md(w)}")
+
+
+def _analyse_added(added: list[str]) -> str:
+    """Analyse and index newly added articles through the usual entry points: the background
+    worker when there is one, else here with a progress bar. Returns what to tell the user."""
+    if not added:
+        return ""
+    if state.library_changed():  # the background worker analyses and indexes them
+        return "analysing and indexing them in the background (see the sidebar)"
+    bar = st.progress(0.0, text="Analysing…")
+    analyze_missing(
+        state.get_store(), state.get_nlp(), ids=added, progress=lambda d, t: bar.progress(d / t, f"Analysed {d}/{t}")
+    )
+    bar.empty()
+    return "analysed"
+
+
+def _add_uploads(files: list[tuple[str, bytes]], *, key: str) -> None:
+    """Add uploaded files and say, file by file, what became of each: added, already in the
+    library, or rejected and why."""
+    outcomes = add_files(state.get_store(), files)
+    added = [i for o in outcomes for i in o.added]
+    done = _analyse_added(added)
+    n_files = sum(1 for o in outcomes if o.added)
+    if added:
+        st.success(f"Added {len(added)} article{'s' if len(added) != 1 else ''} from {n_files} "
+                   f"file{'s' if n_files != 1 else ''}: {done}.")
+        st.session_state[f"{key}_last"] = added[0]
+    for o in outcomes:
+        say = {"added": st.success, "already in the library": st.info, "partly rejected": st.warning}.get(
+            o.status, st.error)
+        say(md(o.line()), icon={"added": ":material/check:", "already in the library": ":material/info:"}
+            .get(o.status, ":material/error:"))
+        for w in o.warnings:
+            st.warning(md(w))
 
 
 def add_panel(*, key: str) -> None:
@@ -52,18 +82,7 @@ def add_panel(*, key: str) -> None:
             key=f"{key}_files",
         )
         if st.button("Add uploaded files", key=f"{key}_add_files", disabled=not files):
-            for f in files or []:
-                try:
-                    report = load_bytes(f.getvalue(), f.name)
-                except SourcelightError as exc:
-                    st.error(md(exc))
-                    continue
-                for name, reason in report.rejected:
-                    st.error(f"{md(name)}: {md(reason)}")
-                for w in report.warnings:
-                    st.warning(md(w))
-                if report.articles:
-                    _add(report.articles, key=key, warn=False)
+            _add_uploads([(f.name, f.getvalue()) for f in files or []], key=key)
     with paste_tab:
         text = st.text_area("Article text (headline on the first line)", height=220, key=f"{key}_paste")
         if st.button("Add pasted text", key=f"{key}_add_paste"):
@@ -173,12 +192,113 @@ def library_table() -> None:
     )
 
 
+MANAGE = "lib_manage"
+
+
+def _said() -> None:
+    """What the last edit or deletion did (kept across the rerun that follows it)."""
+    for kind, text in st.session_state.pop(f"{MANAGE}_said", []):
+        getattr(st, kind)(text)
+
+
+def manage_panel() -> None:
+    """Edit an article's title, outlet, author or date, or delete it: an editor (or the single
+    user, named in the sidebar), each change after a confirm step, each recorded with who and when."""
+    st.subheader("Edit or delete an article")
+    _said()
+    who = state.user()
+    if who is None:
+        st.caption("Name yourself in the sidebar (Analyst) to edit or delete articles: every change is "
+                   "recorded with your name.")
+        return
+    if not who.can("edit_metadata"):
+        st.caption("Editing and deleting articles needs the editor role.")
+        return
+    store = state.get_store()
+    summaries = store.list_articles()
+    if not summaries:
+        return
+    labels = article_labels(summaries)
+    ids = list(labels)
+    opened = st.session_state.get(state.OPEN_ARTICLE)
+    pick = st.selectbox("Article", ids, index=ids.index(opened) if opened in ids else 0,
+                        format_func=lambda i: labels.get(i, i), key=f"{MANAGE}_pick")
+    article = store.get_article(pick)
+    if article is None:  # deleted by someone else a moment ago
+        st.session_state.pop(f"{MANAGE}_pick", None)
+        st.rerun()
+    cols = st.columns(2)
+    values = {}
+    for n, field in enumerate(EDITABLE):
+        values[field] = cols[n % 2].text_input(
+            field.capitalize() + (" (YYYY-MM-DD)" if field == "date" else ""), value=getattr(article, field),
+            max_chars=EDITABLE[field], key=f"{MANAGE}_{field}_{pick}")
+    changes = {k: v for k, v in values.items() if " ".join(v.split()) != getattr(article, k)}
+    confirm_key = f"{MANAGE}_confirm"
+    save_col, delete_col = st.columns(2)
+    if save_col.button("Save changes…", key=f"{MANAGE}_save", disabled=not changes, icon=":material/edit:"):
+        st.session_state[confirm_key] = ("edit", pick)
+    if delete_col.button("Delete this article…", key=f"{MANAGE}_delete", icon=":material/delete:"):
+        st.session_state[confirm_key] = ("delete", pick)
+    pending = st.session_state.get(confirm_key)
+    if pending == ("edit", pick) and changes:
+        said = "; ".join(f"{k}: “{md(getattr(article, k))}” → “{md(' '.join(v.split()))}”" for k, v in changes.items())
+        st.warning(f"Change {said}? The change is recorded in the article's history with your name.")
+        yes, no = st.columns(2)
+        if yes.button("Confirm changes", key=f"{MANAGE}_edit_yes", type="primary"):
+            try:
+                c = edit_metadata(store, pick, changes, analyst=who,
+                                  similarity=state.get_similarity() if "title" in changes else None)
+                state.library_changed()  # a new title: the worker indexes the article again
+                st.session_state[f"{MANAGE}_said"] = [("success", f"Saved: {md(c.summary)}")]
+                st.session_state.pop(confirm_key, None)
+                st.rerun()
+            except SourcelightError as exc:
+                st.error(md(exc))
+        if no.button("Cancel", key=f"{MANAGE}_edit_no"):
+            st.session_state.pop(confirm_key, None)
+            st.rerun()
+    elif pending == ("delete", pick):
+        n_corr = len(state.get_corrections().history(pick))
+        st.warning(
+            f"Delete “{md(article.title or pick)}”{' (' + md(article.outlet) + ')' if article.outlet else ''} from "
+            f"the library? Its analysis, {n_corr} recorded change{'s' if n_corr != 1 else ''}, notes, tags, story "
+            "membership and similarity-index entries go with it; no other article is touched. This cannot be undone."
+        )
+        yes, no = st.columns(2)
+        if yes.button("Yes, delete it", key=f"{MANAGE}_delete_yes", type="primary"):
+            try:
+                d = delete_article(store, pick, analyst=who, similarity=state.get_similarity(),
+                                   stories=state.get_stories())
+                state.library_changed()
+                st.session_state[f"{MANAGE}_said"] = [("success", f"Deleted “{md(d.title or d.article_id)}”.")]
+                for k in (confirm_key, f"{MANAGE}_pick"):
+                    st.session_state.pop(k, None)
+                st.rerun()
+            except SourcelightError as exc:
+                st.error(md(exc))
+        if no.button("Cancel", key=f"{MANAGE}_delete_no"):
+            st.session_state.pop(confirm_key, None)
+            st.rerun()
+    edits = metadata_history(store, pick)
+    if edits:
+        with st.expander(f"Metadata history of this article ({len(edits)})"):
+            for c in edits:
+                st.markdown(f"**#{c.id}** · {md(c.analyst)} · {md(c.at)}  \n{md(c.summary)}")
+    gone = deletions(store)
+    if gone:
+        with st.expander(f"Deleted articles ({len(gone)})"):
+            for d in gone:
+                st.markdown(md(d.line()))
+
+
 st.title("Library")
 if state.user() is None or state.can("annotate"):  # single-user mode, or an analyst or editor signed in
     add_panel(key="lib")
 else:
     st.caption("Viewers read and present: adding articles needs the analyst role.")
 library_table()
+manage_panel()
 feeds_panel()
 with st.expander("Export the whole library (analyses with analysts' corrections and provenance)"):
     export_buttons(None, key="lib_export", name="sourcelight-library")
