@@ -449,10 +449,11 @@ def passage_html(
     """The paragraphs around attribution ``index``, with it spotlighted (review mode; escaped).
 
     Shows the paragraphs the attribution covers and ``context`` paragraphs before them (where a
-    pronoun's antecedent usually is; further back to the first candidate named before it, up to
-    ``MAX_CONTEXT`` paragraphs), the attribution alone marked (source, cue, content),
-    people and bodies highlighted, and each candidate mention outlined with its number (1 for
-    ``candidates[0]``). Linear in the text shown, like ``reading_html``.
+    pronoun's antecedent usually is; further back to the first candidate named before it, and on
+    to the nearest one named after it, up to ``MAX_CONTEXT`` paragraphs each way), the attribution
+    alone marked (source, cue, content), people and bodies highlighted, and each candidate mention
+    outlined with its number (1 for ``candidates[0]``). Linear in the text shown, like
+    ``reading_html``.
     """
     a = analysis.attributions[index]
     lo = min([a.cue.start, *(p.start for p in a.content)] + ([a.source.start] if a.source else []))
@@ -464,6 +465,9 @@ def passage_html(
     back = next((k for k, (_, sp) in enumerate(parts) if sp.end > min(earlier)), first) if earlier else first
     # back to the earliest candidate named before it, but never more than ``MAX_CONTEXT`` paragraphs
     first = max(0, min(first - max(0, context), max(back, first - MAX_CONTEXT)))
+    later = [m.start for m in candidates if m is not None and m.start >= hi]
+    fwd = next((k for k, (_, sp) in enumerate(parts) if sp.end > min(later)), last) if later else last
+    last = min(max(last, fwd), last + MAX_CONTEXT)  # on to the nearest candidate named after it
     marks, inserts = build_marks(article, analysis, labels=PASSAGE_LABELS, attribution_filter={index},
                                  focus=index, provenance=provenance, unsure=unsure, focusable=False)
     for n, m in enumerate(candidates, 1):

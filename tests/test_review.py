@@ -335,7 +335,7 @@ def test_the_reading_view_marks_unresolved_and_unsure_sources_apart():
     html = reading_html(art, an, unsure=unsure)
     assert html.count("sl-source sl-unsure") == 1 and html.count("sl-source sl-unresolved") == 1
     assert "to review: another person or body that fits this source" in html
-    assert "sl-unsure" not in reading_html(art, an)  # without the queue, only unresolved is marked
+    assert "sl-source sl-unsure" not in reading_html(art, an)  # without the queue, only unresolved is marked
     assert "unsure source" in legend_html(["PERSON"])
     item = review_queue(art, an)[0]
     passage = passage_html(art, an, item.index, candidates=[c.mention for c in item.candidates])
