@@ -99,7 +99,8 @@ CSS = (
 .sl-by-analyst{outline:2px dotted #2563eb;outline-offset:1px}
 .sl-focus{outline:3px solid #7c3aed;outline-offset:2px;border-radius:2px}
 .sl-cand{outline:2px solid #0d9488;outline-offset:1px;border-radius:2px}
-.sl-cand-n{font:700 .7rem system-ui,sans-serif;color:#0d9488;margin-left:.15em}
+.sl-cand-n{font:700 .7rem system-ui,sans-serif;color:#fff;background:#0d9488;border-radius:.6em;
+  padding:0 .35em;margin-left:.2em}
 .sl-n{font:700 .62rem system-ui,sans-serif;color:"""
     + ATTRIBUTION_COLOUR
     + """;margin-left:.1em}

@@ -5,16 +5,18 @@ an invented article whose "he" the resolver leaves open. The analyst opens the r
 the source marked unresolved, follows "Review 1 unsure attribution", presses J (next: there is
 nothing further, so it stays), then the number key of the candidate Tom Reed. The correction must
 be stored with the analyst's name, the reading view must show Tom Reed as the source, changed by
-the analyst, and the Annotate page's history must list the change.
+the analyst, and the Annotate page's history must list the change. Saves ``docs/review.png``.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 #: Invented: nobody before the quote is a man, so honest abstention leaves "he" open.
 ARTICLE = (
@@ -47,10 +49,12 @@ def test_review_with_the_keyboard_stores_the_analysts_choice(app, browser):
     assert "/review" in page.url and f"article={aid}" in page.url
     card = page.locator(".sl-review-card").inner_text()
     assert "“he”" in card and "does not say who" in card
-    assert page.locator(".sl-passage .sl-content.sl-focus").count() >= 1
+    page.wait_for_selector(".sl-passage .sl-content.sl-focus", timeout=30_000)  # the passage, spotlighted
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(DOCS / "review.png"))  # the README shows it
     tom = page.get_by_role("button", name=re.compile(r"^\d · Tom Reed"))
     number = tom.inner_text().strip()[0]
-    page.locator("body").click(position={"x": 5, "y": 5})  # the keys go to the page, not a field
+    page.get_by_role("heading", name="Review unsure attributions").click()  # the keys go to the page, not a field
     page.keyboard.press("j")  # next: nothing further, the same item stays
     page.wait_for_timeout(800)
     assert "“he”" in page.locator(".sl-review-card").inner_text()

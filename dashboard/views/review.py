@@ -106,15 +106,14 @@ def choose_article() -> str | None:
 
 def _card(item: ReviewItem, text: str, number: int, total: int) -> str:
     a = item.attribution
-    status = {"unresolved": "unresolved", "resolved": "resolved", "named": "named"}.get(a.source_status, "")
-    now = a.source_canonical or "nobody (unresolved)"
+    now = (f"{esc(a.source_canonical)} <small>({esc(a.source_status)})</small>" if a.source_canonical
+           else "nobody yet <small>(unresolved)</small>")
     content = " … ".join(p.text(text) for p in a.content)
     short = content if len(content) <= 240 else content[:239] + "…"
     return (
         f'<div class="sl-review-card" data-att="{item.index}"><div>{number} / {total} · attribution '
         f"#{item.index + 1} · cue “{esc(a.cue.text(text))}”</div>"
-        f'<div class="sl-review-phrase">Source as written: “{esc(item.phrase)}” → {esc(now)} '
-        f"<small>({esc(status)})</small></div>"
+        f'<div class="sl-review-phrase">Source as written: “{esc(item.phrase)}” → {now}</div>'
         f'<div class="sl-review-why">Why review: {esc(item.why)}</div>'
         f'<div class="sl-review-why"><i>{esc(short)}</i></div></div>'
     )
@@ -154,15 +153,14 @@ def _candidates(item: ReviewItem, article_id: str, blocked: str | None) -> None:
         st.caption("No person or body of the article fits this source: keep it unresolved (A), or correct it "
                    "on the Annotate page.")
     for n, cand in enumerate(item.candidates, 1):
-        cols = st.columns([2, 3], vertical_alignment="center")
         label = f"{n} · {cand.name} ({type_label(cand.source_type)})" + (" · current" if cand.chosen else "")
-        cols[0].button(
+        st.button(
             md(label), shortcut=str(n), key=f"{K}_cand_{n}", disabled=blocked is not None, help=blocked,
-            on_click=_act, width="stretch",
+            on_click=_act, width="content",
             args=(lambda who, it=item, k=n: choose(state.get_corrections(), article_id, it, k, who),
                   f"#{item.index + 1}: source set to {cand.name}"),
         )
-        cols[1].caption(md(cand.reason))
+        st.caption(md(cand.reason))
 
 
 def page() -> None:
