@@ -207,6 +207,40 @@ def test_a_surname_only_one_person_has_is_not_queued():
     assert review_queue(article(t), analysis(t, people, [a])) == []
 
 
+DESCRIBED = "Tom Reed and Anna Berg raised four children in Eastport.\n“We kept to ourselves,” the father said."
+FAMILY = {"Tom Reed": ("PERSON", [("Tom Reed", 0)]), "Anna Berg": ("PERSON", [("Anna Berg", 0)])}
+
+
+def test_a_definite_description_kept_as_the_name_is_queued_with_the_people_who_fit():
+    t = DESCRIBED
+    a = att(t, "the father", "said", "We kept to ourselves", status="named", canonical="father", stype="unnamed")
+    (item,) = review_queue(article(t), analysis(t, FAMILY, [a]))
+    assert item.flags == ("description",)
+    # "father" is a man's word (gender.json): the machine's "father" first, then Tom Reed, not Anna Berg
+    assert [c.name for c in item.candidates] == ["father", "Tom Reed"]
+
+
+@pytest.mark.parametrize("phrase, canonical, status", [
+    ("a neighbour", "neighbour", "named"),  # indefinite: anonymous by design
+    ("the father", "Tom Reed", "resolved"),  # resolved to one of the article's people
+])
+def test_an_indefinite_or_resolved_description_is_not_queued(phrase, canonical, status):
+    t = DESCRIBED.replace("the father", phrase)
+    ante = span(t, "Tom Reed") if status == "resolved" else None
+    a = att(t, phrase, "said", "We kept to ourselves", status=status, canonical=canonical, stype="person",
+            antecedent=ante)
+    assert review_queue(article(t), analysis(t, {"Tom Reed": FAMILY["Tom Reed"]}, [a])) == []
+
+
+def test_a_pronoun_resolved_to_a_bare_description_is_queued():
+    t = "A teenager escaped from the house. Anna Berg called the police.\n“I was scared,” she said."
+    a = att(t, "she", "said", "I was scared", status="resolved", canonical="teenager", stype="unnamed",
+            antecedent=span(t, "A teenager"))
+    (item,) = review_queue(article(t), analysis(t, {"Anna Berg": FAMILY["Anna Berg"]}, [a]))
+    assert "description" in item.flags
+    assert [c.name for c in item.candidates] == ["teenager", "Anna Berg"]
+
+
 def test_candidates_are_capped_and_in_reading_order():
     names = ["Sam Ortiz", "Alex Park", "Robin Vale", "Kim Dorn", "Lee Hart", "Nadia Lund", "Omar Bell"]
     t = " ".join(f"{n} arrived." for n in names) + "\n“We are ready,” he said."

@@ -10,7 +10,9 @@ lists in ``data/review.json``, each flag with the reason shown to the analyst):
   and ``window_sentences`` before it, outside what it said);
 - ``far``: the antecedent is more than ``far_sentences`` sentences before the source;
 - ``after``: the antecedent comes only after the source;
-- ``shared_surname``: its source is a bare surname that two or more people of the article share.
+- ``shared_surname``: its source is a bare surname that two or more people of the article share;
+- ``description``: a definite description of a person ("the father", "this person"), or a pronoun,
+  kept as (or resolved to) a description that names none of the article's people or bodies.
 For each, a ranked list of candidate sources: the resolver's choice first when there is one, then
 the article's people and bodies that agree with the source phrase — a shared surname's bearers
 first, then those mentioned nearest before the source, then those mentioned only after it — each
@@ -36,7 +38,7 @@ from components.errors import BadInput
 from components.records import Analysis, Article, Attribution, EntityGroup, Span
 
 DATA = Path(__file__).with_name("data") / "review.json"
-FLAGS = ("unresolved", "rival", "far", "after", "shared_surname")
+FLAGS = ("unresolved", "rival", "far", "after", "shared_surname", "description")
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 _SENT_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|\n\s*")
@@ -54,6 +56,7 @@ class ReviewRules:
     body_labels: frozenset[str]
     words: dict[str, frozenset[str]]  # male, female, person, body, plural, any, person_heads
     abbreviations: frozenset[str]
+    definite: frozenset[str]
 
 
 def load_rules(path: Path = DATA) -> ReviewRules:
@@ -117,6 +120,7 @@ def _read_rules(path: Path) -> ReviewRules:
         body_labels=frozenset(w.upper() for w in words(labels, "body", "labels")),
         words=word_lists,
         abbreviations=words(section("abbreviations"), "words", "abbreviations"),
+        definite=words(section("definite"), "words", "definite"),
     )
 
 
@@ -299,7 +303,8 @@ def _want(phrase: str, art: _Article) -> _Want:
         return _Want(True, False, describes=f"{quoted}: a person")
     if head.endswith("s") and (head[:-1] in person_heads or head[:-1] in lex.official_heads):
         return _Want(False, True, describes=f"{quoted}: a body (plural)")
-    skip = set(gc.honorifics) | lex.reference_heads | ws["person_heads"]
+    skip = set(gc.honorifics) | lex.reference_heads | ws["person_heads"] | rules.definite | ws["any"] \
+        | {w for k in ("male", "female", "person", "body", "plural") for w in ws[k]}
     names = tuple(w for w in NAME_WORD.findall(phrase) if w[0].isupper() and w.lower().rstrip(".") not in skip)
     if names:
         gender = None
@@ -424,6 +429,9 @@ def _review(index: int, a: Attribution, art: _Article) -> ReviewItem | None:
                        for m in art.by_group.get(gid, ())):
                     flags.append("rival")
                     break
+    if a.source_status != "unresolved" and (chosen is None or chosen.group is None) and _describes_person(
+            phrase, a.source_canonical or phrase, want, art):
+        flags.append("description")
     if not flags:
         return None
     flags.sort(key=FLAGS.index)
@@ -435,6 +443,20 @@ def _review(index: int, a: Attribution, art: _Article) -> ReviewItem | None:
         phrase=phrase,
         candidates=_rank(a, want, chosen, agreeing, set(sharers), art),
     )
+
+
+def _describes_person(phrase: str, name: str, want: _Want, art: _Article) -> bool:
+    """A definite description of a person, or a pronoun, whose name is a description too (no
+    capitalised word after its first): 'The father' → 'father', 'she' → 'person'."""
+    words = WORD.findall(phrase.lower())
+    if not words or not want.person or want.is_name:
+        return False
+    ws = art.rules.words
+    pronoun = len(words) == 1 and words[0] in ws["male"] | ws["female"] | ws["person"]
+    if not pronoun and words[0] not in art.rules.definite:
+        return False
+    return not any(w[0].isupper() for w in NAME_WORD.findall(name)[1:]) and not (
+        pronoun and name.strip().lower() == phrase.strip().lower())
 
 
 def _chosen(a: Attribution, art: _Article) -> Candidate | None:
