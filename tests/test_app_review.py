@@ -111,3 +111,16 @@ def test_the_reading_view_marks_the_source_and_links_to_review(seeded):
     assert "sl-source sl-unresolved" in page and "to review: the resolver left this source open" in page
     assert "unsure source" in page  # the legend
     assert any(b.label == "Review 1 unsure attribution" for b in at.button)
+
+
+def test_a_signed_in_viewer_sees_the_queue_but_cannot_decide(seeded, monkeypatch):
+    from components.access import VIEWER, User
+    from dashboard import state
+
+    monkeypatch.setattr(state, "user", lambda: User("Vic", VIEWER))
+    at = run(PAGE, analyst=None)
+    assert any("Vic, a viewer" in i.value for i in at.info)
+    assert "Source as written: “he”" in html_of(at)  # reading the queue is allowed
+    decisions = [b for b in at.button if b.label[:1].isdigit() or b.label.startswith(("Keep", "Accept", "Undo"))]
+    assert decisions and all(b.disabled for b in decisions)
+    assert service().history(at.selectbox[0].value) == []
