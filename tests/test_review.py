@@ -164,6 +164,21 @@ def test_abbreviations_do_not_end_sentences():
     assert "3 sentences before" in item.chosen.reason
 
 
+def test_a_coordinated_antecedent_names_the_one_chosen_and_the_latter_has_no_rival():
+    t = ("Maximilian Reed and Sam Ortiz met at noon. The minutes were read. A vote was held. The budget "
+         "passed. Lunch was served.\n“We did well,” the latter said.")
+    people = {"Maximilian Reed": ("PERSON", [("Maximilian Reed", 0)]), "Sam Ortiz": ("PERSON", [("Sam Ortiz", 0)])}
+    a = att(t, "the latter", "said", "We did well", status="resolved", canonical="Sam Ortiz", stype="person",
+            antecedent=span(t, "Maximilian Reed and Sam Ortiz"))
+    (item,) = review_queue(article(t), analysis(t, people, [a]))
+    assert item.flags == ("far",)  # far back, but no rival: "the latter" is the last of the two
+    assert item.chosen.name == "Sam Ortiz" and item.chosen.mention == span(t, "Sam Ortiz")
+    near = "Maximilian Reed and Sam Ortiz met at noon.\n“We did well,” the latter said."
+    b = att(near, "the latter", "said", "We did well", status="resolved", canonical="Sam Ortiz", stype="person",
+            antecedent=span(near, "Maximilian Reed and Sam Ortiz"))
+    assert review_queue(article(near), analysis(near, people, [b])) == []
+
+
 def test_an_antecedent_after_the_source_is_queued():
     t = "“We won,” he said. Tom Reed then left."
     people = {"Tom Reed": ("PERSON", [("Tom Reed", 0)])}

@@ -7,7 +7,8 @@ lists in ``data/review.json``, each flag with the reason shown to the analyst):
 - ``unresolved``: the resolver left its source open;
 - ``rival``: it was resolved from a pronoun or description while another person or body that agrees
   with that phrase (gender, number, person or body) is mentioned in its window (its own sentence
-  and ``window_sentences`` before it, outside what it said);
+  and ``window_sentences`` before it, outside what it said); "the latter" and "the former" pick
+  by position, not agreement, and have no rivals;
 - ``far``: the antecedent is more than ``far_sentences`` sentences before the source;
 - ``after``: the antecedent comes only after the source;
 - ``shared_surname``: its source is a bare surname that two or more people of the article share;
@@ -54,7 +55,7 @@ class ReviewRules:
     max_candidates: int
     person_labels: frozenset[str]
     body_labels: frozenset[str]
-    words: dict[str, frozenset[str]]  # male, female, person, body, plural, any, person_heads
+    words: dict[str, frozenset[str]]  # male, female, person, body, plural, any, ordered, person_heads
     abbreviations: frozenset[str]
     definite: frozenset[str]
 
@@ -110,7 +111,7 @@ def _read_rules(path: Path) -> ReviewRules:
         texts[flag] = entry["text"].strip()
     labels, wsec = section("labels"), section("words")
     word_lists = {k: words(wsec, k, "words") for k in
-                  ("male", "female", "person", "body", "plural", "any", "person_heads")}
+                  ("male", "female", "person", "body", "plural", "any", "ordered", "person_heads")}
     return ReviewRules(
         flag_text=texts,
         window_sentences=number("window_sentences", 0),
@@ -238,12 +239,17 @@ class _Article:
             return "media"
         return "official"
 
-    def overlapping(self, span: Span) -> str | None:
-        """The group of the mention that overlaps ``span`` most (None when none does)."""
+    def overlapping(self, span: Span, name: str | None = None) -> str | None:
+        """The group, among those with a mention overlapping ``span``, named ``name`` (an
+        antecedent "Pyongyang and Moscow" resolved to "Moscow"), else the one overlapping most;
+        None when no mention overlaps."""
         i = bisect_left(self.mention_starts, span.start)
         best, best_gid = 0, None
-        for s, e, gid in self.mentions[max(0, i - 8) : i + 8]:
+        key = (name or "").casefold()
+        for s, e, gid in self.mentions[max(0, i - 8) : bisect_left(self.mention_starts, span.end)]:
             ov = min(e, span.end) - max(s, span.start)
+            if ov > 0 and key and self.groups[gid].name.casefold() == key:
+                return gid
             if ov > best:
                 best, best_gid = ov, gid
         return best_gid
@@ -418,7 +424,8 @@ def _review(index: int, a: Attribution, art: _Article) -> ReviewItem | None:
             flags.append("after")
         elif art.sentence(source.start) - art.sentence(ante.start) > rules.far_sentences:
             flags.append("far")
-        if not want.is_name:
+        ordered = bool(set(WORD.findall(phrase.lower())) & rules.words["ordered"])  # 'the latter'
+        if not want.is_name and not ordered:
             lo_sent = max(0, art.sentence(source.start) - rules.window_sentences)
             lo = art.sent_starts[lo_sent]
             for gid in agreeing:
@@ -464,7 +471,7 @@ def _chosen(a: Attribution, art: _Article) -> Candidate | None:
     if a.source_status == "unresolved" or a.source is None:
         return None
     span = a.source_antecedent_span if a.source_status == "resolved" and a.source_antecedent_span else a.source
-    gid = art.overlapping(span)
+    gid = art.overlapping(span, a.source_canonical)
     if gid is None and a.source_canonical:
         key = a.source_canonical.casefold()
         gid = next((g.id for g in art.groups.values() if g.name.casefold() == key), None)
