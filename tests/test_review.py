@@ -298,6 +298,16 @@ def test_choosing_a_candidate_is_a_correction_with_the_analyst_and_leaves_the_qu
     assert svc.effective(aid).analysis.attributions[0].source_status == "unresolved"
 
 
+def test_a_correction_of_another_part_leaves_the_source_in_the_queue(library):
+    store, svc, aid = library
+    svc.set_kind(aid, 0, "mixed", analyst="Ana")  # the kind, not who said it
+    _, (item,) = article_queue(store, VERSION, aid)
+    assert item.index == 0 and item.attribution.kind == "mixed"
+    # with no list of source decisions, any analyst's change counts as a look at it
+    eff = svc.effective(aid)
+    assert review_queue(store.get_article(aid), eff.analysis, eff.provenance) == []
+
+
 def test_accepting_an_unresolved_source_keeps_it_unresolved_and_settled(library):
     store, svc, aid = library
     _, (item,) = article_queue(store, VERSION, aid)

@@ -18,16 +18,18 @@ For each, a ranked list of candidate sources: the resolver's choice first when t
 the article's people and bodies that agree with the source phrase — a shared surname's bearers
 first, then those mentioned nearest before the source, then those mentioned only after it — each
 with the reason for its rank. A person's gender comes from ``data/gender.json`` (first names,
-honorifics and role nouns next to a mention), through the lexicon. An attribution an analyst has
-already corrected or accepted (its provenance names an analyst) is not in the queue. ``accept``
-and ``choose`` record the analyst's decision as an ordinary ``set_source`` correction (who, when,
-before → after, undoable), through ``components.corrections``. Never imports Streamlit.
+honorifics and role nouns next to a mention), through the lexicon. An attribution whose source
+an analyst has settled (a ``set_source`` or ``add`` correction in its provenance) is not in the
+queue. ``accept`` and ``choose`` record the analyst's decision as an ordinary ``set_source``
+correction (who, when, before → after, undoable), through ``components.corrections``. Never
+imports Streamlit.
 """
 from __future__ import annotations
 
 import json
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +42,8 @@ from components.records import Analysis, Article, Attribution, EntityGroup, Span
 
 DATA = Path(__file__).with_name("data") / "review.json"
 FLAGS = ("unresolved", "rival", "far", "after", "shared_surname", "description")
+#: The corrections that settle who said it: a changed source, an attribution an analyst added.
+SOURCE_ACTIONS = ("set_source", "add")
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 NAME_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 _SENT_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|\n\s*")
@@ -367,15 +371,31 @@ def _nearest(art: _Article, gid: str, source: Span, own: tuple[Span, ...]) -> tu
 # ---- the queue -----------------------------------------------------------------------------------
 
 
+def source_decisions(corrections: Iterable[Correction]) -> frozenset[int]:
+    """Ids of the active corrections that settle an attribution's source (a changed source, an
+    attribution an analyst added): what ``review_queue`` takes as ``decided``."""
+    return frozenset(c.id for c in corrections
+                     if c.active and c.target == "attribution" and c.action in SOURCE_ACTIONS)
+
+
 def review_queue(
-    article: Article, analysis: Analysis, provenance: Provenance | None = None, *, rules: ReviewRules | None = None
+    article: Article,
+    analysis: Analysis,
+    provenance: Provenance | None = None,
+    *,
+    decided: Collection[int] | None = None,
+    rules: ReviewRules | None = None,
 ) -> list[ReviewItem]:
     """The attributions of ``analysis`` an analyst should check, in reading order.
 
     Args:
         article: the article (its canonical text).
         analysis: its analysis as shown (the effective analysis: corrections applied).
-        provenance: the analysis's provenance; an attribution an analyst changed is left out.
+        provenance: the analysis's provenance: an attribution whose source an analyst settled is
+            left out.
+        decided: ids of the corrections that settle a source (``source_decisions``); an
+            attribution touched by one of them is left out. When None, one touched by any
+            analyst's correction is (a changed kind or cue included).
         rules: the review rules (``data/review.json`` by default).
 
     Returns:
@@ -384,9 +404,16 @@ def review_queue(
     rules = rules or load_rules()
     art = _Article(article, analysis, rules)
     origins = provenance.attributions if provenance is not None else ()
+    settled = None if decided is None else set(decided)
+
+    def done(i: int) -> bool:
+        if i >= len(origins) or origins[i].by == MODEL:
+            return False
+        return settled is None or bool(settled.intersection(origins[i].corrections))
+
     items = []
     for i, a in enumerate(analysis.attributions):
-        if a.source is None or (i < len(origins) and origins[i].by != MODEL):
+        if a.source is None or done(i):
             continue
         item = _review(i, a, art)
         if item is not None:
@@ -580,4 +607,5 @@ def article_queue(store, version: str, article_id: str) -> tuple[Article, list[R
     if article is None:
         raise BadInput(f"article {article_id!r} is not in the library")
     eff = effective_analysis(store, version, article_id)
-    return article, review_queue(article, eff.analysis, eff.provenance)
+    decided = source_decisions(CorrectionsService(store).corrections(article_id))
+    return article, review_queue(article, eff.analysis, eff.provenance, decided=decided)

@@ -11,7 +11,7 @@ import zlib
 import pandas as pd
 import streamlit as st
 
-from components.attribution.review import review_queue, unsure_reasons
+from components.attribution.review import review_queue, source_decisions, unsure_reasons
 from components.charts import sources_figure
 from components.entities import DEFAULT_LABELS, LABEL_NAMES
 from components.render import attribution_title, esc, legend_html, reading_html
@@ -384,7 +384,8 @@ def page() -> None:
             # single-user mode keeps the sidebar name in the URL; signed in, the URL names nobody
             who = {"analyst": state.analyst()} if state.analyst() and not state.signed_in_mode() else {}
             st.switch_page("views/present.py", query_params={"article": article_id, **who})
-        unsure = unsure_reasons(review_queue(article, analysis, provenance))
+        decided = source_decisions(state.get_corrections().corrections(article_id))
+        unsure = unsure_reasons(review_queue(article, analysis, provenance, decided=decided))
         if unsure and st.button(f"Review {len(unsure)} unsure attribution{'s' * (len(unsure) != 1)}",
                                 icon=":material/rule:", key="read_review", width="stretch",
                                 help="Step through the sources the machine is unsure of, and settle each"):

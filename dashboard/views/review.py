@@ -21,7 +21,14 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from components.attribution.review import ReviewItem, accept, choose, review_queue, unsure_reasons
+from components.attribution.review import (
+    ReviewItem,
+    accept,
+    choose,
+    review_queue,
+    source_decisions,
+    unsure_reasons,
+)
 from components.charts import type_label
 from components.errors import SourcelightError
 from components.render import CSS as READING_CSS
@@ -185,7 +192,8 @@ def page() -> None:
         st.error(f"Article {md(article_id)} is not in the library.")
         return
     article, (analysis, provenance, _unanchored) = opened
-    items = review_queue(article, analysis, provenance)
+    decided = source_decisions(state.get_corrections().corrections(article_id))
+    items = review_queue(article, analysis, provenance, decided=decided)
     total = len(items)
     pos = min(st.session_state.get(POS, {}).get(article_id, 0), max(total - 1, 0))
     st.session_state.setdefault(POS, {})[article_id] = pos
