@@ -124,3 +124,20 @@ def test_a_signed_in_viewer_sees_the_queue_but_cannot_decide(seeded, monkeypatch
     decisions = [b for b in at.button if b.label[:1].isdigit() or b.label.startswith(("Keep", "Accept", "Undo"))]
     assert decisions and all(b.disabled for b in decisions)
     assert service().history(at.selectbox[0].value) == []
+
+
+def test_hostile_text_in_the_passage_and_card_is_shown_as_text(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    hostile = ARTICLE.replace("The plan is dead", "The plan <img src=x onerror=alert(1)> is **dead**")
+    (seeds / "hostile.txt").write_text(hostile, encoding="utf-8")
+    monkeypatch.setenv("SOURCELIGHT_DB", str(tmp_path / "app.db"))
+    monkeypatch.setenv("SOURCELIGHT_SEEDS", str(seeds))
+    st.cache_resource.clear()
+    try:
+        at = run(PAGE)
+        page = html_of(at)
+        assert "Source as written: “he”" in page
+        assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    finally:
+        st.cache_resource.clear()
