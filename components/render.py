@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import html
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from components.entities import DEFAULT_LABELS, LABEL_NAMES
@@ -91,11 +91,16 @@ CSS = (
     + """}
 .sl-source.sl-unresolved{font-weight:400;outline:1px dotted #6b7280;text-decoration:none}
 .sl-source.sl-unresolved::after{content:"?";font-size:.7em;vertical-align:super;color:#6b7280}
+.sl-source.sl-unsure{outline:1px dashed #b45309;outline-offset:1px}
+.sl-source.sl-unsure::after{content:"?";font-size:.7em;vertical-align:super;color:#b45309}
 .sl-cue{font-style:italic;text-decoration:underline wavy """
     + ATTRIBUTION_COLOUR
     + """}
 .sl-by-analyst{outline:2px dotted #2563eb;outline-offset:1px}
 .sl-focus{outline:3px solid #7c3aed;outline-offset:2px;border-radius:2px}
+.sl-cand{outline:2px solid #0d9488;outline-offset:1px;border-radius:2px}
+.sl-cand-n{font:700 .7rem system-ui,sans-serif;color:#fff;background:#0d9488;border-radius:.6em;
+  padding:0 .35em;margin-left:.2em}
 .sl-n{font:700 .62rem system-ui,sans-serif;color:"""
     + ATTRIBUTION_COLOUR
     + """;margin-left:.1em}
@@ -211,9 +216,12 @@ def attribution_title(text: str, a: Attribution, number: int) -> str:
     return f"#{number} · {src}{typ} · cue “{a.cue.text(text)}” · {kind.get(a.kind, a.kind)}"
 
 
-def _status_cls(a: Attribution) -> str:
-    """' sl-unresolved' for a source the resolver left open (drawn with a dotted outline)."""
-    return " sl-unresolved" if a.source_status == "unresolved" else ""
+def _status_cls(a: Attribution, unsure: bool = False) -> str:
+    """' sl-unresolved' for a source the resolver left open (drawn with a dotted outline);
+    ' sl-unsure' for a resolved or named one the review queue doubts (a dashed outline)."""
+    if a.source_status == "unresolved":
+        return " sl-unresolved"
+    return " sl-unsure" if unsure else ""
 
 
 def _depths(attributions: Sequence[Attribution]) -> list[int]:
@@ -247,6 +255,7 @@ def build_marks(
     focus: int | None = None,
     provenance=None,
     focusable: bool = True,
+    unsure: Mapping[int, str] | None = None,
 ) -> tuple[list[_Mark], dict[int, str]]:
     """Marks (and number badges) for the reading view; see ``reading_html`` for the arguments."""
     text = article.text
@@ -276,13 +285,15 @@ def build_marks(
             )
         )
     inserts: dict[int, str] = {}
+    unsure = unsure or {}
     if show_attributions:
         depths = _depths(analysis.attributions)
         for i, a in enumerate(analysis.attributions):
             if attribution_filter is not None and i not in attribution_filter:
                 continue
             n = i + 1
-            title = esc(attribution_title(text, a, n) + att_origin[i])
+            doubt = f" · to review: {unsure[i]}" if i in unsure else ""
+            title = esc(attribution_title(text, a, n) + doubt + att_origin[i])
             focus_cls = " sl-focus" if focus == i else ""
             focus_cls += " sl-by-analyst" if att_origin[i] else ""
             kind = _cls(a.kind)
@@ -307,7 +318,7 @@ def build_marks(
                         a.source.start,
                         a.source.end,
                         10,
-                        f'<span class="sl-att sl-source{_status_cls(a)}" data-att="{i}" title="{title}" '
+                        f'<span class="sl-att sl-source{_status_cls(a, i in unsure)}" data-att="{i}" title="{title}" '
                         f'data-tip="{title}">',
                         "</span>",
                         slot="source",
@@ -367,6 +378,7 @@ def reading_html(
     provenance=None,
     type_labels: bool = False,
     focusable: bool = True,
+    unsure: Mapping[int, str] | None = None,
 ) -> str:
     """The reading view of one article as an HTML fragment (escaped; safe to embed).
 
@@ -384,6 +396,8 @@ def reading_html(
         focusable: marks take keyboard focus (their tooltip shows on focus too); off where words
             are selected with the mouse (Annotate), since a focusable mark takes the press and
             Chromium then starts no text selection inside it.
+        unsure: attribution index → why its source is in doubt (``components.attribution.review``):
+            a resolved or named source there is drawn dashed, and the hover says why.
     """
     marks, inserts = build_marks(
         article,
@@ -395,6 +409,7 @@ def reading_html(
         focus=focus,
         provenance=provenance,
         focusable=focusable,
+        unsure=unsure,
     )
     sel = (" sl-has-sel" if selected_group else "") + (" sl-tags" if type_labels else "")
     out = [f"<style>{CSS}</style>"] if with_style else []
@@ -433,12 +448,67 @@ def preview_html(article: Article, *, with_style: bool = True) -> str:
     return "".join(out)
 
 
+#: The entity types marked in a review passage: the kinds of entity a source can be.
+PASSAGE_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+#: A review passage reaches back at most this many paragraphs before its attribution.
+MAX_CONTEXT = 3
+
+
+def passage_html(
+    article: Article,
+    analysis: Analysis,
+    index: int,
+    *,
+    candidates: Sequence[Span | None] = (),
+    context: int = 1,
+    unsure: Mapping[int, str] | None = None,
+    provenance=None,
+) -> str:
+    """The paragraphs around attribution ``index``, with it spotlighted (review mode; escaped).
+
+    Shows the paragraphs the attribution covers and ``context`` paragraphs before them (where a
+    pronoun's antecedent usually is; further back to the first candidate named before it, and on
+    to the nearest one named after it, up to ``MAX_CONTEXT`` paragraphs each way), the attribution
+    alone marked (source, cue, content), people and bodies highlighted, and each candidate mention
+    outlined with its number (1 for ``candidates[0]``). Linear in the text shown, like
+    ``reading_html``.
+    """
+    a = analysis.attributions[index]
+    lo = min([a.cue.start, *(p.start for p in a.content)] + ([a.source.start] if a.source else []))
+    hi = max([a.cue.end, *(p.end for p in a.content)] + ([a.source.end] if a.source else []))
+    parts = regions(article)
+    first = next((k for k, (_, sp) in enumerate(parts) if sp.end > lo), 0)
+    last = next((k for k, (_, sp) in enumerate(parts) if sp.end >= hi), len(parts) - 1)
+    earlier = [m.start for m in candidates if m is not None and m.start < lo]
+    back = next((k for k, (_, sp) in enumerate(parts) if sp.end > min(earlier)), first) if earlier else first
+    # back to the earliest candidate named before it, but never more than ``MAX_CONTEXT`` paragraphs
+    first = max(0, min(first - max(0, context), max(back, first - MAX_CONTEXT)))
+    later = [m.start for m in candidates if m is not None and m.start >= hi]
+    fwd = next((k for k, (_, sp) in enumerate(parts) if sp.end > min(later)), last) if later else last
+    last = min(max(last, fwd), last + MAX_CONTEXT)  # on to the nearest candidate named after it
+    marks, inserts = build_marks(article, analysis, labels=PASSAGE_LABELS, attribution_filter={index},
+                                 focus=index, provenance=provenance, unsure=unsure, focusable=False)
+    for n, m in enumerate(candidates, 1):
+        if m is None:
+            continue
+        marks.append(_Mark(m.start, m.end, 29, f'<span class="sl-cand" data-cand="{n}">', "</span>", slot="cand"))
+        inserts[m.end] = inserts.get(m.end, "") + f'<sup class="sl-cand-n">{n}</sup>'
+    out = ['<div class="sl-article sl-passage">']
+    for kind, span in parts[first : last + 1]:
+        cls = ' class="sl-standfirst"' if kind == "standfirst" else ""
+        body = mark_text(article.text, span.start, span.end, marks, inserts)
+        out.append(f'<p{cls} data-start="{span.start}">{body}</p>')
+    out.append("</div>")
+    return "".join(out)
+
+
 def legend_html(labels: Iterable[str], *, attributions: bool = True) -> str:
     """Colour legend of entity types and, when they are shown, attribution marks (escaped)."""
     chips = [f'<span class="sl-ent-{_cls(lb)}">{esc(LABEL_NAMES.get(lb, lb))}</span>' for lb in labels]
     if attributions:
         chips.append('<span class="sl-source">source</span><span class="sl-source sl-unresolved">'
-                     'unresolved source</span><span class="sl-cue">cue</span>')
+                     'unresolved source</span><span class="sl-source sl-unsure">unsure source</span>'
+                     '<span class="sl-cue">cue</span>')
         chips.append('<span class="sl-content sl-direct">direct</span>'
                      '<span class="sl-content sl-indirect">reported</span>')
         chips.append('<span class="sl-content sl-mixed">mixed</span><span class="sl-content sl-nested">nested</span>')

@@ -32,6 +32,7 @@ PAGE_SPECS = [
     ("reading.py", "Read", ":material/article:", "read"),
     ("annotate.py", "Annotate", ":material/edit_note:", "annotate"),
     ("present.py", "Present", ":material/co_present:", "present"),
+    ("review.py", "Review", ":material/rule:", "review"),
     ("sources.py", "Sources", ":material/hub:", "sources"),
     ("story.py", "Story", ":material/compare:", "story"),
     ("search.py", "Search", ":material/search:", "search"),

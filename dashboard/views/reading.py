@@ -11,6 +11,7 @@ import zlib
 import pandas as pd
 import streamlit as st
 
+from components.attribution.review import review_queue, source_decisions, unsure_reasons
 from components.charts import sources_figure
 from components.entities import DEFAULT_LABELS, LABEL_NAMES
 from components.render import attribution_title, esc, legend_html, preview_html, reading_html
@@ -395,6 +396,13 @@ def page() -> None:
             # single-user mode keeps the sidebar name in the URL; signed in, the URL names nobody
             who = {"analyst": state.analyst()} if state.analyst() and not state.signed_in_mode() else {}
             st.switch_page("views/present.py", query_params={"article": article_id, **who})
+        decided = source_decisions(state.get_corrections().corrections(article_id))
+        unsure = unsure_reasons(review_queue(article, analysis, provenance, decided=decided))
+        if unsure and st.button(f"Review {len(unsure)} unsure attribution{'s' * (len(unsure) != 1)}",
+                                icon=":material/rule:", key="read_review", width="stretch",
+                                help="Step through the sources the machine is unsure of, and settle each"):
+            who = {"analyst": state.analyst()} if state.analyst() and not state.signed_in_mode() else {}
+            st.switch_page("views/review.py", query_params={"article": article_id, **who})
 
     _deep_link_tab()
     text_col, side = st.columns([3, 2], gap="large")
@@ -431,6 +439,7 @@ def page() -> None:
                 focus=focus,
                 provenance=provenance,
                 type_labels=type_labels,
+                unsure=unsure,
             )
         )
         if article.url:
