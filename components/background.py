@@ -236,6 +236,10 @@ class LibraryWorker:
             chunk = todo[start : start + INDEX_CHUNK]
             articles = [a for a in self.store.get_articles(chunk) if (a.title or "").strip() or a.text.strip()]
             engine.index_articles(articles)
+            # An article deleted while its chunk was being embedded must not come back in the index.
+            kept = {a.id for a in self.store.get_articles([a.id for a in articles])}
+            if gone := [a.id for a in articles if a.id not in kept]:
+                engine.remove(gone)
             done += len(chunk)
             self._set("index", done=done)
 

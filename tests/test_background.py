@@ -72,6 +72,34 @@ def test_a_failing_job_is_reported_not_fatal(tmp_path, nlp):
         worker.stop()
 
 
+@pytest.mark.slow
+def test_an_article_deleted_while_it_is_indexed_does_not_come_back(tmp_path, nlp):
+    """An editor deletes an article while the worker embeds its chunk: once the chunk is added,
+    the worker sees the article is gone and takes it out again; the others stay indexed."""
+    from components.library import delete_article
+
+    store = Store(str(tmp_path / "d.db"))
+    ids, _ = store.add_articles([_article(t) for t in TEXTS])
+    victim = ids[1]
+    engine = SimilarityEngine(store.engine, FakeEncoder())
+    real_index = engine.index_articles
+
+    def index_then_delete(articles):
+        real_index(articles)
+        if any(a.id == victim for a in articles) and store.get_article(victim) is not None:
+            delete_article(store, victim, analyst="Ed", similarity=None)  # the race: after embedding
+
+    engine.index_articles = index_then_delete
+    worker = LibraryWorker(store, nlp, engine).start()
+    try:
+        assert worker.wait_idle(120)
+        assert store.get_article(victim) is None and victim not in engine
+        assert all(i in engine for i in ids if i != victim)
+        assert worker.status().index.error is None
+    finally:
+        worker.stop()
+
+
 def test_time_left_uses_the_measured_rate_then_the_prior():
     now = time.monotonic()
     running = JobStatus("analysis", done=10, total=40, running=True, started=now - 20)
