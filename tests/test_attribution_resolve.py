@@ -105,3 +105,32 @@ def test_stranded_name_is_resolved_as_shown(nlp):
             "U.S. spending on ports may need to be increased.")
     got = [(a.source.text(text), a.source_canonical, a.source_type) for a in _run(nlp, text)]
     assert got == [("Dalton", "Dalton", "person")]
+
+
+# rules-8: a newsroom 'they' for one organisation, only when nothing plural and nobody is in reach
+BODY_THEY = [
+    # text, source as written, canonical (None: left open)
+    ("The Ostmark Trade Council met in Lisbon on Monday. On Tuesday they said the tariffs would "
+     "stay.", "they", "Ostmark Trade Council"),
+    # a plural noun in reach: 'they' may be the farmers
+    ("The Ostmark Trade Council interviewed twenty farmers. They said the tariffs would stay.",
+     "They", None),
+    # a person in reach: 'they' may be the Council and Okafor together
+    ("The Ostmark Trade Council met Jordan Okafor on Monday. They said the tariffs would stay.",
+     "They", None),
+    # two bodies as subjects: open
+    ("The Ostmark Trade Council met on Monday, and the Brightmill Group left early. They said the "
+     "tariffs would stay.", "They", None),
+    # coordinated bodies are still the plural antecedent
+    ("Brightmill Holdings and the Nordvik Group met. They said the deal was off.", "They",
+     "Brightmill Holdings; Nordvik Group"),
+]
+
+
+@pytest.mark.parametrize("text, source, canonical", BODY_THEY)
+def test_they_for_one_organisation(nlp, text, source, canonical):
+    got = {a.source.text(text): a for a in _run(nlp, text) if a.source}
+    assert source in got, got
+    a = got[source]
+    assert a.source_canonical == canonical
+    assert a.source_status == ("unresolved" if canonical is None else "resolved")

@@ -528,13 +528,55 @@ class Resolver:
         quoted_pron = self.quotes is not None and bool(self.quotes.overlapping(pos, pos + len(low)))
         k0 = self._sent(pos)
         window = range(k0, max(k0 - self.rules.max_sentences_back, 0) - 1, -1)
+        group_noun = False
         for subjects_only in (True, False):
             found = self._salient(window, pos, person, plural, want, quoted_pron, subjects_only)
             if found is not None:
                 if found.status == "unresolved" and plural:
+                    group_noun = True
                     break  # a plural noun subject nobody named: what else is known decides
                 return found
-        return self._speakers_body(pos) if plural else UNRESOLVED
+        if not plural:
+            return UNRESOLVED
+        found = self._speakers_body(pos)
+        if found.status == "unresolved" and not group_noun and low in self.rules.body_pronouns \
+                and not quoted_pron:
+            found = self._body_they(k0, pos)
+        return found
+
+    def _body_they(self, k0: int, pos: int) -> Resolution:
+        """'Politifact checked the claim. On Monday they published the results': a 'they' with
+        no plural antecedent at all, whose own sentence or the ones just before
+        (``body_they_sentences``) have exactly one organisation as a clause subject or a source,
+        no person named at all and no plural noun, is that organisation (British and newsroom
+        usage). Two bodies, a person, or a plural noun ('interviewed 20 crew members. They
+        said') leave it open."""
+        lo = max(k0 - self.rules.body_they_sentences, 0)
+        bodies: dict[str, tuple[int, int]] = {}
+        people = False
+        for k in range(k0, lo - 1, -1):
+            for m in self.who.by_sent.get(k, []):
+                if m.start >= pos or m.quoted:
+                    continue
+                if m.label == "PERSON":
+                    people = True  # 'the Council met Jordan Okafor. They said': who is open
+                elif m.label == "ORG" and m.subject and not m.plural_subject:
+                    bodies.setdefault(m.name, (m.start, m.end))
+        for seen in self.history:
+            if lo <= seen.sent <= k0 and seen.pos < pos and len(seen.names) == 1:
+                if seen.stype == "person" or seen.personish:
+                    people = True
+                elif seen.stype in ("official", "media") and self.who.labels.get(seen.names[0]) == "ORG":
+                    bodies.setdefault(seen.names[0], seen.ante or (seen.pos, seen.pos))
+        if people or len(bodies) != 1:
+            return UNRESOLVED
+        for k in range(k0, lo - 1, -1):
+            for t in self._sent_tokens(k):
+                if t.idx < pos and t.tag_ in ("NNS", "NNPS") and t.ent_type_ != "ORG" and not (
+                        self.quotes is not None and self.quotes.overlapping(t.idx, t.idx + 1)):
+                    return UNRESOLVED  # '... interviewed 20 former crew members. They said': them
+        name, span = next(iter(bodies.items()))
+        return Resolution(name, "official" if not self.book.outlet(name) else "media", "resolved", span)
 
     def _speakers_body(self, pos: int) -> Resolution:
         """'Dave Lewis, CEO of Tesco, stated they did not …': a plural pronoun inside what a
