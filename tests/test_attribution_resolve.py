@@ -134,3 +134,26 @@ def test_they_for_one_organisation(nlp, text, source, canonical):
     a = got[source]
     assert a.source_canonical == canonical
     assert a.source_status == ("unresolved" if canonical is None else "resolved")
+
+
+# rules-8: a speaker's quoted sentences are their turn: they do not push the speaker out of reach
+TURNS = [
+    # text, source as written, canonical (None: left open)
+    ("Mrs. Halvorsen spoke at the rally. “How long must we wait?” Mrs. Halvorsen said. “The "
+     "roads are broken. The schools are closed. The clinics are empty. Nobody listens.”\n"
+     "“We will keep asking,” she continued.", "she", "Halvorsen"),
+    # the same distance in unquoted sentences: too far back, open
+    ("Mrs. Halvorsen said the roads were broken. The schools were closed. The clinics were "
+     "empty. The buses were late. The rain went on.\nShe said nobody listened.", "She", None),
+    # the speaker of the turn is a man: 'she' is not him
+    ("Mr. Dalton spoke at the rally. “How long must we wait?” Mr. Dalton said. “The roads are "
+     "broken. The schools are closed. The clinics are empty. Nobody listens.”\n"
+     "“We will keep asking,” she continued.", "she", None),
+]
+
+
+@pytest.mark.parametrize("text, source, canonical", TURNS)
+def test_quoted_turn_keeps_its_speaker_in_reach(nlp, text, source, canonical):
+    got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
+    assert source in got, got
+    assert got[source] == canonical, got

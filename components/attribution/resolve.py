@@ -513,7 +513,8 @@ class Resolver:
 
     def _pronoun(self, low: str, pos: int) -> Resolution:
         """A pronoun source by agreement and salience: the subject of its own sentence before
-        it, then of the sentences before (at most ``max_sentences_back``), sources first; a
+        it, then of the sentences before (at most ``max_sentences_back``; quoted ones do not
+        count towards it for an earlier speaker: ``_last_turn``), sources first; a
         candidate of the other gender, number or kind is skipped; nothing fits → unresolved."""
         if low in ("i", "me", "we", "us"):
             # the speaker of a transcript turn or of the quotation around it
@@ -537,7 +538,7 @@ class Resolver:
                     break  # a plural noun subject nobody named: what else is known decides
                 return found
         if not plural:
-            return UNRESOLVED
+            return self._last_turn(k0, pos, want, window) if person and not quoted_pron else UNRESOLVED
         found = self._speakers_body(pos)
         if found.status == "unresolved" and not group_noun and low in self.rules.body_pronouns \
                 and not quoted_pron:
@@ -577,6 +578,40 @@ class Resolver:
                     return UNRESOLVED  # '... interviewed 20 former crew members. They said': them
         name, span = next(iter(bodies.items()))
         return Resolution(name, "official" if not self.book.outlet(name) else "media", "resolved", span)
+
+    def _last_turn(self, k0: int, pos: int, want: str | None, window) -> Resolution:
+        """Turn-taking: '“A.” Clinton said. “B. C. D.” “E,” she continued': sentences wholly
+        inside a quotation are the speaker's turn, not new discourse, so they do not count
+        towards ``max_sentences_back``. Over the sentences this adds, only an earlier source
+        that agrees (a speaker whose turn it was) names the pronoun; other mentions there do not."""
+        seen_k = set(window)
+        counted = 0
+        k = k0
+        extra: list[int] = []
+        while k >= 0 and counted <= self.rules.max_sentences_back:
+            if k not in seen_k:
+                extra.append(k)
+            if k == k0 or not self._quoted_sentence(k):
+                counted += 1
+            k -= 1
+        for k in extra:
+            fits = [seen for seen in self.history if seen.sent == k and seen.pos < pos
+                    and self._agrees_seen(seen, True, False, want)]
+            if fits:
+                seen = fits[-1]
+                return Resolution("; ".join(seen.names), seen.stype, "resolved", seen.ante)
+        return UNRESOLVED
+
+    def _quoted_sentence(self, k: int) -> bool:
+        """Whether sentence ``k`` lies inside a quotation (its words, all but a few characters)."""
+        if self.quotes is None:
+            return False
+        sent = self._sent_tokens(k)
+        if not len(sent):
+            return False
+        s, e = sent.start_char, sent.end_char
+        covered = sum(min(e, qe) - max(s, qs) for qs, qe in self.quotes.overlapping(s, e))
+        return covered >= 0.9 * (e - s) - 3
 
     def _speakers_body(self, pos: int) -> Resolution:
         """'Dave Lewis, CEO of Tesco, stated they did not …': a plural pronoun inside what a
