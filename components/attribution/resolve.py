@@ -546,11 +546,11 @@ class Resolver:
         return found
 
     def _body_they(self, k0: int, pos: int) -> Resolution:
-        """'Politifact checked the claim. On Monday they published the results': a 'they' with
+        """'The Trade Council met in Lisbon. On Tuesday they said the tariffs stay': a 'they' with
         no plural antecedent at all, whose own sentence or the ones just before
         (``body_they_sentences``) have exactly one organisation as a clause subject or a source,
         no person named at all and no plural noun, is that organisation (British and newsroom
-        usage). Two bodies, a person, or a plural noun ('interviewed 20 crew members. They
+        usage). Two bodies, a person, or a plural noun ('interviewed twenty farmers. They
         said') leave it open."""
         lo = max(k0 - self.rules.body_they_sentences, 0)
         bodies: dict[str, tuple[int, int]] = {}
@@ -575,7 +575,7 @@ class Resolver:
             for t in self._sent_tokens(k):
                 if t.idx < pos and t.tag_ in ("NNS", "NNPS") and t.ent_type_ != "ORG" and not (
                         self.quotes is not None and self.quotes.overlapping(t.idx, t.idx + 1)):
-                    return UNRESOLVED  # '... interviewed 20 former crew members. They said': them
+                    return UNRESOLVED  # '... interviewed twenty farmers. They said': them
         name, span = next(iter(bodies.items()))
         return Resolution(name, "official" if not self.book.outlet(name) else "media", "resolved", span)
 
