@@ -2,6 +2,8 @@
 
 ``extract_attributions(doc, groups=None)`` returns ``Attribution`` records (source, canonical
 name and type, cue, content pieces, kind, nesting) with character offsets into ``doc.text``;
+canonical names come from the article's entity groups (made from ``doc`` when not given, so the
+command line and the app's analysis name sources the same way);
 ``to_contract`` turns one into the JSON object of the ``attribute`` command-line contract.
 ``RULES_VERSION`` is part of a stored analysis's version key: bump it whenever the rules or the
 data files in ``data/`` change what is extracted.
