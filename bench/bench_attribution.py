@@ -1,7 +1,8 @@
 """Benchmark: attribution rules on top of the spaCy parse, on the PolNeAR dev articles.
 
 Measures, in one run and on the same machine, the parse time (``nlp.pipe`` over every article)
-and the extra time of ``extract_attributions`` on the parsed docs, and prints the ratio (target:
+and the extra time of ``extract_attributions`` on the parsed docs (entity grouping, extraction and
+speaker resolution: the path the app's analysis and the ``attribute`` command take), and prints the ratio (target:
 the rules add at most 25% to the parse) together with the machine. With ``--score`` it also
 writes the contract file and runs the shared scorer on it; ``--split N`` then also scores the
 first N articles and the rest separately (the overfitting check: rules tuned on the first part

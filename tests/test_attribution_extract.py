@@ -422,3 +422,21 @@ def test_interview_turns_in_double_parentheses(nlp):
             "direct") in speaker
     assert len(speaker) == 2
     assert not [g for g in got if g[0] in ("WN", "you", "You")]
+
+
+# rules-8: an infinitive content stops before a tensed verb the parser coordinated with it
+FINITE_CONJUNCT = [
+    # text, cue, content it must have
+    ("Foreign Secretary Tom Reyes urged the embassy to reconsider and spoke with the US "
+     "Secretary of State about the case.", "urged", "the embassy to reconsider"),
+    # two infinitives coordinated: both are the content
+    ("The mayor urged the council to reconsider and delay the vote.", "urged",
+     "the council to reconsider and delay the vote"),
+]
+
+
+@pytest.mark.parametrize("text, cue, content", FINITE_CONJUNCT)
+def test_infinitive_content_stops_before_a_tensed_conjunct(nlp, text, cue, content):
+    got = {a.cue.text(text): " ".join(c.text(text) for c in a.content)
+           for a in extract_attributions(nlp(text))}
+    assert got.get(cue) == content, got

@@ -105,3 +105,55 @@ def test_stranded_name_is_resolved_as_shown(nlp):
             "U.S. spending on ports may need to be increased.")
     got = [(a.source.text(text), a.source_canonical, a.source_type) for a in _run(nlp, text)]
     assert got == [("Dalton", "Dalton", "person")]
+
+
+# rules-8: a newsroom 'they' for one organisation, only when nothing plural and nobody is in reach
+BODY_THEY = [
+    # text, source as written, canonical (None: left open)
+    ("The Ostmark Trade Council met in Lisbon on Monday. On Tuesday they said the tariffs would "
+     "stay.", "they", "Ostmark Trade Council"),
+    # a plural noun in reach: 'they' may be the farmers
+    ("The Ostmark Trade Council interviewed twenty farmers. They said the tariffs would stay.",
+     "They", None),
+    # a person in reach: 'they' may be the Council and Okafor together
+    ("The Ostmark Trade Council met Jordan Okafor on Monday. They said the tariffs would stay.",
+     "They", None),
+    # two bodies as subjects: open
+    ("The Ostmark Trade Council met on Monday, and the Brightmill Group left early. They said the "
+     "tariffs would stay.", "They", None),
+    # coordinated bodies are still the plural antecedent
+    ("Brightmill Holdings and the Nordvik Group met. They said the deal was off.", "They",
+     "Brightmill Holdings; Nordvik Group"),
+]
+
+
+@pytest.mark.parametrize("text, source, canonical", BODY_THEY)
+def test_they_for_one_organisation(nlp, text, source, canonical):
+    got = {a.source.text(text): a for a in _run(nlp, text) if a.source}
+    assert source in got, got
+    a = got[source]
+    assert a.source_canonical == canonical
+    assert a.source_status == ("unresolved" if canonical is None else "resolved")
+
+
+# rules-8: a speaker's quoted sentences are their turn: they do not push the speaker out of reach
+TURNS = [
+    # text, source as written, canonical (None: left open)
+    ("Mrs. Halvorsen spoke at the rally. “How long must we wait?” Mrs. Halvorsen said. “The "
+     "roads are broken. The schools are closed. The clinics are empty. Nobody listens.”\n"
+     "“We will keep asking,” she continued.", "she", "Halvorsen"),
+    # the same distance in unquoted sentences: too far back, open
+    ("Mrs. Halvorsen said the roads were broken. The schools were closed. The clinics were "
+     "empty. The buses were late. The rain went on.\nShe said nobody listened.", "She", None),
+    # the speaker of the turn is a man: 'she' is not him
+    ("Mr. Dalton spoke at the rally. “How long must we wait?” Mr. Dalton said. “The roads are "
+     "broken. The schools are closed. The clinics are empty. Nobody listens.”\n"
+     "“We will keep asking,” she continued.", "she", None),
+]
+
+
+@pytest.mark.parametrize("text, source, canonical", TURNS)
+def test_quoted_turn_keeps_its_speaker_in_reach(nlp, text, source, canonical):
+    got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
+    assert source in got, got
+    assert got[source] == canonical, got

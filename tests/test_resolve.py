@@ -63,7 +63,8 @@ RESOLVED = [
      "Brightmill; Nordvik Group", "named"),
     # an acronym in capitals is a name, not the pronoun it spells
     ("The WHO said the virus was spreading.", "The WHO", "WHO", "named"),
-    ("The US said the talks would resume.", "The US", "US", "named"),
+    # (the entity groups give an acronym its full name when they know it)
+    ("The US said the talks would resume.", "The US", "United States", "named"),
     # a plural description names the coordinated people before it
     ("Tom Reyes and Karl Berg were charged in May. The defendants said they were innocent.",
      "The defendants", "Tom Reyes; Karl Berg", "resolved"),

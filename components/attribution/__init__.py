@@ -2,6 +2,8 @@
 
 ``extract_attributions(doc, groups=None)`` returns ``Attribution`` records (source, canonical
 name and type, cue, content pieces, kind, nesting) with character offsets into ``doc.text``;
+canonical names come from the article's entity groups (made from ``doc`` when not given, so the
+command line and the app's analysis name sources the same way);
 ``to_contract`` turns one into the JSON object of the ``attribute`` command-line contract.
 ``RULES_VERSION`` is part of a stored analysis's version key: bump it whenever the rules or the
 data files in ``data/`` change what is extracted.
@@ -11,8 +13,10 @@ from __future__ import annotations
 from components.attribution.extract import extract_attributions
 from components.records import Attribution
 
-# 6: speaker resolution, round 2; 7: German „…“ quotes paired (components.quotemarks).
-RULES_VERSION = "attribution-rules-7"
+# 6: speaker resolution, round 2; 7: German „…“ quotes paired (components.quotemarks);
+# 8: sources named through the entity groups on every path (CLI and app), a group whose full
+# name is a PERSON is a person.
+RULES_VERSION = "attribution-rules-8"
 
 __all__ = ["RULES_VERSION", "extract_attributions", "to_contract"]
 

@@ -36,9 +36,11 @@ class NameBook:
         self.text = text
         self.mentions: list[tuple[int, int, str, str]] = []  # start, end, label, canonical
         if groups:
+            persons = self._person_spans(doc)
             for g in groups:
+                label = self._group_label(g, persons)
                 for m in g.mentions:
-                    self.mentions.append((m.start, m.end, g.label, g.name))
+                    self.mentions.append((m.start, m.end, label, g.name))
         else:
             ents = [(self._extend(e), e.label_) for e in doc.ents]
             persons = [clean_name(sp.text) for sp, lab in ents if lab in PERSON_LABELS]
@@ -54,6 +56,25 @@ class NameBook:
         self._bodies_of()
         self.mentions.sort()
         self.text_lower = text.lower()
+
+    @staticmethod
+    def _person_spans(doc) -> list[tuple[int, int, int]]:
+        return [(e.start_char, e.end_char, len(clean_name(e.text).split()))
+                for e in doc.ents if e.label_ in PERSON_LABELS]
+
+    @staticmethod
+    def _group_label(group, persons: list[tuple[int, int]]) -> str:
+        """A group's label, except that a group whose full name the NER tagged as a person in
+        one of its mentions is a person: the small model tags many lone surnames as ORG or GPE
+        ('Rendell said'), and a group labelled by its majority would make 'Ed Rendell' a body
+        that no 'he' can name."""
+        if group.label in PERSON_LABELS or not group.mentions:
+            return group.label
+        want = len(group.name.split())
+        for s, e, words in persons:
+            if words >= want and any(m.start < e and s < m.end for m in group.mentions):
+                return "PERSON"
+        return group.label
 
     def _surnames_as_people(self) -> None:
         """A one-word mention the NER typed as a place or body ('Kidston', GPE) that is the

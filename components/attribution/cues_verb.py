@@ -34,6 +34,21 @@ def _core_end(verb) -> int:
     return end
 
 
+def _finite_conjunct_start(comp) -> int:
+    """Where an infinitive content ends before a tensed verb coordinated with it: 'urged the
+    embassy to reconsider and spoke with the minister' (an infinitive cannot coordinate with a
+    past or present tense: the parser hung the speaker's next act on it). No such conjunct: no
+    limit."""
+    if comp.dep_ != "xcomp" or comp.tag_ != "VB":
+        return 1 << 62
+    for g in comp.children:
+        if g.dep_ == "conj" and g.i > comp.i and g.tag_ in ("VBD", "VBZ") \
+                and not any(k.dep_ in ("aux", "auxpass") for k in g.children):
+            ccs = [k for k in comp.children if k.dep_ in ("cc", "punct") and comp.i < k.i < g.left_edge.i]
+            return ccs[0].idx if ccs else g.left_edge.idx
+    return 1 << 62
+
+
 def _is_party(tok) -> bool:
     """Whether an object names a person, a group or a body ('attacked Clinton', 'them')."""
     if tok.pos_ == "PRON":
@@ -173,6 +188,7 @@ class VerbCues(ExtractorBase):
         for c in chosen:
             s, e = _subtree_span(c)
             s, e = self.clip_start(s, verb.idx), self.clip_end(e, verb.idx)
+            e = min(e, _finite_conjunct_start(c))
             if s <= subj_span[0] < e and c.i > verb.i:
                 # 'The museum, Mr. Obama said, would make ...': the cue interrupts its content
                 # (only when the clause's own subject is the part before the cue)

@@ -21,7 +21,7 @@ record, the shared state, parse helpers), ``cues_verb``, ``cues_noun`` (nouns, a
 phrases), ``transcripts`` (layout cues) and ``attach`` (quotations). This module keeps the
 pipeline, the hedge filter, dedup, nesting and kind; it may import those modules,
 ``components.attribution.lexicon``, ``components.limits`` and ``components.records``, and
-``resolve`` at call time; never the service.
+``resolve`` and ``components.entities`` at call time; never the service.
 """
 from __future__ import annotations
 
@@ -184,8 +184,10 @@ def extract_attributions(doc, groups=None) -> list[Attribution]:
 
     Args:
         doc: a spaCy ``Doc`` (tagger, parser, NER) whose ``.text`` is the canonical text.
-        groups: optional ``EntityGroup`` sequence for the same text; when given, canonical
-            source names come from the groups, otherwise from this module's own rules.
+        groups: the ``EntityGroup`` sequence for the same text (canonical source names come
+            from the groups); when None they are made here with ``entities.group_entities``,
+            so the ``attribute`` command line and the app's analysis name sources the same way.
+            An empty sequence names sources from the parse's own entities.
 
     Returns:
         ``Attribution`` records in reading order, with ``nested_in`` pointing into the list.
@@ -198,6 +200,10 @@ def extract_with_notices(doc, groups=None) -> tuple[list[Attribution], list[str]
     it ran into none): what was cut or dropped, for the reading view to say so."""
     from components.attribution.resolve import Resolver
 
+    if groups is None:
+        from components.entities import group_entities
+
+        groups = group_entities(doc)[1]
     ext, cands = extract_candidates(doc)
     notes: list[str] = []
     if ext.cut_pieces:

@@ -34,6 +34,8 @@ class ResolutionRules:
     person_heads: frozenset[str]
     group_heads: frozenset[str]
     author_heads: frozenset[str]
+    body_pronouns: frozenset[str]
+    body_they_sentences: int
 
 
 @lru_cache(maxsize=1)
@@ -47,9 +49,13 @@ def load_rules() -> ResolutionRules:
             raise ValueError(f"{DATA.name}: '{key}.{field_name}' must be a list of words")
         return frozenset(v.lower() for v in vals)
 
-    back = raw.get("max_sentences_back", {}).get("value")
-    if not isinstance(back, int) or back < 0:
-        raise ValueError(f"{DATA.name}: 'max_sentences_back.value' must be a whole number >= 0")
+    def number(key: str) -> int:
+        val = raw.get(key, {}).get("value")
+        if not isinstance(val, int) or isinstance(val, bool) or val < 0:
+            raise ValueError(f"{DATA.name}: '{key}.value' must be a whole number >= 0")
+        return val
+
+    back = number("max_sentences_back")
     return ResolutionRules(
         never_names=words("never_names", "words"),
         plural_pronouns=words("plural_pronouns", "words"),
@@ -60,6 +66,8 @@ def load_rules() -> ResolutionRules:
         person_heads=words("person_heads", "words"),
         group_heads=words("group_heads", "words"),
         author_heads=words("author_heads", "words"),
+        body_pronouns=words("body_pronouns", "words"),
+        body_they_sentences=number("body_they_sentences"),
     )
 
 

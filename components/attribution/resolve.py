@@ -513,7 +513,8 @@ class Resolver:
 
     def _pronoun(self, low: str, pos: int) -> Resolution:
         """A pronoun source by agreement and salience: the subject of its own sentence before
-        it, then of the sentences before (at most ``max_sentences_back``), sources first; a
+        it, then of the sentences before (at most ``max_sentences_back``; quoted ones do not
+        count towards it for an earlier speaker: ``_last_turn``), sources first; a
         candidate of the other gender, number or kind is skipped; nothing fits → unresolved."""
         if low in ("i", "me", "we", "us"):
             # the speaker of a transcript turn or of the quotation around it
@@ -528,13 +529,89 @@ class Resolver:
         quoted_pron = self.quotes is not None and bool(self.quotes.overlapping(pos, pos + len(low)))
         k0 = self._sent(pos)
         window = range(k0, max(k0 - self.rules.max_sentences_back, 0) - 1, -1)
+        group_noun = False
         for subjects_only in (True, False):
             found = self._salient(window, pos, person, plural, want, quoted_pron, subjects_only)
             if found is not None:
                 if found.status == "unresolved" and plural:
+                    group_noun = True
                     break  # a plural noun subject nobody named: what else is known decides
                 return found
-        return self._speakers_body(pos) if plural else UNRESOLVED
+        if not plural:
+            return self._last_turn(k0, pos, want, window) if person and not quoted_pron else UNRESOLVED
+        found = self._speakers_body(pos)
+        if found.status == "unresolved" and not group_noun and low in self.rules.body_pronouns \
+                and not quoted_pron:
+            found = self._body_they(k0, pos)
+        return found
+
+    def _body_they(self, k0: int, pos: int) -> Resolution:
+        """'The Trade Council met in Lisbon. On Tuesday they said the tariffs stay': a 'they' with
+        no plural antecedent at all, whose own sentence or the ones just before
+        (``body_they_sentences``) have exactly one organisation as a clause subject or a source,
+        no person named at all and no plural noun, is that organisation (British and newsroom
+        usage). Two bodies, a person, or a plural noun ('interviewed twenty farmers. They
+        said') leave it open."""
+        lo = max(k0 - self.rules.body_they_sentences, 0)
+        bodies: dict[str, tuple[int, int]] = {}
+        people = False
+        for k in range(k0, lo - 1, -1):
+            for m in self.who.by_sent.get(k, []):
+                if m.start >= pos or m.quoted:
+                    continue
+                if m.label == "PERSON":
+                    people = True  # 'the Council met Jordan Okafor. They said': who is open
+                elif m.label == "ORG" and m.subject and not m.plural_subject:
+                    bodies.setdefault(m.name, (m.start, m.end))
+        for seen in self.history:
+            if lo <= seen.sent <= k0 and seen.pos < pos and len(seen.names) == 1:
+                if seen.stype == "person" or seen.personish:
+                    people = True
+                elif seen.stype in ("official", "media") and self.who.labels.get(seen.names[0]) == "ORG":
+                    bodies.setdefault(seen.names[0], seen.ante or (seen.pos, seen.pos))
+        if people or len(bodies) != 1:
+            return UNRESOLVED
+        for k in range(k0, lo - 1, -1):
+            for t in self._sent_tokens(k):
+                if t.idx < pos and t.tag_ in ("NNS", "NNPS") and t.ent_type_ != "ORG" and not (
+                        self.quotes is not None and self.quotes.overlapping(t.idx, t.idx + 1)):
+                    return UNRESOLVED  # '... interviewed twenty farmers. They said': them
+        name, span = next(iter(bodies.items()))
+        return Resolution(name, "official" if not self.book.outlet(name) else "media", "resolved", span)
+
+    def _last_turn(self, k0: int, pos: int, want: str | None, window) -> Resolution:
+        """Turn-taking: '“A.” Clinton said. “B. C. D.” “E,” she continued': sentences wholly
+        inside a quotation are the speaker's turn, not new discourse, so they do not count
+        towards ``max_sentences_back``. Over the sentences this adds, only an earlier source
+        that agrees (a speaker whose turn it was) names the pronoun; other mentions there do not."""
+        seen_k = set(window)
+        counted = 0
+        k = k0
+        extra: list[int] = []
+        while k >= 0 and counted <= self.rules.max_sentences_back:
+            if k not in seen_k:
+                extra.append(k)
+            if k == k0 or not self._quoted_sentence(k):
+                counted += 1
+            k -= 1
+        for k in extra:
+            fits = [seen for seen in self.history if seen.sent == k and seen.pos < pos
+                    and self._agrees_seen(seen, True, False, want)]
+            if fits:
+                seen = fits[-1]
+                return Resolution("; ".join(seen.names), seen.stype, "resolved", seen.ante)
+        return UNRESOLVED
+
+    def _quoted_sentence(self, k: int) -> bool:
+        """Whether sentence ``k`` lies inside a quotation (its words, all but a few characters)."""
+        if self.quotes is None:
+            return False
+        sent = self._sent_tokens(k)
+        if not len(sent):
+            return False
+        s, e = sent.start_char, sent.end_char
+        covered = sum(min(e, qe) - max(s, qs) for qs, qe in self.quotes.overlapping(s, e))
+        return covered >= 0.9 * (e - s) - 3
 
     def _speakers_body(self, pos: int) -> Resolution:
         """'Dave Lewis, CEO of Tesco, stated they did not …': a plural pronoun inside what a
