@@ -364,7 +364,8 @@ def page() -> None:
     with st.container(key=f"{KEY}_keys_box"):
         _keys()(key=f"{KEY}_keys", data={"token": token}, on_presses_change=_on_presses)
     subset = [VIEW_LABELS[ps.view]] + ([ps.source] if ps.source else []) + (["hand-picked"] if ps.picks else [])
-    where_col.markdown(f"**Step {ps.step} of {total}** · {' · '.join(md(x) for x in subset)}")
+    where_col.markdown(f"**Step {ps.step} of {total}** · {' · '.join(md(x) for x in subset)}"
+                       " · :gray[keys ← → Home]")
     text_col, side = st.columns([3, 2], gap="large")
     with text_col:
         # The text scrolls in its own box, so the spotlight card and the chart stay in view.
