@@ -26,10 +26,34 @@ def _passages_frame(passages) -> pd.DataFrame:
 
 
 LINK = st.column_config.LinkColumn("open", display_text="read ↗", help="The passage in the reading view")
+#: In the reading view's side panel (about 360 px at 1440 px): the columns each table keeps, in
+#: pixel widths that fit it with no horizontal scrolling (the Story page shows every column).
+NARROW = {
+    "articles": {"title": 170, "outlet": 110, "open": 76},
+    "profiles": {"outlet": 110, "claims": 56, "named": 94, "direct": 94},
+    "shared": {"source": 170, "type": 110, "open": 76},
+    "single": {"source": 150, "outlet": 130, "open": 76},
+    "passages": {"outlet": 96, "content": 184, "open": 76},
+}
 
 
-def show_story(story_id: str, *, key: str) -> None:
-    """The comparison of one story (also the reading view's Story tab)."""
+def _table(df: pd.DataFrame, config: dict, *, narrow: str | None, key: str) -> None:
+    """``st.dataframe`` of ``df``; with ``narrow`` (a :data:`NARROW` entry), only its columns, at its widths."""
+    if narrow is None:
+        st.dataframe(df, hide_index=True, column_config=config, key=key)
+        return
+    widths = NARROW[narrow]
+    fitted = {}
+    for col, width in widths.items():
+        c = dict(config.get(col) or {"label": col})
+        c["width"] = width
+        fitted[col] = c
+    st.dataframe(df, hide_index=True, column_config=fitted, column_order=tuple(widths), key=key)
+
+
+def show_story(story_id: str, *, key: str, narrow: bool = False) -> None:
+    """The comparison of one story (also the reading view's Story tab: ``narrow``, the essential
+    columns of each table and the source lists one above the other)."""
     try:
         cmp = state.story_comparison(story_id)
     except SourcelightError as exc:
@@ -39,36 +63,37 @@ def show_story(story_id: str, *, key: str) -> None:
     st.markdown(f"**{story.title}** — {len(story.article_ids)} articles from {len(story.outlets)} outlets"
                 + (f", {story.dates[0]} to {story.dates[-1]}" if story.dates else ""))
     arts = {a.id: a for a in state.get_store().get_articles(list(story.article_ids))}
-    st.dataframe(pd.DataFrame([{
+    _table(pd.DataFrame([{
         "title": arts[i].title or i, "outlet": next((p.outlet for p in cmp.outlets if i in p.article_ids), ""),
         "date": arts[i].date, "open": read_link(i)} for i in story.article_ids if i in arts]),
-        hide_index=True, column_config={"open": st.column_config.LinkColumn("open", display_text="read ↗")},
-        key=f"{key}_articles")
+        {"open": st.column_config.LinkColumn("open", display_text="read ↗")},
+        narrow="articles" if narrow else None, key=f"{key}_articles")
     st.subheader("How each outlet sourced it")
     plotly_chart(story_outlets_figure(cmp.outlets), key=f"{key}_chart", width="stretch",
                  config={"displayModeBar": False})
-    st.dataframe(pd.DataFrame([{
+    _table(pd.DataFrame([{
         "outlet": o.outlet, "articles": len(o.article_ids), "claims": o.claims, "sources": o.sources,
         "named": o.named_share, "unnamed": o.unnamed_share, "direct": o.direct_share,
         "reported": o.reported_share, "media": o.media_share, "officials": o.official_share,
-    } for o in cmp.outlets]), hide_index=True, key=f"{key}_profiles", column_config={
+    } for o in cmp.outlets]), {
         c: st.column_config.ProgressColumn(c, min_value=0.0, max_value=1.0, format="percent")
-        for c in ("named", "unnamed", "direct", "reported", "media", "officials")})
-    left, right = st.columns(2)
+        for c in ("named", "unnamed", "direct", "reported", "media", "officials")},
+        narrow="profiles" if narrow else None, key=f"{key}_profiles")
+    left, right = (st.container(), st.container()) if narrow else st.columns(2)
     with left:
         st.markdown("**Sources every outlet cited**")
         if cmp.shared_sources:
-            st.dataframe(pd.DataFrame([{"source": s.source, "type": s.type, "passages": len(s.passages),
-                                        "open": s.passages[0].link} for s in cmp.shared_sources]),
-                         hide_index=True, column_config={"open": LINK}, key=f"{key}_shared")
+            _table(pd.DataFrame([{"source": s.source, "type": s.type, "passages": len(s.passages),
+                                  "open": s.passages[0].link} for s in cmp.shared_sources]),
+                   {"open": LINK}, narrow="shared" if narrow else None, key=f"{key}_shared")
         else:
             st.caption("None" + (" (one outlet only)" if len(cmp.outlets) < 2 else ""))
     with right:
         st.markdown("**Sources only one outlet cited**")
         if cmp.single_outlet_sources:
-            st.dataframe(pd.DataFrame([{"source": s.source, "outlet": s.outlets[0], "passages": len(s.passages),
-                                        "open": s.passages[0].link} for s in cmp.single_outlet_sources]),
-                         hide_index=True, column_config={"open": LINK}, key=f"{key}_single")
+            _table(pd.DataFrame([{"source": s.source, "outlet": s.outlets[0], "passages": len(s.passages),
+                                  "open": s.passages[0].link} for s in cmp.single_outlet_sources]),
+                   {"open": LINK}, narrow="single" if narrow else None, key=f"{key}_single")
         else:
             st.caption("None")
     st.subheader("Claims several articles carried")
@@ -76,8 +101,8 @@ def show_story(story_id: str, *, key: str) -> None:
         st.caption("No claim appears in more than one article.")
     for c in cmp.claims:
         with st.expander(f"“{c.text[:140]}” — {len(c.outlets)} outlet(s), from {', '.join(c.sources[:4])}"):
-            st.dataframe(_passages_frame(c.passages), hide_index=True, column_config={"open": LINK},
-                         key=f"{key}_claim_{c.id}")
+            _table(_passages_frame(c.passages), {"open": LINK}, narrow="passages" if narrow else None,
+                   key=f"{key}_claim_{c.id}")
     st.subheader("Sources that disagree")
     if not cmp.disagreements:
         st.caption("No claim is denied in one place and affirmed in another.")
@@ -101,4 +126,4 @@ def show_article_story(article_id: str, *, key: str) -> None:
         return
     st.page_link("views/story.py", label="Open the Story page", icon=":material/compare:",
                  query_params={"story": story.id})
-    show_story(story.id, key=key)
+    show_story(story.id, key=key, narrow=True)

@@ -429,3 +429,20 @@ def test_reported_speech_is_paraphrase_in_every_format(store):
     assert '""' not in page and "”“" not in page and "””" not in page
     # The link back to the article is never split across lines.
     assert ".bf-link{white-space:nowrap}" in page
+
+
+def test_apply_presses_counts_each_new_press_once_and_skips_junk():
+    from components.briefing import PresentState, apply_presses
+
+    start = PresentState(article="a", step=2)
+    presses = [[1, "next"], [2, "next"], [3, "prev"], [4, "next"], [5, "next"]]
+    assert apply_presses(start, presses, 0, 10) == (PresentState(article="a", step=5), 5)
+    assert apply_presses(start, presses, 3, 10) == (PresentState(article="a", step=4), 5)  # 1..3 already applied
+    assert apply_presses(start, presses, 5, 10) == (start, 5)  # nothing new
+    assert apply_presses(start, [[1, "next"]] * 3, 0, 10)[0].step == 3  # the same number counts once
+    assert apply_presses(start, [[1, "next"], [2, "next"], [3, "next"]], 0, 3)[0].step == 3  # stops at the end
+    assert apply_presses(start, [[1, "prev"], [2, "prev"], [3, "prev"]], 0, 9)[0].step == 0  # and at the start
+    assert apply_presses(start, [[1, "next"], [2, "home"]], 0, 9) == (PresentState(article="a"), 2)
+    junk = [None, [1], ["2", "next"], [True, "next"], [3, "jump"], [4, "next", 1], "x"]
+    assert apply_presses(start, junk, 0, 9) == (start, 0)
+    assert apply_presses(start, {"events": 1}, 0, 9) == (start, 0)

@@ -139,3 +139,51 @@ def test_every_step_shows_the_whole_card(app_url, browser, size, scheme):
     page.locator("[data-testid='stSidebarUserContent']").wait_for(timeout=30_000)
     assert page.get_by_label("Spotlight one source").count() == 1
     page.close()
+
+
+def test_every_press_counts_once_even_while_the_page_redraws(app_url, browser):
+    """Five → sent back to back (no wait) land on step 5, six more 0.5 s apart on 11; ←, Page Down,
+    Page Up and quick clicks of Next each count once; the card, the URL and a reload agree."""
+    aid = seed_id()
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto(f"{app_url}/present?article={aid}", timeout=60_000)
+    page.wait_for_selector(".sl-spot.sl-overview", timeout=180_000)
+    total = int(re.search(r"(\d+) attributions", page.locator(".sl-spot-head").inner_text()).group(1))
+    assert total >= 12
+    page.locator(".sl-present h1").click()
+
+    def lands_on(step: int) -> None:
+        if step:
+            page.locator(".sl-spot-head", has_text=f"{step} / {total}").wait_for(timeout=60_000)
+        else:
+            page.locator(".sl-spot.sl-overview").wait_for(timeout=60_000)
+        page.wait_for_timeout(2500)  # any request still in flight has been answered by now
+        head = page.locator(".sl-spot-head").inner_text()
+        assert (head.startswith(f"{step} / {total}") if step else head.startswith("Overview")), (step, head)
+        assert params(page).get("step") == (str(step) if step else None), (step, page.url)
+
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    lands_on(5)
+    page.reload()
+    page.wait_for_selector(".sl-spot-head", timeout=60_000)
+    lands_on(5)  # the URL restores the step
+
+    page.locator(".sl-present h1").click()
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(500)
+    lands_on(11)
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
+    lands_on(8)
+    page.keyboard.press("PageDown")
+    page.keyboard.press("PageDown")
+    page.keyboard.press("PageUp")
+    lands_on(9)
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Next").click()
+    lands_on(11)
+    page.keyboard.press("Home")
+    lands_on(0)
+    page.close()

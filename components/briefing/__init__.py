@@ -58,7 +58,7 @@ from components.briefing.model import (
 )
 from components.briefing.pdf_fonts import DEJAVU_DIR
 from components.briefing.pdf_pack import to_pdf
-from components.briefing.present import PresentState, presentation_steps
+from components.briefing.present import PresentState, apply_presses, presentation_steps
 
 __all__ = [
     "CHART_LABEL_CHARS",
@@ -80,6 +80,7 @@ __all__ = [
     "SimilarFinder",
     "SimilarLink",
     "SourceRow",
+    "apply_presses",
     "article_link",
     "base_url",
     "brief_cli",
@@ -92,6 +93,7 @@ __all__ = [
     "md",
     "move",
     "presentation_steps",
+    "apply_presses",
     "reading_order",
     "render",
     "safe_url",

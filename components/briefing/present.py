@@ -1,7 +1,8 @@
 """Briefing mode's state and steps (the app's ``/present`` page), without Streamlit.
 
-Holds :class:`PresentState`, what briefing mode shows as carried in its URL (a deep link), and
-:func:`presentation_steps`, the attributions it steps through in reading order. May import
+Holds :class:`PresentState`, what briefing mode shows as carried in its URL (a deep link),
+:func:`presentation_steps`, the attributions it steps through in reading order, and
+:func:`apply_presses`, the browser's numbered key presses and clicks applied one by one. May import
 :mod:`components.briefing.common`, :mod:`components.briefing.model`, :mod:`components.records`,
 :mod:`components.sources` and :mod:`components.errors`; never the store or a writer.
 """
@@ -84,6 +85,41 @@ class PresentState:
     def stepped(self, delta: int, total: int) -> PresentState:
         """The state ``delta`` steps on, kept within 0..``total``."""
         return replace(self, step=min(max(self.step + delta, 0), total))
+
+
+#: What one press asks for: a step on, a step back, or the overview (Home).
+PRESS_DELTAS: dict[str, int | None] = {"next": 1, "prev": -1, "home": None}
+
+
+def apply_presses(
+    state: PresentState, presses: Any, after: int, total: int
+) -> tuple[PresentState, int]:
+    """Apply, in order, the presses numbered above ``after``; return the new state and the last number.
+
+    The browser numbers every press (1, 2, 3...) and sends its recent ones as ``[[number, what],
+    ...]`` with each request, so presses sent while the page was still drawing are counted
+    however many requests the server merged. Anything malformed (from a hand-made request) is
+    skipped, never raised: a press the page did not send changes nothing.
+
+    Args:
+        state: what is on screen.
+        presses: the browser's list of ``[number, what]``, ``what`` one of :data:`PRESS_DELTAS`.
+        after: the number of the last press already applied.
+        total: how many steps there are.
+    """
+    last = after
+    if not isinstance(presses, (list, tuple)):
+        return state, last
+    for item in presses:
+        if not (isinstance(item, (list, tuple)) and len(item) == 2):
+            continue
+        number, what = item
+        if type(number) is not int or number <= last or what not in PRESS_DELTAS:
+            continue
+        delta = PRESS_DELTAS[what]
+        state = replace(state, step=0) if delta is None else state.stepped(delta, total)
+        last = number
+    return state, last
 
 
 def presentation_steps(

@@ -1,10 +1,14 @@
 """Briefing mode: one article in large type for a projector or a screen share, stepped attribution by attribution.
 
-The URL is the state: ``/present?article=ID&view=all|direct|indirect|mixed&source=NAME&atts=I,J&step=N&notes=1``
-(see ``components.briefing.PresentState``), so a colleague opening a copied link sees the same
-article, subset and spotlight. Widgets read their values from the URL on every run and write it
-back in their callbacks; ← and → (``st.button(shortcut=...)``) step, and so do Page Down / Page Up
-(what presentation clickers send); Home returns to the overview.
+The URL carries the state: ``/present?article=ID&view=all|direct|indirect|mixed&source=NAME&atts=I,J&step=N&notes=1``
+(see ``components.briefing.PresentState``), so a colleague opening a copied link (or a reload)
+sees the same article, subset and spotlight. The page opens on what the URL says; from then on
+the session holds what is on screen and every control steps from that, writing the whole URL
+after each run. (A request sent while a run was still drawing carries the URL from before that
+run: stepping from it lost presses.) ← and →, Page Down / Page Up (what presentation clickers
+send) and Home (the overview) are counted in the browser by a small key component, which numbers
+every press and clicks of the step buttons, so presses made while the page redraws, which
+Streamlit merges into one request, each count once.
 No editing controls here, and private notes are never read: the switch shows shareable notes only.
 
 A page of ``st.navigation`` (``dashboard/app.py``): may import Streamlit, ``components`` and the
@@ -13,6 +17,7 @@ shared ``dashboard`` modules (``state``, ``widgets``, the panels); never another
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -22,6 +27,7 @@ from components.briefing import (
     KIND_PHRASES,
     PRESENT_VIEWS,
     PresentState,
+    apply_presses,
     base_url,
     presentation_steps,
     shareable_notes,
@@ -54,7 +60,7 @@ CSS = """<style>
 .sl-spot.sl-overview .sl-spot-head{font-size:1.3rem}
 .sl-present-notes{font-family:system-ui,sans-serif;font-size:1.1rem}
 .sl-present-notes q{font-style:italic}
-.st-key-present_clicker{display:none}
+.st-key-present_keys_box{display:none}
 </style>"""
 
 
@@ -88,6 +94,60 @@ export default function (component) {
 """
 
 
+# Counts ← → Page Down Page Up Home, and clicks of the step buttons, in the browser: each press gets
+# the next number, and the recent ones go to the server as one state value ([[number, what], ...]),
+# so however many requests Streamlit merges while a run draws, the last one still names every
+# press. The listeners are installed once per browser tab and act only while this page's
+# component is mounted; typing in a field is left alone. A new session (token) starts at 1.
+KEYS_JS = """
+export default function (component) {
+  const { data, setStateValue } = component;
+  const token = String((data || {}).token || "");
+  let box = window.__slPresentKeys;
+  if (!box || box.token !== token) box = window.__slPresentKeys = { token, seq: 0, events: [], send: null };
+  box.send = setStateValue;
+  const push = (what) => {
+    const b = window.__slPresentKeys;
+    if (!b || !b.send) return false;
+    b.seq += 1;
+    b.events.push([b.seq, what]);
+    if (b.events.length > 100) b.events.splice(0, b.events.length - 100);
+    b.send("presses", { token: b.token, events: b.events.slice() });
+    return true;
+  };
+  if (!window.__slPresentKeysInstalled) {
+    window.__slPresentKeysInstalled = true;
+    const KEYS = { ArrowRight: "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev", Home: "home" };
+    const BUTTONS = { present_next: "next", present_prev: "prev", present_home: "home" };
+    document.addEventListener("keydown", (e) => {
+      const what = KEYS[e.key];
+      if (!what || e.repeat || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      const t = e.target;
+      const typing = "input, textarea, select, [contenteditable=''], [contenteditable='true'], [role='combobox']";
+      if (t && t.closest && t.closest(typing)) return;
+      if (push(what)) e.preventDefault();
+    }, true);
+    document.addEventListener("click", (e) => {
+      const button = e.target && e.target.closest ? e.target.closest("button") : null;
+      if (!button || button.disabled) return;
+      const holder = button.closest("[class*='st-key-present_']");
+      const key = holder && [...holder.classList].map((c) => c.slice(7)).find((c) => c in BUTTONS);
+      if (key && push(BUTTONS[key])) { e.preventDefault(); e.stopPropagation(); }
+    }, true);
+  }
+  return () => {
+    if (window.__slPresentKeys && window.__slPresentKeys.send === setStateValue) window.__slPresentKeys.send = null;
+  };
+}
+"""
+
+
+@st.cache_resource
+def _keys():
+    """The key-counting component, registered once per process."""
+    return st.components.v2.component("sourcelight_present_keys", js=KEYS_JS)
+
+
 @st.cache_resource
 def _scroller():
     """The scrolling component, registered once per process (re-registering logs a warning)."""
@@ -98,53 +158,77 @@ def _scroller():
 KEEP_PARAMS = ("analyst",)
 
 
+#: Session keys: what is on screen; a state a control asked for, not yet drawn; the step count
+#: on screen; this session's token for the key component and the number of its last press applied.
+SHOWN, ASKED, TOTAL, TOKEN, PRESSED = (f"{KEY}_{k}" for k in ("shown", "asked", "total", "token", "pressed"))
+
+
 def _set_params(ps: PresentState) -> None:
-    """Make the URL say exactly ``ps`` (and nothing else but ``KEEP_PARAMS``)."""
-    wanted = ps.params()
-    for k in list(st.query_params):
-        if k not in wanted and k not in KEEP_PARAMS:
-            del st.query_params[k]
-    for k, v in wanted.items():
-        if st.query_params.get(k) != v:
-            st.query_params[k] = v
+    """Make the URL say exactly ``ps`` (and nothing else but ``KEEP_PARAMS``).
+
+    Written whole on every run, not only where the request's URL differs: that URL can be older
+    than what the browser shows by now, and a write skipped as "unchanged" would leave it stale.
+    (The browser adds a history entry only when the address actually changes.)
+    """
+    kept = {k: st.query_params[k] for k in KEEP_PARAMS if k in st.query_params}
+    st.query_params.from_dict({**ps.params(), **kept})
 
 
-def _current() -> PresentState:
+def _from_url() -> PresentState:
     return PresentState.from_params(st.query_params.to_dict())
+
+
+def _shown() -> PresentState:
+    """What is on screen: the state every control steps from (the request's URL may lag behind)."""
+    shown = st.session_state.get(SHOWN)
+    return shown if isinstance(shown, PresentState) else _from_url()
+
+
+def _ask(ps: PresentState) -> None:
+    """Show ``ps`` from this run on (a callback's answer; the URL follows at the end of the run)."""
+    st.session_state[SHOWN] = st.session_state[ASKED] = ps
 
 
 def _on_article() -> None:
     # hand-picked attributions belong to the previous article: a new article starts without them
-    _set_params(PresentState(article=st.session_state[f"{KEY}_article"], notes=_current().notes))
+    _ask(PresentState(article=st.session_state[f"{KEY}_article"], notes=_shown().notes))
 
 
 def _on_view() -> None:
     view = st.session_state[f"{KEY}_view"] or "all"
-    ps = _current()
-    _set_params(replace(ps, view=view, step=0))
+    _ask(replace(_shown(), view=view, step=0))
 
 
 def _on_source() -> None:
     src = st.session_state[f"{KEY}_source"]
-    ps = _current()
-    _set_params(replace(ps, source=None if src == ALL else src, step=0))
+    _ask(replace(_shown(), source=None if src == ALL else src, step=0))
 
 
 def _on_notes() -> None:
-    ps = _current()
-    _set_params(replace(ps, notes=bool(st.session_state[f"{KEY}_notes"])))
+    _ask(replace(_shown(), notes=bool(st.session_state[f"{KEY}_notes"])))
 
 
 def _on_picks() -> None:
-    _set_params(replace(_current(), picks=tuple(sorted(st.session_state[f"{KEY}_picks"] or ())), step=0))
+    _ask(replace(_shown(), picks=tuple(sorted(st.session_state[f"{KEY}_picks"] or ())), step=0))
 
 
 def _on_step(delta: int | None, total: int) -> None:
-    ps = _current()
-    if delta is None:
-        _set_params(replace(ps, step=0))
-    else:
-        _set_params(ps.stepped(delta, total))
+    """A step button pressed where no browser counts presses (AppTest; the browser's own clicks
+    go through the key component)."""
+    ps = _shown()
+    _ask(replace(ps, step=0) if delta is None else ps.stepped(delta, total))
+
+
+def _on_presses() -> None:
+    """The key component's numbered presses: apply each one not applied yet, in order."""
+    value = st.session_state.get(f"{KEY}_keys") or {}
+    presses = value.get("presses") if hasattr(value, "get") else None
+    if not isinstance(presses, dict) or presses.get("token") != st.session_state.get(TOKEN):
+        return
+    ps, last = apply_presses(_shown(), presses.get("events"), st.session_state.get(PRESSED, 0),
+                             st.session_state.get(TOTAL, 0))
+    st.session_state[PRESSED] = last
+    _ask(ps)
 
 
 def _spotlight_html(text: str, attributions, index: int | None, number: int, total: int) -> str:
@@ -172,7 +256,10 @@ def page() -> None:
     labels = library_labels()
     if labels is None:
         return
-    ps = _current()
+    # A control's answer wins over the request's URL, which may be from before the last run; with
+    # none, the URL is the state (a deep link, a reload, or arriving from another page).
+    asked = st.session_state.get(ASKED)
+    ps = asked if isinstance(asked, PresentState) else _from_url()
     if ps.article not in labels:
         if ps.article is not None:
             st.warning(f"The link asks for article {md(repr(ps.article))}, which is not in this library; "
@@ -198,6 +285,8 @@ def page() -> None:
     steps = presentation_steps(text, atts, source=ps.source, view=ps.view, picks=ps.picks)
     if ps.step > len(steps):
         ps = replace(ps, step=len(steps))
+    st.session_state[SHOWN] = ps
+    st.session_state[TOTAL] = len(steps)
     _set_params(ps)
 
     # Widgets take their values from the URL (the deep link), and write it back when changed.
@@ -237,10 +326,12 @@ def page() -> None:
     # Buttons as wide as their labels, side by side (never "Pre…" on a 1280-pixel projector).
     bar = st.container(horizontal=True, vertical_alignment="center", key=f"{KEY}_bar")
     prev_col = next_col = home_col = where_col = bar
+    # ← → Home are counted by the key component (below), not by st.button(shortcut=...): Streamlit
+    # merges button presses made while a run draws into one.
     prev_col.button(
         "Previous",
         icon=":material/arrow_back:",
-        shortcut="Left",
+        help="← or Page Up",
         key=f"{KEY}_prev",
         disabled=ps.step == 0,
         on_click=_on_step,
@@ -250,7 +341,7 @@ def page() -> None:
     next_col.button(
         "Next",
         icon=":material/arrow_forward:",
-        shortcut="Right",
+        help="→ or Page Down",
         key=f"{KEY}_next",
         type="primary",
         disabled=ps.step >= total,
@@ -261,21 +352,20 @@ def page() -> None:
     home_col.button(
         "Overview",
         icon=":material/home:",
-        shortcut="Home",
+        help="Home",
         key=f"{KEY}_home",
         disabled=ps.step == 0,
         on_click=_on_step,
         args=(None, total),
         width="content",
     )
-    # Presentation clickers send Page Down / Page Up: the same steps, from buttons kept out of sight.
-    with st.container(key=f"{KEY}_clicker"):
-        st.button("Next (Page Down)", shortcut="PageDown", key=f"{KEY}_next_pg", disabled=ps.step >= total,
-                  on_click=_on_step, args=(1, total))
-        st.button("Previous (Page Up)", shortcut="PageUp", key=f"{KEY}_prev_pg", disabled=ps.step == 0,
-                  on_click=_on_step, args=(-1, total))
+    # Presentation clickers send Page Down / Page Up: the key component counts them as → and ←.
+    token = st.session_state.setdefault(TOKEN, secrets.token_hex(8))
+    with st.container(key=f"{KEY}_keys_box"):
+        _keys()(key=f"{KEY}_keys", data={"token": token}, on_presses_change=_on_presses)
     subset = [VIEW_LABELS[ps.view]] + ([ps.source] if ps.source else []) + (["hand-picked"] if ps.picks else [])
-    where_col.markdown(f"**Step {ps.step} of {total}** · {' · '.join(md(x) for x in subset)}")
+    where_col.markdown(f"**Step {ps.step} of {total}** · {' · '.join(md(x) for x in subset)}"
+                       " · :gray[keys ← → Home]")
     text_col, side = st.columns([3, 2], gap="large")
     with text_col:
         # The text scrolls in its own box, so the spotlight card and the chart stay in view.
@@ -316,6 +406,8 @@ def page() -> None:
             )
             if items:
                 st.html(f'<div class="sl-present-notes">{items}</div>')
+    # Drawn, and the URL written: from here the URL says it (until the next control asks).
+    st.session_state.pop(ASKED, None)
 
 
 page()

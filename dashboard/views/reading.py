@@ -29,27 +29,27 @@ from dashboard.story_panel import show_article_story
 from dashboard.widgets import library_labels, plotly_chart
 
 NONE = "—"
-# Narrow number columns, so the side panel shows every column at 1440 px without scrolling.
+# The side panel is about 360 px wide at 1440 px with the sidebar open (less the 30-px tick
+# column of a selectable table): each table shows its essential columns in pixel widths that fit
+# it, with no horizontal scrolling; the rest of the frame stays with the data (the Sources page
+# and Annotate show it all).
 BREAKDOWN_LABELS = {
-    "source": st.column_config.TextColumn("Source", width="medium"),
-    "type": st.column_config.TextColumn("Type", width="small"),
-    "attributions": st.column_config.NumberColumn("Claims", help="Attributions to this source", width=52),
-    "direct": st.column_config.NumberColumn("Direct", width=52),
-    "indirect": st.column_config.NumberColumn("Rep.", help="Reported speech", width=52),
-    "mixed": st.column_config.NumberColumn("Mixed", width=52),
-    "words": st.column_config.NumberColumn("Words", help="Words of attributed content", width=56),
-    "cues": "Cues",
-    "reported_by": st.column_config.TextColumn(
-        "Reported by", help="Whose report this source's claims appear in (↳ rows: the claims inside that report)"
-    ),
+    "source": st.column_config.TextColumn("Source", width=90),
+    "type": st.column_config.TextColumn("Type", width=74),
+    "attributions": st.column_config.NumberColumn("All", help="Attributions to this source", width=40),
+    "direct": st.column_config.NumberColumn("Dir.", help="Direct quotes", width=40),
+    "indirect": st.column_config.NumberColumn("Rep.", help="Reported speech", width=40),
+    "mixed": st.column_config.NumberColumn("Mix.", help="Mixed: partly quoted", width=40),
 }
 CLAIM_LABELS = {
-    "#": st.column_config.NumberColumn("#", help="Its number in the article (Who said what tab)", width="small"),
-    "source_text": "Source as written",
-    "cue": "Cue",
-    "content": st.column_config.TextColumn("Content", width="large"),
-    "kind": "Kind",
-    "nested_in": "Reported by",
+    "#": st.column_config.NumberColumn("#", help="Its number in the article (Who said what tab)", width=32),
+    "content": st.column_config.TextColumn("What was said", width=236),
+    "cue": st.column_config.TextColumn("Cue", width=88),
+}
+ATTRIBUTION_LABELS = {
+    "#": st.column_config.NumberColumn("#", width=32),
+    "Source": st.column_config.TextColumn("Source", width=100),
+    "Said": st.column_config.TextColumn("What was said", width=224),
 }
 NESTED_MARK = "↳ "
 #: The entity types this session chose, kept across articles (the pills' own state is not).
@@ -200,6 +200,7 @@ def sources_panel(article, analysis, *, key: str) -> list[int] | None:
         hide_index=True,
         width="stretch",
         column_config=BREAKDOWN_LABELS,
+        column_order=tuple(BREAKDOWN_LABELS),
         on_select="rerun",
         selection_mode="single-row",
         key=f"{key}_table",
@@ -214,6 +215,7 @@ def sources_panel(article, analysis, *, key: str) -> list[int] | None:
         hide_index=True,
         width="stretch",
         column_config=CLAIM_LABELS,
+        column_order=tuple(CLAIM_LABELS),
     )
     return attribution_indices_for(atts, chosen)
 
@@ -239,12 +241,14 @@ def attribution_panel(article, analysis, *, key: str) -> int | None:
         st.query_params["att"] = str(chosen)
         a = atts[chosen]
         st.html(
-            f'<div style="font-family:system-ui,sans-serif"><b>#{chosen + 1}</b> · source '
+            # the bottom margin keeps the table's toolbar (shown above the table on hover) off the card
+            f'<div class="sl-spotlit" style="font-family:system-ui,sans-serif;margin-bottom:2.2rem">'
+            f"<b>#{chosen + 1}</b> · source "
             f"<b>{esc(a.source_canonical or (a.source.text(text) if a.source else '—'))}</b> "
             f"({esc(a.source_type or 'unknown type')}) · cue <i>{esc(a.cue.text(text))}</i> · {esc(a.kind)}<br>"
             f"{esc(' … '.join(p.text(text) for p in a.content))}</div>"
         )
-    # What was said comes right after who said it: the essential columns fit a 1440-px side panel.
+    # Who, and what was said, fit the 1440-px side panel; the chosen row's cue, kind and type are in the card.
     rows = [
         {
             "#": i + 1,
@@ -261,15 +265,8 @@ def attribution_panel(article, analysis, *, key: str) -> int | None:
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
-        column_config={
-            "#": st.column_config.NumberColumn("#", width=36),
-            "Source": st.column_config.TextColumn("Source", width="small"),
-            "Said": st.column_config.TextColumn("What was said", width="large"),
-            "Cue": st.column_config.TextColumn("Cue", width="small"),
-            "Kind": st.column_config.TextColumn("Kind", width="small"),
-            "Type": st.column_config.TextColumn("Type", width="small"),
-            "Inside": st.column_config.NumberColumn("Inside", help="The attribution it is reported in", width=52),
-        },
+        column_config=ATTRIBUTION_LABELS,
+        column_order=tuple(ATTRIBUTION_LABELS),  # cue, kind, type: in the spotlight card above
     )
     return None if chosen == NONE else chosen
 

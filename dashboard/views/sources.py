@@ -291,18 +291,20 @@ def top_sources(breakdown: pd.DataFrame, options: list[str], *, key: str) -> Non
         key=f"{key}_table",
         on_select=partial(_choose_from_table, f"{key}_table", names, options, box),
         selection_mode="single-row",
+        # Pixel widths that add up to the table's width at 1440 px with the sidebar open (about
+        # 975 px, less the 30-px tick column): every column in view, none scrolled off to the right.
         column_config={
-            "source": st.column_config.TextColumn("Source"),
-            "type": "Type",
-            "attributions": st.column_config.NumberColumn("Attributions", help="Claims attributed to the source"),
-            "articles": st.column_config.NumberColumn("Articles", help="Articles citing the source"),
-            "direct": "Direct",
-            "indirect": "Indirect",
-            "mixed": "Mixed",
-            "words": st.column_config.NumberColumn("Words", help="Words of attributed content"),
-            "outlets": st.column_config.ListColumn("Outlets"),
-            "cues": st.column_config.ListColumn("Cues"),
-            "nested_in": st.column_config.TextColumn("Reported by", help="Sources that relay this one"),
+            "source": st.column_config.TextColumn("Source", width=150),
+            "type": st.column_config.TextColumn("Type", width=98),
+            "attributions": st.column_config.NumberColumn("Claims", help="Claims attributed to the source", width=60),
+            "articles": st.column_config.NumberColumn("Articles", help="Articles citing the source", width=60),
+            "direct": st.column_config.NumberColumn("Direct", help="Direct quotes", width=56),
+            "indirect": st.column_config.NumberColumn("Reported", help="Reported speech", width=70),
+            "mixed": st.column_config.NumberColumn("Mixed", help="Mixed: partly quoted", width=52),
+            "words": st.column_config.NumberColumn("Words", help="Words of attributed content", width=56),
+            "outlets": st.column_config.ListColumn("Outlets", width=120),
+            "cues": st.column_config.ListColumn("Cues", width=120),
+            "nested_in": st.column_config.TextColumn("Reported by", help="Sources that relay this one", width=100),
         },
     )
     st.caption("Click a bar or a row to choose that source below.")
