@@ -130,6 +130,8 @@ class SimilarityEngine:
             and ``index_articles`` appends to it (taking the folder's writer lock meanwhile).
         texts: with ``index_dir``, where ``text_of`` reads an article's text (the folder
             keeps no texts; the app passes its store).
+        vector_dtype: with ``index_dir``, ``f16`` or ``f32`` for a folder made here (default
+            ``folder.VECTOR_DTYPE``; an existing folder keeps its own).
 
     Thread-safe: one instance can be shared by the app's sessions. With ``index_dir``, a query
     first reopens the folder when another process has appended to it.
@@ -148,6 +150,7 @@ class SimilarityEngine:
         exact_limit: int | None = EXACT_LIMIT,
         index_dir: str | Path | None = None,
         texts: Callable[[str], str] | None = None,
+        vector_dtype: str | None = None,
     ):
         self._cache = EmbeddingCache(engine, model_name) if engine is not None else None
         self._cached: dict[str, Embedded] | None = None
@@ -166,7 +169,8 @@ class SimilarityEngine:
         if index_dir is not None:
             path = Path(index_dir)
             if not (path / "meta.json").exists() and not (path.is_dir() and any(path.iterdir())):
-                open_writer(path, model_name, exact_limit).close()  # a new, empty folder
+                open_writer(path, model_name, exact_limit,
+                            vector_dtype=vector_dtype).close()  # a new, empty folder
             self._folder = IndexFolder(path, model_name=model_name, exact_limit=exact_limit)
             self._sync_folder()
 
