@@ -225,7 +225,7 @@ def test_codes_and_postings_follow_the_folder_as_it_grows(tmp_path, monkeypatch)
     engine = SimilarityEngine(None, FakeEncoder(), index_dir=path, texts=TEXTS.get, exact_limit=60)
     for s in range(0, len(ITEMS), 40):
         engine.index_articles(ITEMS[: s + 40])
-        assert (path / "articles.codes").stat().st_size == len(engine) * 32
+        assert (path / "articles.codes").stat().st_size == len(engine) * 64
     meta = json.loads((path / "meta.json").read_text())
     assert meta["bm25"]["csc"]["n"] > 60  # postings rebuilt once the tail grew
     assert engine._articles.approximate and engine._passages.approximate

@@ -8,7 +8,7 @@ but cannot hand back per-article term vectors, so they would change the ranking 
 measured. The folder therefore stores the same arrays the in-memory engine computes — rows of
 raw weights by article and by term (the postings), article, title and passage vectors (float16
 by default: half the disk and page cache, the same rankings, ``bench/similarity.md``) and a
-256-bit sign code per vector (``index.SignCodes``: the approximate search once there are more
+512-bit sign code per vector (``index.SignCodes``: the approximate search once there are more
 than ``index.EXACT_LIMIT`` vectors, written with each append, nothing to build) — as flat files
 that every reader memory-maps. Pages are read on demand and shared by every process that maps them, so
 several app replicas on one machine share one copy in the page cache. Texts stay in the store.
@@ -62,7 +62,7 @@ _DTYPES = {"f16": np.float16, "f32": np.float32}
 _WORDS = CODE_BITS // 64
 #: Rows above which a folder searches through its sign codes even when ``exact_limit`` is
 #: higher: a full scan converts every half-precision row to float32 (about three times the cost
-#: of a float32 scan, ``bench/similarity.md``), while a code scan reads 32 bytes a row.
+#: of a float32 scan, ``bench/similarity.md``), while a code scan reads 64 bytes a row.
 SCAN_LIMIT = 20_000
 #: Rows appended after the postings were built, above which a writer rebuilds them (and at
 #: least this share of the rows they cover): until then those rows are read by row.
