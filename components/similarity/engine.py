@@ -674,6 +674,7 @@ def similar_jsonl(
     db: sa.Engine | None = None,
     encoder: Encoder | None = None,
     index_dir: str | Path | None = None,
+    vector_dtype: str | None = None,
 ) -> int:
     """The ``similar`` CLI contract: index a corpus, rank ``k`` articles for each query.
 
@@ -688,6 +689,7 @@ def similar_jsonl(
         encoder: an encoder to use instead of loading MiniLM.
         index_dir: index the corpus into this folder (appending what it lacks) and search
             from it, as a restarted app would.
+        vector_dtype: ``f16`` or ``f32`` for a new ``index_dir`` (``folder.VECTOR_DTYPE``).
 
     Returns:
         The number of queries written.
@@ -707,7 +709,7 @@ def similar_jsonl(
             raise BadInput(f"queries {queries_path}: record {no}: query_doc_id {qid!r} "
                            "is not an id in the corpus")
         qids.append(str(qid))
-    engine = SimilarityEngine(db, encoder, index_dir=index_dir)
+    engine = SimilarityEngine(db, encoder, index_dir=index_dir, vector_dtype=vector_dtype)
     engine.index_articles(items, progress=progress)
     if index_dir is not None:  # query from a fresh read-only opening of what was written
         engine = SimilarityEngine(db, encoder, index_dir=index_dir)
