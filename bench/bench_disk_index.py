@@ -1,17 +1,19 @@
 """Benchmarks for the similarity index served from disk (figures go to bench/similarity.md).
 
-    .venv/bin/python bench/bench_disk_index.py ann --n 1000000          # build once, then measure
-    .venv/bin/python bench/bench_disk_index.py engine --articles 100000 # build the folder, measure
+    .venv/bin/python bench/bench_disk_index.py ann --n 1000000             # codes: recall, latency
+    .venv/bin/python bench/bench_disk_index.py synthetic --articles 1000000 # write a folder, measure
+    .venv/bin/python bench/bench_disk_index.py engine --articles 100000    # through the append path
 
-ann: the article-vector graph alone over synthetic clustered 384-d unit vectors (the generator of
-``bench_similarity.py``), built once into ``bench/out/`` and reused: time to open the saved
-graph memory-mapped (``usearch`` ``restore(view=True)``), recall@10 against exact search and
-p50/p95 for several search beams (``expansion_search``) and rescoring depths (``ANN_OVERSAMPLE``),
-and the process RSS. engine: a whole ``SimilarityEngine`` index folder over synthetic articles
-(``bench_similarity.synthetic_articles``, vectors injected, nothing encoded), appended in batches
-as a writer would, then reopened read-only in a fresh process: open time, ``similar(id, k=10)``
-and ``search_text(q, k=10)`` p50/p95 with encoding excluded, and RSS split into anonymous and
-file-backed (memory-mapped) pages.
+ann: the folder's approximate search alone (sign codes, a Hamming shortlist rescored exactly)
+over synthetic clustered 384-d unit vectors, made once into ``/tmp/sourcelight_ann`` and reused:
+recall@10 against exact search and p50/p95 for several shortlist sizes, with float32 and float16
+rows. synthetic: a 1M-article folder written straight into the folder's files in bounded time
+(``write_synthetic_folder``; kept in ``/tmp/sourcelight_synthetic``, reused), then opened
+read-only in a fresh process: open time, ``similar(id, k=10)`` and ``search_text(q, k=10)``
+p50/p95 by wall clock and by CPU time with encoding excluded, RSS split into anonymous and
+file-backed (memory-mapped) pages, and the article search's recall. engine: a whole
+``SimilarityEngine`` folder over ``bench_similarity.synthetic_articles`` appended in batches as a
+writer would, then measured the same way. compare: memory against folder, alternated.
 """
 from __future__ import annotations
 
