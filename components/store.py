@@ -18,6 +18,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from components.bulk import insert_rows
 from components.errors import StoreError
 from components.limits import LIMITS_KEY, notices
 from components.records import Analysis, Article, Attribution, Entity, EntityGroup, Span
@@ -386,7 +387,7 @@ class Store:
                 )
                 # a concurrent process may store the same analysis between delete and insert:
                 # the same key means the same article and version, so either copy will do
-                _insert_new(conn, t, chunk, ["article_id", "version"])
+                insert_rows(conn, t, chunk, ["article_id", "version"])  # COPY on PostgreSQL
         return len(rows)
 
     def put_analysis(self, analysis: Analysis) -> None:

@@ -59,3 +59,16 @@ def test_batch_stage_stores_what_the_in_process_engine_stores(nlp, tmp_path):
     for a in articles:
         assert batch.get_analysis(a.id, version) == local.get_analysis(a.id, version)
     assert stages.pending(batch, version, articles, embed=False) == []
+
+
+@pytest.mark.parametrize("resources, embed, gpus", [
+    ({"CPU": 16.0}, True, 0),  # a CPU-only cluster: the encoder stays in the analysis actors
+    ({"CPU": 2.0, "GPU": 0.0}, True, 0),
+    ({"CPU": 16.0, "GPU": 2.0}, True, 2),  # one GPU encoder actor per GPU
+    ({"CPU": 16.0, "GPU": 2.0}, False, 0),  # --no-embed: no GPU actor at all
+    ({"CPU": 16.0, "GPU": 0.5}, True, 0),  # a fraction of a GPU is not a whole one
+])
+def test_gpu_encoders_only_where_the_cluster_has_gpus(resources, embed, gpus):
+    from components.pipeline.ray_engine import gpu_encoders
+
+    assert gpu_encoders(resources, embed) == gpus

@@ -20,6 +20,7 @@ from components.similarity import (
 )
 from components.similarity.__main__ import main as cli_main
 from components.similarity.embed import split_passages
+from tests.test_store_postgres import BACKENDS, open_store
 
 
 class FakeEncoder:
@@ -158,8 +159,15 @@ def test_same_text_under_two_ids_is_embedded_once():
     assert {m.id for m in engine.similar("a", 2)} >= {"b"}
 
 
-def test_cache_round_trip_through_sqlite(tmp_path):
-    db = sa.create_engine(f"sqlite:///{tmp_path / 'x.db'}")
+@pytest.fixture(params=BACKENDS)
+def db(request, tmp_path) -> sa.Engine:
+    """The embedding cache's database: a SQLite file, or a schema on the CI PostgreSQL."""
+    store = open_store(request.param, tmp_path, request)
+    yield store.engine
+    store.engine.dispose()
+
+
+def test_cache_round_trip_through_the_store(db):
     first = SimilarityEngine(db, FakeEncoder())
     first.index_articles(CORPUS)
     with db.connect() as conn:
@@ -181,8 +189,7 @@ def test_cache_round_trip_through_sqlite(tmp_path):
     assert enc2.calls == 1
 
 
-def test_cached_only_restores_what_was_indexed_without_embedding(tmp_path):
-    db = sa.create_engine(f"sqlite:///{tmp_path / 'x.db'}")
+def test_cached_only_restores_what_was_indexed_without_embedding(db):
     SimilarityEngine(db, FakeEncoder()).index_articles(CORPUS[:4])
 
     def no_model():
@@ -357,8 +364,7 @@ def test_bad_queries_are_refused():
         engine.index_articles([CORPUS[0], CORPUS[0]])
 
 
-def test_index_library_reports_progress_and_extends_an_engine(tmp_path):
-    db = sa.create_engine(f"sqlite:///{tmp_path / 'lib.db'}")
+def test_index_library_reports_progress_and_extends_an_engine(db):
     seen = []
     engine, stats = index_library(CORPUS[:3], db, lambda d, t: seen.append((d, t)),
                                   encoder=FakeEncoder())

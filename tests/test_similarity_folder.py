@@ -40,8 +40,10 @@ def answers(engine: SimilarityEngine) -> dict:
 
 @pytest.fixture()
 def built(tmp_path) -> Path:
+    """A folder of float32 vectors: its answers equal the in-memory engine's to the digit."""
     path = tmp_path / "index"
-    SimilarityEngine(None, FakeEncoder(), index_dir=path, texts=TEXTS.get).index_articles(ITEMS)
+    SimilarityEngine(None, FakeEncoder(), index_dir=path, texts=TEXTS.get,
+                     vector_dtype="f32").index_articles(ITEMS)
     return path
 
 
@@ -53,6 +55,41 @@ def test_folder_gives_the_answers_of_the_in_memory_engine(built):
     assert answers(reopened) == answers(memory)
     hit = reopened.similar_passages("Federer lifted the trophy", 1)[0]
     assert hit.span.text(reopened.text_of(hit.article_id)).endswith("lifted the trophy.")
+
+
+def test_a_half_precision_folder_ranks_as_the_in_memory_engine(tmp_path):
+    path = tmp_path / "index"
+    SimilarityEngine(None, FakeEncoder(), index_dir=path, texts=TEXTS.get).index_articles(ITEMS)
+    assert IndexFolder(path).vector_dtype == folder_mod.VECTOR_DTYPE == "f16"
+    assert (path / "articles.f16").stat().st_size == len(ITEMS) * 384 * 2
+    half = SimilarityEngine(None, FakeEncoder(), index_dir=path, texts=TEXTS.get)
+    memory = SimilarityEngine(None, FakeEncoder())
+    memory.index_articles(ITEMS)
+    for q in ("quake1", "vote2", "tennis1", ITEMS[40][0]):
+        got, want = half.similar(q, 5), memory.similar(q, 5)
+        assert [m.id for m in got] == [m.id for m in want]
+        assert np.allclose([m.score for m in got], [m.score for m in want], atol=0.02)
+    for q in ("Federer Wimbledon final", "earthquake in Chile"):
+        assert [m.id for m in half.search_text(q, 5)] == [m.id for m in memory.search_text(q, 5)]
+
+
+def test_sign_codes_find_the_nearest_rows_and_follow_every_append(tmp_path):
+    from components.similarity.index import SignCodes, code_planes, sign_codes
+
+    rng = np.random.default_rng(3)
+    centres = unit(rng, 40)
+    vecs = centres[rng.integers(0, 40, 3000)] + 0.05 * rng.standard_normal((3000, 384))
+    vecs = (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
+    codes = SignCodes(sign_codes(vecs, code_planes(384)), 384)
+    ids = [f"v{i}" for i in range(3000)]
+    approx = MappedVectors(vecs, ids, codes, 3000, exact_limit=0)
+    assert approx.approximate
+    for q in (vecs[5], vecs[2999]):
+        assert 5 in codes.shortlist(vecs[5], 10, count=50)
+        want = [ids[i] for i in brute_force(vecs, q, 10, exclude={5})]
+        assert [i for i, _ in approx.search(q, 10, exclude=["v5"])] == want
+    # a code is a function of its vector alone: appended rows need nothing rebuilt
+    assert (sign_codes(vecs[:10], code_planes(384)) == codes.codes[:10]).all()
 
 
 def test_stored_vectors_searched_like_brute_force_exact_and_through_a_saved_graph(tmp_path):
@@ -83,7 +120,8 @@ def test_adding_articles_appends_without_rewriting_what_is_stored(tmp_path):
     first = [i for i in ITEMS if not i[0].startswith("tennis")]
     engine.index_articles(first)
     before = {name: (path / name).read_bytes() for name in
-              ("articles.f32", "passages.f32", "bm25.data", "names.data", "ids.txt")}
+              ("articles.f16", "passages.f16", "articles.codes", "passages.codes",
+               "bm25.data", "names.data", "ids.txt")}
     reader = SimilarityEngine(None, FakeEncoder(), index_dir=path)  # opened before the append
     assert "tennis1" not in reader
     stats = engine.index_articles(ITEMS)
@@ -136,9 +174,12 @@ def test_missing_folder_for_a_reader_says_how_to_build_it(tmp_path):
     (lambda p: (p / "meta.json").unlink(), "no meta.json"),
     (lambda p: (p / "meta.json").write_text("{not json"), "meta.json unreadable"),
     (lambda p: (p / "meta.json").write_bytes(b"\x00\xff" * 10), "meta.json unreadable"),
-    (lambda p: (p / "meta.json").write_text('{"format": 99}'), "is not format 1"),
+    (lambda p: (p / "meta.json").write_text('{"format": 99}'), "is not format 2"),
+    (lambda p: (p / "meta.json").write_text(
+        (p / "meta.json").read_text().replace('"f16"', '"f8"')), "is not format 2"),
     (lambda p: (p / "lexical.json").unlink(), "lexical.json is missing"),
-    (lambda p: (p / "articles.f32").write_bytes(b"\x00" * 100), "articles.f32 is shorter"),
+    (lambda p: (p / "articles.f16").write_bytes(b"\x00" * 100), "articles.f16 is shorter"),
+    (lambda p: (p / "passages.codes").write_bytes(b"\x00" * 8), "passages.codes is shorter"),
     (lambda p: (p / "ids.txt").write_text("a\n"), "ids.txt/hashes.txt hold fewer"),
 ])
 def test_damaged_folder_is_refused_with_one_clear_message_and_rebuilt(tmp_path, damage, message):
@@ -178,20 +219,19 @@ def test_a_changed_text_under_a_known_id_is_refused_not_half_written(built):
     assert len(SimilarityEngine(None, FakeEncoder(), index_dir=built)) == len(ITEMS)
 
 
-def test_graphs_and_postings_are_built_and_extended_as_the_folder_grows(tmp_path, monkeypatch):
-    monkeypatch.setattr(folder_mod, "GRAPH_TAIL", 20)
+def test_codes_and_postings_follow_the_folder_as_it_grows(tmp_path, monkeypatch):
     monkeypatch.setattr(folder_mod, "POSTINGS_TAIL", 20)
     path = tmp_path / "index"
     engine = SimilarityEngine(None, FakeEncoder(), index_dir=path, texts=TEXTS.get, exact_limit=60)
     for s in range(0, len(ITEMS), 40):
         engine.index_articles(ITEMS[: s + 40])
+        assert (path / "articles.codes").stat().st_size == len(engine) * 64
     meta = json.loads((path / "meta.json").read_text())
-    assert meta["graphs"]["articles"]["rows"] > 60 and meta["graphs"]["passages"]["rows"] > 60
-    assert engine._articles.approximate
+    assert meta["bm25"]["csc"]["n"] > 60  # postings rebuilt once the tail grew
+    assert engine._articles.approximate and engine._passages.approximate
     assert [m.id for m in engine.similar("tennis1", 1)] == ["tennis2"]
     assert engine.similar_passages("Federer lifted the trophy", 1)[0].article_id == "tennis1"
-    usearch_files = sorted(p.name for p in path.glob("*.usearch"))
-    assert len(usearch_files) == 2  # older generations removed
+    assert len(list(path.glob("bm25.csc*.ptr"))) == 1  # older generations removed
 
 
 def test_cli_index_into_a_folder_then_rebuild(tmp_path):

@@ -108,3 +108,42 @@ def test_similarity_cache_on_the_backend(store):
     restarted = SimilarityEngine(store.engine, FakeEncoder())
     stats = restarted.index_articles(CORPUS[:3], cached_only=True)
     assert stats.embedded == 0 and len(restarted) == 3
+
+
+@pytest.mark.parametrize("path", ["auto", "executemany"])
+def test_bulk_inserts_skip_known_keys_and_keep_every_byte(store, path):
+    import sqlalchemy as sa
+
+    from components import bulk
+    from components.similarity.embed import metadata as vector_metadata
+    from components.similarity.embed import vectors
+    from components.store import analyses_table
+
+    vector_metadata.create_all(store.engine)
+    articles = _articles(120)  # above bulk.COPY_MIN_ROWS: COPY on PostgreSQL when "auto"
+    store.add_articles(articles)
+    text = "Ministers said “we act” — naïve\ttab\\slash\nline, 東京"
+    rows = [{"article_id": a.id, "version": "v1", "data": f"{text} {i}", "created_at": "t"}
+            for i, a in enumerate(articles)]
+    keys = ["article_id", "version"]
+    use = None if path == "auto" else False
+    with store.engine.begin() as conn:
+        bulk.insert_rows(conn, analyses_table, [dict(r, data="first") for r in rows[:10]], keys)
+    with store.engine.begin() as conn:
+        assert bulk.can_copy(conn) == (store.engine.dialect.name == "postgresql")
+        bulk.insert_rows(conn, analyses_table, rows, keys, use_copy=use)
+        vecs = [{"content_hash": f"{i:064x}", "model": "m", "scheme": "s", "seq": i % 3,
+                 "start": i, "end": i + 1, "vector": bytes(range(256)) * 6} for i in range(60)]
+        bulk.insert_rows(conn, vectors, vecs, use_copy=use)
+    with store.engine.connect() as conn:
+        got = dict(conn.execute(sa.select(analyses_table.c.article_id, analyses_table.c.data)).all())
+        stored = conn.execute(sa.select(vectors.c.start, vectors.c.vector)).all()
+    assert len(got) == 120 and [got[a.id] for a in articles[:10]] == ["first"] * 10  # kept
+    assert got[articles[50].id] == f"{text} 50"
+    assert len(stored) == 60 and all(v == bytes(range(256)) * 6 for _, v in stored)
+    # a failed batch leaves nothing behind: the transaction takes back rows and the temporary table
+    bad = [dict(v, content_hash="f" * 64) for v in vecs[:55]]
+    with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as conn:
+        bulk.insert_rows(conn, vectors, bad + bad, use_copy=use)  # the same key twice
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(vectors)).scalar_one() == 60

@@ -196,6 +196,14 @@ def _start_ray(address: str | None, num_cpus: int | None):
     return ray, True
 
 
+def gpu_encoders(resources: dict, embed: bool) -> int:
+    """How many GPU encoder actors (``num_gpus=1`` each) a run gets: one per whole GPU the
+    cluster reports, none when nothing is embedded or the cluster has no GPU (a CPU-only
+    cluster embeds inside the analysis actors, on their CPUs). Not run on a GPU here: this
+    machine has none, so the GPU path itself is untested."""
+    return int(resources.get("GPU", 0)) if embed else 0
+
+
 def ingest_ray(
     paths: Sequence[str],
     db_url: str,
@@ -249,8 +257,9 @@ def ingest_ray(
         # others still load, and a cluster short of resources fails here with Ray's clear timeout.
         ctx.wait_for_min_actors_s = 600
         resources = ray.cluster_resources()
-        cpus, gpus = int(resources.get("CPU", 1)), int(resources.get("GPU", 0))
-        gpu_embed = embed and gpus > 0
+        cpus = int(resources.get("CPU", 1))
+        gpus = gpu_encoders(resources, embed)
+        gpu_embed = gpus > 0
         pool = max(1, workers or cpus)
         rows = [{c: getattr(a, c) for c in COLUMNS} for a in todo]
         ds = ray.data.from_items(rows, override_num_blocks=max(1, min(len(rows), pool * 4)))

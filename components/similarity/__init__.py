@@ -11,7 +11,8 @@ organisations), which also explains a match ("shared: Lindsay Lohan, Betty Ford 
 z-scored rankers are summed, then re-ranked by shared nearest neighbours (``fusion.py``, with
 the measurements behind each constant). Vector search is exact up to ``index.EXACT_LIMIT``
 vectors and approximate (usearch HNSW) beyond (``index.py``). With ``index_dir`` everything is served from an
-index folder on disk, memory-mapped and shared by every process (``folder.py``). Use::
+index folder on disk, memory-mapped and shared by every process (``folder.py``; there the
+approximate search is a scan of sign codes with exact rescoring). Use::
 
     engine = SimilarityEngine(sqlalchemy_engine)          # encoder loads on first need
     engine.index_articles([(id, title, text), ...], progress=lambda done, total: ...)

@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-o", "--out", required=True, help="output JSONL")
     ap.add_argument("--db", help="SQLAlchemy URL of an embedding cache (e.g. sqlite:///emb.db)")
     ap.add_argument("--index-dir", help="index into this folder and search from it (as an app would)")
+    ap.add_argument("--vectors", choices=("f16", "f32"), default=None,
+                    help="precision of the vectors in a new --index-dir (default f16)")
     args = ap.parse_args(argv)
     try:
         db = None
@@ -33,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         from components.similarity.engine import similar_jsonl
 
         n = similar_jsonl(args.corpus, args.queries, args.k, args.out, _progress, db=db,
-                          index_dir=args.index_dir)
+                          index_dir=args.index_dir, vector_dtype=args.vectors)
     except SourcelightError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -13,6 +13,8 @@ from typing import Protocol
 import numpy as np
 import sqlalchemy as sa
 
+from components.bulk import insert_rows
+
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 #: Passages are whole sentences packed up to this many words (measured on the ECB+ dev queries:
 #: 64 and 128 words give the same article ranking; 64 is closer to a "claim" for passage search).
@@ -192,7 +194,7 @@ class EmbeddingCache:
             conn.execute(vectors.delete().where(
                 vectors.c.model == self.model, vectors.c.scheme == self.scheme,
                 vectors.c.content_hash.in_(hashes)))
-            conn.execute(vectors.insert(), rows)
+            insert_rows(conn, vectors, rows)  # COPY on PostgreSQL (components.bulk)
 
 
 metadata = sa.MetaData()

@@ -130,6 +130,8 @@ class SimilarityEngine:
             and ``index_articles`` appends to it (taking the folder's writer lock meanwhile).
         texts: with ``index_dir``, where ``text_of`` reads an article's text (the folder
             keeps no texts; the app passes its store).
+        vector_dtype: with ``index_dir``, ``f16`` or ``f32`` for a folder made here (default
+            ``folder.VECTOR_DTYPE``; an existing folder keeps its own).
 
     Thread-safe: one instance can be shared by the app's sessions. With ``index_dir``, a query
     first reopens the folder when another process has appended to it.
@@ -148,6 +150,7 @@ class SimilarityEngine:
         exact_limit: int | None = EXACT_LIMIT,
         index_dir: str | Path | None = None,
         texts: Callable[[str], str] | None = None,
+        vector_dtype: str | None = None,
     ):
         self._cache = EmbeddingCache(engine, model_name) if engine is not None else None
         self._cached: dict[str, Embedded] | None = None
@@ -166,7 +169,8 @@ class SimilarityEngine:
         if index_dir is not None:
             path = Path(index_dir)
             if not (path / "meta.json").exists() and not (path.is_dir() and any(path.iterdir())):
-                open_writer(path, model_name, exact_limit).close()  # a new, empty folder
+                open_writer(path, model_name, exact_limit,
+                            vector_dtype=vector_dtype).close()  # a new, empty folder
             self._folder = IndexFolder(path, model_name=model_name, exact_limit=exact_limit)
             self._sync_folder()
 
@@ -711,6 +715,7 @@ def similar_jsonl(
     db: sa.Engine | None = None,
     encoder: Encoder | None = None,
     index_dir: str | Path | None = None,
+    vector_dtype: str | None = None,
 ) -> int:
     """The ``similar`` CLI contract: index a corpus, rank ``k`` articles for each query.
 
@@ -725,6 +730,7 @@ def similar_jsonl(
         encoder: an encoder to use instead of loading MiniLM.
         index_dir: index the corpus into this folder (appending what it lacks) and search
             from it, as a restarted app would.
+        vector_dtype: ``f16`` or ``f32`` for a new ``index_dir`` (``folder.VECTOR_DTYPE``).
 
     Returns:
         The number of queries written.
@@ -744,7 +750,7 @@ def similar_jsonl(
             raise BadInput(f"queries {queries_path}: record {no}: query_doc_id {qid!r} "
                            "is not an id in the corpus")
         qids.append(str(qid))
-    engine = SimilarityEngine(db, encoder, index_dir=index_dir)
+    engine = SimilarityEngine(db, encoder, index_dir=index_dir, vector_dtype=vector_dtype)
     engine.index_articles(items, progress=progress)
     if index_dir is not None:  # query from a fresh read-only opening of what was written
         engine = SimilarityEngine(db, encoder, index_dir=index_dir)

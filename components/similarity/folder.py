@@ -6,23 +6,26 @@ those vectors of a thousand articles at a time. A search engine's index (tantivy
 database's full-text search (PostgreSQL ``ts_rank``) answer "which documents match these terms"
 but cannot hand back per-article term vectors, so they would change the ranking that was
 measured. The folder therefore stores the same arrays the in-memory engine computes — rows of
-raw weights by article and by term (the postings), article, title and passage vectors, and
-usearch graphs once there are more than ``index.EXACT_LIMIT`` vectors — as flat files that every
-reader memory-maps. Pages are read on demand and shared by every process that maps them, so
+raw weights by article and by term (the postings), article, title and passage vectors (float16
+by default: half the disk and page cache, the same rankings, ``bench/similarity.md``) and a
+512-bit sign code per vector (``index.SignCodes``: the approximate search once there are more
+than ``index.EXACT_LIMIT`` vectors, written with each append, nothing to build) — as flat files
+that every reader memory-maps. Pages are read on demand and shared by every process that maps them, so
 several app replicas on one machine share one copy in the page cache. Texts stay in the store.
 
 Files (``n`` articles, ``m`` passages, ``DIM`` floats per vector):
 
-- ``meta.json``: format, model, counts and which generation of postings and graphs is current;
-  written last, by rename, so a reader never sees a half-written append.
-- ``ids.txt``, ``hashes.txt``: one line per row; ``articles.f32``, ``titles.f32``: ``(n, DIM)``;
-  ``passages.f32``: ``(m, DIM)``; ``passage_spans.i64``: ``(m, 3)`` owner row, start, end;
-  ``passage_range.i64``: ``(n, 2)`` each row's passages (shared by rows with the same text).
+- ``meta.json``: format, model, counts, the vectors' precision (``vectors``: ``f16`` or ``f32``)
+  and which generation of postings is current; written last, by rename, so a reader never sees
+  a half-written append.
+- ``ids.txt``, ``hashes.txt``: one line per row; ``articles.<v>``, ``titles.<v>``: ``(n, DIM)``
+  (``<v>`` is ``f16`` or ``f32``); ``passages.<v>``: ``(m, DIM)``; ``articles.codes``,
+  ``passages.codes``: ``(n|m, CODE_BITS / 64)`` uint64 sign codes; ``passage_spans.i64``:
+  ``(m, 3)`` owner row, start, end; ``passage_range.i64``: ``(n, 2)`` each row's passages
+  (shared by rows with the same text).
 - ``bm25.*`` and ``names.*``: ``indptr``/``indices``/``data``/``norms`` by row, and
   ``csc<gen>.ptr``/``rows``/``data``, the postings over the first rows (later ones are read by row
   until a writer rebuilds the postings); ``lexical.json``: vocabularies and statistics.
-- ``articles.<gen>.usearch``, ``passages.<gen>.usearch``: HNSW graphs over the first rows
-  (opened as memory-mapped views; rows added since are searched exactly).
 - ``write.lock``: held (``flock``) by the one writer; readers never write.
 
 Appending writes new rows at the ends of the files, then ``lexical.json``, then ``meta.json``;
@@ -43,16 +46,30 @@ import numpy as np
 
 from components.errors import SourcelightError
 from components.similarity.embed import DIM, Embedded
-from components.similarity.index import EXACT_LIMIT, EXPANSION_SEARCH, MappedVectors, graph_index
+from components.similarity.index import (
+    CODE_BITS,
+    EXACT_LIMIT,
+    MappedVectors,
+    Rows32,
+    SignCodes,
+    code_planes,
+    sign_codes,
+)
 from components.similarity.lexical import LexicalIndex, SparseRows, pack_rows
 
-FORMAT = 1
+FORMAT = 2
+#: Precision of the vectors in a new folder: ``f16`` (``bench/similarity.md``: same ECB+ scores
+#: and ANN recall as ``f32``, half the bytes mapped). An existing folder keeps its own.
+VECTOR_DTYPE = "f16"
+_DTYPES = {"f16": np.float16, "f32": np.float32}
+_WORDS = CODE_BITS // 64
+#: Rows above which a folder searches through its sign codes even when ``exact_limit`` is
+#: higher: a full scan converts every half-precision row to float32 (about three times the cost
+#: of a float32 scan, ``bench/similarity.md``), while a code scan reads 64 bytes a row.
+SCAN_LIMIT = 20_000
 #: Rows appended after the postings were built, above which a writer rebuilds them (and at
 #: least this share of the rows they cover): until then those rows are read by row.
 POSTINGS_TAIL, POSTINGS_TAIL_SHARE = 20_000, 0.25
-#: Vectors appended after a graph was saved, above which a writer extends it (searched exactly
-#: until then: 20k rows cost about 3 ms).
-GRAPH_TAIL = 20_000
 _RANKERS = ("bm25", "names")
 
 
@@ -91,6 +108,7 @@ class IndexFolder:
             holds it.
         model_name: the encoder the vectors come from; a folder made with another is refused.
         exact_limit: as ``index.EXACT_LIMIT``.
+        vector_dtype: ``f16`` or ``f32``, for a folder created here (default ``VECTOR_DTYPE``).
 
     Raises:
         IndexFolderError: a reader's folder is missing or not an index folder, a file is missing
@@ -99,7 +117,7 @@ class IndexFolder:
     """
 
     def __init__(self, path: str | Path, *, writable: bool = False, model_name: str = "",
-                 exact_limit: int | None = EXACT_LIMIT):
+                 exact_limit: int | None = EXACT_LIMIT, vector_dtype: str | None = None):
         self.path = Path(path)
         self.writable = writable
         self.exact_limit = exact_limit
@@ -116,9 +134,13 @@ class IndexFolder:
                     f"index folder {self.path}: another process is writing to it "
                     "(one writer at a time; open it read-only)") from None
             if not (self.path / "meta.json").exists():
+                dtype = vector_dtype or VECTOR_DTYPE
+                if dtype not in _DTYPES:
+                    raise ValueError(f"vector_dtype {dtype!r}: use one of {sorted(_DTYPES)}")
                 self._meta = {"format": FORMAT, "dim": DIM, "model": model_name, "n": 0, "m": 0,
+                              "vectors": dtype, "codes": CODE_BITS,
                               "bm25": {"nnz": 0, "csc": None}, "names": {"nnz": 0, "csc": None},
-                              "graphs": {}, "generation": 0}
+                              "generation": 0}
                 _write_atomic(self.path / "lexical.json", json.dumps(LexicalIndex().state()))
                 _write_atomic(self.path / "meta.json", json.dumps(self._meta))
         elif not self.path.is_dir():
@@ -144,7 +166,8 @@ class IndexFolder:
             raise self._damaged("no meta.json, not an index folder") from None
         except (OSError, ValueError) as exc:
             raise self._damaged(f"meta.json unreadable ({exc})") from None
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("dim") != DIM:
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("dim") != DIM \
+                or meta.get("vectors") not in _DTYPES or meta.get("codes") != CODE_BITS:
             raise self._damaged(f"meta.json is not format {FORMAT} with {DIM}-d vectors")
         return meta
 
@@ -179,9 +202,12 @@ class IndexFolder:
         self.hash_rows: dict[str, list[int]] = {}
         for row, h in enumerate(hashes):
             self.hash_rows.setdefault(h, []).append(row)
-        self.article_vectors = _map(p / "articles.f32", np.float32, (n, DIM))
-        self.title_vectors = _map(p / "titles.f32", np.float32, (n, DIM))
-        self.passage_vectors = _map(p / "passages.f32", np.float32, (m, DIM))
+        v, dtype = meta["vectors"], _DTYPES[meta["vectors"]]
+        self.article_vectors = Rows32(_map(p / f"articles.{v}", dtype, (n, DIM)))
+        self.title_vectors = Rows32(_map(p / f"titles.{v}", dtype, (n, DIM)))
+        self.passage_vectors = Rows32(_map(p / f"passages.{v}", dtype, (m, DIM)))
+        self.article_codes = SignCodes(_map(p / "articles.codes", np.uint64, (n, _WORDS)), DIM)
+        self.passage_codes = SignCodes(_map(p / "passages.codes", np.uint64, (m, _WORDS)), DIM)
         self.passage_spans = _map(p / "passage_spans.i64", np.int64, (m, 3))
         self.passage_range = _map(p / "passage_range.i64", np.int64, (n, 2))
         rankers = {}
@@ -204,23 +230,13 @@ class IndexFolder:
                 _map(p / f"{name}.data", np.float32, (nnz,)),
                 _map(p / f"{name}.norms", np.float64, (n,)), n_cols, postings=post)
         self.lexical = LexicalIndex.from_state(state, rankers["bm25"], rankers["names"])
-        self.graphs = {}
-        for what in ("articles", "passages"):
-            g = meta["graphs"].get(what)
-            if g is not None:
-                from usearch.index import Index
-
-                try:
-                    view = Index.restore(str(p / g["file"]), view=True)
-                    view.expansion_search = EXPANSION_SEARCH  # a search setting, not saved
-                    self.graphs[what] = (view, int(g["rows"]))
-                except Exception as exc:  # usearch raises plain RuntimeError/ValueError
-                    raise self._damaged(f"graph {g['file']} cannot be opened ({exc})") from None
 
     def _expected_sizes(self, meta: dict) -> dict[str, int]:
-        n, m = int(meta["n"]), int(meta["m"])
-        sizes = {"articles.f32": n * DIM * 4, "titles.f32": n * DIM * 4,
-                 "passages.f32": m * DIM * 4, "passage_spans.i64": m * 24,
+        n, m, v = int(meta["n"]), int(meta["m"]), meta["vectors"]
+        width = np.dtype(_DTYPES[v]).itemsize * DIM
+        sizes = {f"articles.{v}": n * width, f"titles.{v}": n * width,
+                 f"passages.{v}": m * width, "articles.codes": n * _WORDS * 8,
+                 "passages.codes": m * _WORDS * 8, "passage_spans.i64": m * 24,
                  "passage_range.i64": n * 16}
         for name in _RANKERS:
             nnz = int(meta[name]["nnz"])
@@ -256,27 +272,36 @@ class IndexFolder:
     def passages(self) -> int:
         return int(self._meta["m"])
 
+    @property
+    def _limit(self) -> int | None:
+        return None if self.exact_limit is None else min(self.exact_limit, SCAN_LIMIT)
+
+    @property
+    def vector_dtype(self) -> str:
+        """``f16`` or ``f32``: the precision of the stored vectors."""
+        return str(self._meta["vectors"])
+
     def article_index(self) -> MappedVectors:
-        g, rows = self.graphs.get("articles", (None, 0))
-        return MappedVectors(self.article_vectors, self.ids, g, rows, self.exact_limit)
+        codes = self.article_codes
+        return MappedVectors(self.article_vectors, self.ids, codes, len(codes), self._limit)
 
     def passage_index(self) -> MappedVectors:
-        g, rows = self.graphs.get("passages", (None, 0))
+        codes = self.passage_codes
         spans, hashes = self.passage_spans, self.hashes
 
         def key(row: int) -> tuple[str, int]:
             owner = int(spans[row, 0])
             return hashes[owner], row - int(self.passage_range[owner, 0])
 
-        return MappedVectors(self.passage_vectors, None, g, rows, self.exact_limit, key=key)
+        return MappedVectors(self.passage_vectors, None, codes, len(codes), self._limit, key=key)
 
     def embedded(self, content_hash: str) -> Embedded:
         """The stored vectors of a text (as ``embed.embed_articles`` made them)."""
         row = self.hash_rows[content_hash][0]
         a, b = (int(x) for x in self.passage_range[row])
         spans = tuple((int(s), int(e)) for _, s, e in np.asarray(self.passage_spans[a:b]))
-        return Embedded(content_hash, np.asarray(self.title_vectors[row]), spans,
-                        np.asarray(self.passage_vectors[a:b]), np.asarray(self.article_vectors[row]))
+        return Embedded(content_hash, self.title_vectors[row], spans,
+                        self.passage_vectors[a:b], self.article_vectors[row])
 
     # ------------------------------------------------------------------ writing
     def close(self) -> None:
@@ -323,13 +348,20 @@ class IndexFolder:
                 seen[h] = (m, m + k)
                 ranges.append(seen[h])
                 m += k
-        with open(p / "articles.f32", "ab") as f:
-            f.write(np.stack([r.embedded.article for r in rows]).astype(np.float32).tobytes())
-        with open(p / "titles.f32", "ab") as f:
-            f.write(np.stack([r.embedded.title for r in rows]).astype(np.float32).tobytes())
+        v, dtype, planes = meta["vectors"], _DTYPES[meta["vectors"]], code_planes(DIM)
+        arts = np.stack([r.embedded.article for r in rows]).astype(np.float32)
+        with open(p / f"articles.{v}", "ab") as f:
+            f.write(arts.astype(dtype).tobytes())
+        with open(p / "articles.codes", "ab") as f:
+            f.write(sign_codes(arts, planes).tobytes())
+        with open(p / f"titles.{v}", "ab") as f:
+            f.write(np.stack([r.embedded.title for r in rows]).astype(dtype).tobytes())
         if pvecs:
-            with open(p / "passages.f32", "ab") as f:
-                f.write(np.concatenate(pvecs).tobytes())
+            passages = np.concatenate(pvecs)
+            with open(p / f"passages.{v}", "ab") as f:
+                f.write(passages.astype(dtype).tobytes())
+            with open(p / "passages.codes", "ab") as f:
+                f.write(sign_codes(passages, planes).tobytes())
         with open(p / "passage_spans.i64", "ab") as f:
             f.write(np.asarray(spans_out, np.int64).reshape(-1, 3).tobytes())
         with open(p / "passage_range.i64", "ab") as f:
@@ -460,7 +492,7 @@ class IndexFolder:
         self.load()
 
     def _maintain(self) -> None:
-        """Rebuild postings whose tail grew too long; build or extend graphs (see constants)."""
+        """Rebuild postings whose tail grew too long (see the constants)."""
         meta = json.loads(json.dumps(self._meta))
         changed = False
         for name, rows in zip(_RANKERS, (self.lexical.bm25, self.lexical.names_rows), strict=True):
@@ -479,32 +511,12 @@ class IndexFolder:
                 if old is not None:
                     for ext in ("ptr", "rows", "data"):  # readers keep their mapping until reload
                         (self.path / f"{name}.csc{old['gen']}.{ext}").unlink(missing_ok=True)
-        for what, vecs in (("articles", self.article_vectors), ("passages", self.passage_vectors)):
-            n = len(vecs)
-            g = meta["graphs"].get(what)
-            have = int(g["rows"]) if g else 0
-            if self.exact_limit is None or n <= self.exact_limit or n - have <= (GRAPH_TAIL if g else 0):
-                continue
-            from usearch.index import Index
-
-            graph = Index.restore(str(self.path / g["file"])) if g else graph_index(DIM)
-            for s in range(have, n, 50_000):
-                e = min(n, s + 50_000)
-                graph.add(np.arange(s, e, dtype=np.uint64), np.asarray(vecs[s:e]))
-            gen = meta["generation"] + 1
-            name = f"{what}.{gen}.usearch"
-            graph.save(str(self.path / name))
-            del graph
-            meta["graphs"][what] = {"file": name, "rows": n}
-            changed = True
-            if g:
-                (self.path / g["file"]).unlink(missing_ok=True)
         if changed:
             self._publish(meta)
 
 
 def open_writer(path: str | Path, model_name: str = "", exact_limit: int | None = EXACT_LIMIT,
-                wait_s: float = 60.0) -> IndexFolder:
+                wait_s: float = 60.0, vector_dtype: str | None = None) -> IndexFolder:
     """The folder opened for writing, waiting up to ``wait_s`` for another writer to finish.
 
     Raises:
@@ -515,7 +527,8 @@ def open_writer(path: str | Path, model_name: str = "", exact_limit: int | None 
     deadline = time.monotonic() + wait_s
     while True:
         try:
-            return IndexFolder(path, writable=True, model_name=model_name, exact_limit=exact_limit)
+            return IndexFolder(path, writable=True, model_name=model_name, exact_limit=exact_limit,
+                               vector_dtype=vector_dtype)
         except IndexFolderError as exc:
             if "another process" not in str(exc) or time.monotonic() > deadline:
                 raise

@@ -6,6 +6,13 @@ rescoring. The limit comes from ``bench/bench_similarity.py`` (see ``bench/simil
 exact search of 384-d float32 vectors on 2 cores has p95 27 ms at 100k and 68 ms at 1M (linear),
 so it crosses the 50 ms p95 target near 500k; an HNSW graph costs minutes to build, so it only
 pays beyond that.
+
+An index folder (``folder.py``) searches its stored rows through ``Rows32`` (half- or
+single-precision files handed out as float32) and, above the limit, through ``SignCodes``: one
+512-bit sign code per vector (random hyperplanes, "SimHash"), written with the vector at every
+append, scanned by Hamming distance for a shortlist that is rescored exactly. It needs no build
+(a usearch graph of 1M vectors took over an hour on this machine's two loaded cores), never
+goes stale after an append, and costs 64 bytes a vector (``bench/similarity.md``, "ANN recall").
 """
 from __future__ import annotations
 
@@ -25,6 +32,98 @@ GRAPH_DTYPE = "f16"
 #: best kept: the half-precision graph mis-orders near-ties, and rescoring a deeper list repairs
 #: that for the cost of reading a few hundred stored rows (bench/similarity.md, "ANN recall").
 ANN_OVERSAMPLE = 100
+
+
+#: Bits of a sign code, and the shortlist a code scan hands to exact rescoring (at least, and at
+#: least ``CODE_OVERSAMPLE`` times what is wanted). Measured in ``bench_disk_index.py ann``.
+CODE_BITS = 512  # a multiple of 256 (``SignCodes.shortlist`` adds counts four bytes at a time)
+#: 256 bits reached recall@10 0.937 at 1M with a 1,000-row shortlist (neighbours at cosine
+#: 0.5 sit 4 deviations from the background, too few for a million rows); 512 bits double
+#: that margin in variance (``bench/similarity.md``).
+CODE_SHORTLIST = 1000
+CODE_OVERSAMPLE = 4
+#: Rows converted to float32 per block when a half-precision file is scanned in full.
+SCAN_BLOCK = 65_536
+
+
+class Rows32:
+    """Rows of a memory-mapped ``(n, dim)`` matrix (float16 or float32 on disk) read as float32.
+
+    Indexing returns float32 arrays; ``rows @ vector`` scans in blocks of ``SCAN_BLOCK`` rows, so
+    a half-precision file is never converted whole (and never multiplied in float16).
+    """
+
+    def __init__(self, data: np.ndarray):
+        self.data = data
+        self.shape = data.shape
+        self.dtype = np.dtype(np.float32)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, key) -> np.ndarray:
+        return np.asarray(self.data[key], dtype=np.float32)
+
+    def __matmul__(self, other: np.ndarray) -> np.ndarray:
+        other = np.asarray(other, dtype=np.float32)
+        n = len(self.data)
+        out = np.empty((n,) + other.shape[1:], np.float32)
+        for s in range(0, n, SCAN_BLOCK):
+            out[s : s + SCAN_BLOCK] = np.asarray(self.data[s : s + SCAN_BLOCK], np.float32) @ other
+        return out
+
+
+def code_planes(dim: int) -> np.ndarray:
+    """The fixed random hyperplanes of the sign codes (the same in every process and folder)."""
+    return np.random.default_rng(14).standard_normal((dim, CODE_BITS)).astype(np.float32)
+
+
+def sign_codes(vectors: np.ndarray, planes: np.ndarray) -> np.ndarray:
+    """``(n, CODE_BITS // 64)`` uint64 sign codes of ``(n, dim)`` vectors."""
+    bits = np.asarray(vectors, np.float32).reshape(-1, planes.shape[0]) @ planes > 0
+    return np.ascontiguousarray(np.packbits(bits, axis=1)).view(np.uint64)
+
+
+class SignCodes:
+    """A shortlist of rows by Hamming distance of sign codes (see the module docstring).
+
+    Args:
+        codes: ``(n, CODE_BITS // 64)`` uint64, row ``i`` the code of vector ``i`` (memory-mapped).
+        dim: the vectors' dimension.
+    """
+
+    def __init__(self, codes: np.ndarray, dim: int):
+        self.codes = codes
+        self.planes = code_planes(dim)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def shortlist(self, query: np.ndarray, want: int, count: int | None = None) -> np.ndarray:
+        """Rows of the ``count`` (default ``max(CODE_SHORTLIST, CODE_OVERSAMPLE * want)``)
+        nearest codes by Hamming distance, in no order."""
+        n = len(self.codes)
+        count = min(n, count or max(CODE_SHORTLIST, CODE_OVERSAMPLE * want))
+        if count >= n:
+            return np.arange(n)
+        q = sign_codes(query[None, :], self.planes)[0]
+        dist = np.empty(n, np.uint16)
+        for s in range(0, n, 4 * SCAN_BLOCK):
+            block = np.asarray(self.codes[s : s + 4 * SCAN_BLOCK])
+            # four words' bit counts are four bytes of a uint32: one multiply adds them up
+            # (twice as fast as .sum(axis=1) here; a sum of 256 would wrap to 0, which only an
+            # exactly opposite vector reaches, and exact rescoring drops it)
+            quads = np.ascontiguousarray(np.bitwise_count(block ^ q)).view(np.uint32)
+            sums = (quads * np.uint32(0x01010101)) >> np.uint32(24)
+            out = sums[:, 0].astype(np.uint16)
+            for j in range(1, sums.shape[1]):
+                out += sums[:, j]
+            dist[s : s + len(block)] = out
+        # the ``count`` nearest (ties at the cut-off distance by row): a histogram of the
+        # 257 possible distances, cheaper than a partition of n values
+        cut = int(np.searchsorted(np.cumsum(np.bincount(dist, minlength=CODE_BITS + 1)), count))
+        inside = np.flatnonzero(dist < cut)
+        return np.concatenate([inside, np.flatnonzero(dist == cut)[: count - len(inside)]])
 
 
 def graph_index(dim: int):
@@ -51,8 +150,11 @@ def search_rows(vectors: np.ndarray, query: np.ndarray, want: int, ann=None,
         part = np.argpartition(-all_scores, want - 1)[:want]
         rows = part[np.argsort(-all_scores[part], kind="stable")]
         return rows, all_scores[rows]
-    found = ann.search(query, min(max(want, ANN_OVERSAMPLE), ann_rows))
-    rows = np.unique(np.asarray(found.keys, dtype=np.int64))
+    if isinstance(ann, SignCodes):
+        rows = np.sort(ann.shortlist(query, want))
+    else:
+        found = ann.search(query, min(max(want, ANN_OVERSAMPLE), ann_rows))
+        rows = np.unique(np.asarray(found.keys, dtype=np.int64))
     if ann_rows < n:
         tail = np.asarray(vectors[ann_rows:]) @ query
         top = np.argpartition(-tail, min(want, len(tail)) - 1)[:want] + ann_rows
