@@ -317,7 +317,12 @@ def test_an_article_deleted_while_the_library_is_analysed_does_not_stop_the_othe
     assert store.get_article(arts[1].id) is None
 
 
-def test_removing_from_a_folder_with_graphs_rebuilds_them_without_the_rows(tmp_path):
+def test_removing_from_a_folder_searched_by_sign_codes_drops_their_codes_too(tmp_path):
+    """Above its exact limit a folder searches by the sign codes written with each row: a delete
+    rewrites the codes without the removed rows (the other rows' codes keep their bytes)."""
+    import numpy as np
+
+    from components.similarity.folder import _WORDS
     from tests.test_similarity import CORPUS, _random_corpus
 
     items = CORPUS + _random_corpus(30, seed=3)
@@ -325,13 +330,16 @@ def test_removing_from_a_folder_with_graphs_rebuilds_them_without_the_rows(tmp_p
     path = tmp_path / "index"
     engine = SimilarityEngine(None, FakeEncoder(), index_dir=path, texts=texts.get, exact_limit=5)
     engine.index_articles(items)
-    meta = json.loads((path / "meta.json").read_text())
-    assert set(meta["graphs"]) == {"articles", "passages"}
-    old_files = {meta["graphs"][g]["file"] for g in meta["graphs"]}
+    ids = (path / "ids.txt").read_text().split()
+    codes = np.fromfile(path / "articles.codes", np.uint64).reshape(-1, _WORDS)
+    assert len(codes) == len(items)
     engine.remove(["quake1", "vote1"])
     meta = json.loads((path / "meta.json").read_text())
-    assert meta["n"] == len(items) - 2 and meta["graphs"]["articles"]["rows"] == len(items) - 2
-    assert not any((path / f).exists() for f in old_files)
+    assert meta["n"] == len(items) - 2
+    kept = [r for r, i in enumerate(ids) if i not in {"quake1", "vote1"}]
+    after = np.fromfile(path / "articles.codes", np.uint64).reshape(-1, _WORDS)
+    assert after.tobytes() == codes[kept].tobytes()
+    assert (path / "ids.txt").read_text().split() == [ids[r] for r in kept]
     reader = SimilarityEngine(None, FakeEncoder(), index_dir=path, exact_limit=5)
     found = [m.id for m in reader.similar("quake2", 5)]
     assert "quake1" not in found and "quake3" in found

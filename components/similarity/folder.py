@@ -395,7 +395,7 @@ class IndexFolder:
         written aside, then renamed over the old one, ``meta.json`` last), so their vectors, names
         and passages are gone from disk. Every other row keeps its bytes (its vectors and lexical
         weights are copied, not recomputed); document frequencies forget the removed rows;
-        postings and graphs are rebuilt over what is left. Readers that still map the old files
+        postings are rebuilt over what is left. Readers that still map the old files
         keep reading them until they see the new ``meta.json``.
 
         Returns:
@@ -418,7 +418,11 @@ class IndexFolder:
         # passages: each kept row's range, shared by rows with the same text, copied once
         old_range = np.asarray(self.passage_range, np.int64)
         old_spans = np.asarray(self.passage_spans, np.int64)
-        new_ranges, new_spans, new_passages, moved = [], [], [], {}
+        v, dtype = meta["vectors"], _DTYPES[meta["vectors"]]
+        # the files' own bytes (float16 or float32 rows, uint64 sign codes), copied as they are
+        raw_passages = _map(self.path / f"passages.{v}", dtype, (int(meta["m"]), DIM))
+        raw_pcodes = _map(self.path / "passages.codes", np.uint64, (int(meta["m"]), _WORDS))
+        new_ranges, new_spans, new_passages, new_pcodes, moved = [], [], [], [], {}
         m = 0
         for j, r in enumerate(keep):
             a, b = (int(x) for x in old_range[r])
@@ -426,15 +430,20 @@ class IndexFolder:
                 spans = old_spans[a:b].copy()
                 spans[:, 0] = j
                 new_spans.append(spans)
-                new_passages.append(np.asarray(self.passage_vectors[a:b], np.float32))
+                new_passages.append(np.asarray(raw_passages[a:b]))
+                new_pcodes.append(np.asarray(raw_pcodes[a:b]))
                 moved[(a, b)] = (m, m + (b - a))
                 m += b - a
             new_ranges.append(moved[(a, b)])
         rows = np.asarray(keep, np.int64)
-        files["articles.f32"] = np.asarray(self.article_vectors, np.float32)[rows].tobytes()
-        files["titles.f32"] = np.asarray(self.title_vectors, np.float32)[rows].tobytes()
-        files["passages.f32"] = (np.concatenate(new_passages) if new_passages else
-                                 np.zeros((0, DIM), np.float32)).tobytes()
+        n_rows = int(meta["n"])
+        for stem in ("articles", "titles"):
+            files[f"{stem}.{v}"] = _map(self.path / f"{stem}.{v}", dtype, (n_rows, DIM))[rows].tobytes()
+        files["articles.codes"] = _map(self.path / "articles.codes", np.uint64, (n_rows, _WORDS))[rows].tobytes()
+        files[f"passages.{v}"] = (np.concatenate(new_passages) if new_passages else
+                                  np.zeros((0, DIM), dtype)).astype(dtype).tobytes()
+        files["passages.codes"] = (np.concatenate(new_pcodes) if new_pcodes else
+                                   np.zeros((0, _WORDS), np.uint64)).astype(np.uint64).tobytes()
         files["passage_spans.i64"] = (np.concatenate(new_spans) if new_spans else
                                       np.zeros((0, 3), np.int64)).astype(np.int64).tobytes()
         files["passage_range.i64"] = np.asarray(new_ranges, np.int64).reshape(-1, 2).tobytes()
@@ -458,11 +467,8 @@ class IndexFolder:
             files[f"{name}.norms"] = np.asarray(sparse.norms, np.float64)[rows].tobytes()
             meta[name]["nnz"] = int(new_ptr[-1])
         old_csc = {name: meta[name]["csc"] for name in _RANKERS}
-        old_graphs = dict(meta["graphs"])
         for name in _RANKERS:
             meta[name]["csc"] = None  # rebuilt by _maintain below
-        meta["graphs"] = {}
-        # the graphs hold removed rows: searches are exact until _maintain has rebuilt them
         total = state["total_len"] - round(state["total_len"] * len(gone) / max(state["n_docs"], 1))
         state["n_docs"], state["total_len"] = len(keep), max(int(total), 0)
         for name, blob in files.items():
@@ -481,8 +487,6 @@ class IndexFolder:
             if csc is not None:
                 for ext in ("ptr", "rows", "data"):
                     (self.path / f"{name}.csc{csc['gen']}.{ext}").unlink(missing_ok=True)
-        for g in old_graphs.values():
-            (self.path / g["file"]).unlink(missing_ok=True)
         self._maintain()
         return len(gone)
 
