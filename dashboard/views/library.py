@@ -9,7 +9,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.analysis import analyze_missing
 from components.articles import WIKINEWS_CREDIT, fetch_url, load_bytes, load_paste
 from components.errors import SourcelightError
 from components.textsafe import md
@@ -28,11 +27,12 @@ def _add(articles, *, key: str, warn: bool = True) -> None:
         st.session_state[f"{key}_last"] = added[0]
     elif added:
         bar = st.progress(0.0, text="Analysing…")
-        analyze_missing(
-            store, state.get_nlp(), ids=added, progress=lambda d, t: bar.progress(d / t, f"Analysed {d}/{t}")
+        in_flight, _failed = state.ensure_analysed(  # in the analysis pool: queued, this page does not wait
+            added, progress=lambda d, t: bar.progress(d / t, f"Analysed {d}/{t}")
         )
         bar.empty()
-        st.success(f"Added {len(added)} article(s).")
+        more = ": analysing them (open one to see it fill in)." if in_flight else "."
+        st.success(f"Added {len(added)} article(s){more}")
         st.session_state[f"{key}_last"] = added[0]
     if skipped:
         st.info(f"{len(skipped)} article(s) were already in the library.")

@@ -22,7 +22,7 @@ from components.sources import (
     sourcing_profile,
 )
 from components.textsafe import md
-from dashboard import state
+from dashboard import pending, state
 from dashboard.similar_panel import show_similar, show_similar_claims
 from dashboard.story_panel import show_article_story
 from dashboard.widgets import library_labels, plotly_chart
@@ -324,8 +324,10 @@ def page() -> None:
     article_id = choose_article(key="read")
     if article_id is None:
         return
-    with st.spinner("Analysing…"):
+    with pending.waiting(key="read", retry_ids=[article_id]) as wait:
         opened = state.open_effective(article_id)
+    if wait.shown:
+        return
     if opened is None:
         st.error(f"Article {md(article_id)} is not in the library.")
         return
