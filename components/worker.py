@@ -362,7 +362,7 @@ class AnalysisPool:
                 self._children[slot] = None
                 raise AnalysisFailed(
                     f"“{job.name}”: the analysis needed more than {limits.memory_mb:,} MB of memory "
-                    "and was stopped; the article is kept without marks and the server goes on"
+                    "and was stopped; the article stays in the library unanalysed and the server goes on"
                 )
             try:
                 reply = child.read_line(min(POLL_S, max(deadline - time.monotonic(), 0.001)))
@@ -372,7 +372,7 @@ class AnalysisPool:
                 self._children[slot] = None
                 raise AnalysisFailed(
                     f"“{job.name}”: the analysis process {_exit_text(code)} while analysing it; "
-                    "the article is kept without marks and the server goes on"
+                    "the article stays in the library unanalysed and the server goes on"
                 ) from None
             if reply is not None:
                 if reply.get("ok"):
@@ -383,7 +383,7 @@ class AnalysisPool:
                 self._children[slot] = None
                 raise AnalysisFailed(
                     f"“{job.name}”: the analysis took longer than {limits.deadline_s:g} s and was "
-                    "stopped; the article is kept without marks and the server goes on"
+                    "stopped; the article stays in the library unanalysed and the server goes on"
                 )
 
 
