@@ -241,7 +241,8 @@ class LibraryWorker:
         """Queue ``ids`` in the pool at background priority and wait; the failures' messages."""
         from components.worker import BACKGROUND
 
-        names = {a.id: a.title for a in self.store.list_articles() if a.id in set(ids)} if ids else {}
+        wanted = set(ids)
+        names = {a.id: a.title for a in self.store.list_articles() if a.id in wanted} if ids else {}
         futures = [self.pool.submit(self.store.url, i, name=names.get(i) or i, priority=BACKGROUND) for i in ids]
         failed = []
         for future in futures:

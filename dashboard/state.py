@@ -106,7 +106,8 @@ def ensure_analysed(
     if pool is None:
         analyze_missing(store, get_nlp(), ids=missing, progress=progress)
         return {}, {}
-    names = {s.id: s.title or s.id for s in store.list_articles() if s.id in set(missing)}
+    wanted = set(missing)
+    names = {s.id: s.title or s.id for s in store.list_articles() if s.id in wanted}
     futures = [pool.submit(store.url, i, name=names.get(i, i), priority=priority, retry=retry) for i in missing]
     if wait:
         for n, future in enumerate(futures, 1):

@@ -108,3 +108,26 @@ def test_settings_are_checked(monkeypatch):
     monkeypatch.setenv("SOURCELIGHT_ANALYSIS_MEMORY_MB", "900")
     assert PoolLimits.from_env() == PoolLimits(processes=2, deadline_s=30, memory_mb=900)
     assert shared_pool("some_model") is shared_pool("some_model")  # one per process (children start lazily)
+
+
+def test_background_worker_analyses_in_the_pool_and_names_what_it_could_not(tmp_path, nlp):
+    from components.analysis import pipeline_version
+    from components.background import LibraryWorker
+
+    store, [heavy, light] = library(tmp_path, HEAVY_TEXT, LIGHT_TEXT)
+    pool = AnalysisPool(model(), PoolLimits(processes=1, deadline_s=2))
+    worker = LibraryWorker(store, nlp, None, first=[heavy.id], pool=pool).start()
+    try:
+        assert worker.wait_idle(600)
+        status = worker.status().analysis
+        assert store.analysed_ids(pipeline_version(nlp)) == {light.id}
+        [message] = status.failed
+        assert "“Open”: the analysis took longer than 2 s" in message and status.error is None
+        children = pool.child_pids()  # the one that analysed the light article after the heavy one's was killed
+        assert children
+        worker.wake()  # looking again does not try the failed article again (it would kill that child)
+        assert worker.wait_idle(600)
+        assert worker.status().analysis.failed == (message,) and pool.child_pids() == children
+    finally:
+        worker.stop()
+        pool.close()
