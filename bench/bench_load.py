@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -125,7 +126,9 @@ async def session(n: int, browser, url: str, ids: list[str], seed: str, end: flo
         await ctx.close()
 
 
-async def uploader(browser, url: str, copies: int, res: Results, tmp: Path, start_after: float) -> None:
+async def uploader(
+    browser, url: str, copies: int, res: Results, tmp: Path, start_after: float, heavy_timeout_ms: int
+) -> None:
     """Upload ``copies`` heavy articles one after another and open each until it is analysed."""
     from components.articles import load_bytes
 
@@ -144,10 +147,10 @@ async def uploader(browser, url: str, copies: int, res: Results, tmp: Path, star
             t0 = time.perf_counter()
             res.heavy_running = True
             await page.get_by_role("button", name="Add uploaded files").click()
-            await page.get_by_text("Added 1 article").first.wait_for(timeout=600_000)
+            await page.get_by_text("Added 1 article").first.wait_for(timeout=heavy_timeout_ms)
             added = time.perf_counter() - t0
             await page.goto(f"{url}/read?article={article.id}")
-            await page.wait_for_selector(".sl-article", timeout=900_000)  # pending first, then the text
+            await page.wait_for_selector(".sl-article", timeout=heavy_timeout_ms)  # pending first, then the text
             res.heavy.append(f"heavy upload {k + 1}: page answered 'added' after {added:.1f} s, "
                              f"analysis shown after {time.perf_counter() - t0:.1f} s")
             res.heavy_running = False
@@ -170,7 +173,8 @@ async def drive(url: str, ids: list[str], seed: str, args, tmp: Path) -> Results
         await warm.close()
         end = time.monotonic() + args.duration
         tasks = [session(n, browser, url, ids, seed, end, res, int(args.timeout * 1000)) for n in range(args.sessions)]
-        tasks.append(uploader(browser, url, args.heavy, res, tmp, start_after=min(10, args.duration / 4)))
+        tasks.append(uploader(browser, url, args.heavy, res, tmp, start_after=min(10, args.duration / 4),
+                              heavy_timeout_ms=int(args.heavy_timeout * 1000)))
         await asyncio.gather(*tasks)
         await browser.close()
     return res
@@ -183,9 +187,12 @@ def main() -> None:
     ap.add_argument("--heavy", type=int, default=1, help="heavy articles uploaded one after another")
     ap.add_argument("--wikinews", type=int, default=None, help="only the seed and the first N Wikinews articles")
     ap.add_argument("--timeout", type=float, default=30, help="seconds before an interaction counts as an error")
+    ap.add_argument("--heavy-timeout", type=float, default=600,
+                    help="seconds a heavy upload may take to be added, and again to show its analysis")
     ap.add_argument("--in-process", action="store_true",
                     help="analyse on the page's thread (SOURCELIGHT_ANALYSIS_PROCESS=0), for comparison")
     args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `timeout` or kill: still stop the server
 
     print(f"machine: {machine()}")
     print(f"load average at start: {load()}")
