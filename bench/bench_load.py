@@ -180,6 +180,22 @@ async def drive(url: str, ids: list[str], seed: str, args, tmp: Path) -> Results
     return res
 
 
+def wait_listening(proc: subprocess.Popen, port: int, seconds: float = 300) -> None:
+    """Wait until the server answers its health check (it exits: stop with its status)."""
+    import urllib.request
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise SystemExit(f"the app exited with status {proc.returncode} before serving")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the app did not answer on port {port} within {seconds:.0f} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, default=10, help="concurrent reading sessions (browser contexts)")
@@ -219,6 +235,7 @@ def main() -> None:
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
+            wait_listening(proc, port)
             res = asyncio.run(drive(f"http://127.0.0.1:{port}", ids, seed, args, tmp))
         finally:
             proc.terminate()
