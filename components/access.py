@@ -8,13 +8,16 @@ saying who lacks which permission; :func:`can_see_note` is the one rule for priv
 by every read path (pages, exports, briefings, the CLI). The users file is the YAML file
 streamlit-authenticator reads (``credentials.usernames.NAME`` with a bcrypt ``password`` hash and
 ``roles``, plus the ``cookie`` that keeps a session signed in); :func:`add_user` writes it with a
-bcrypt hash, never the password. Nothing here imports Streamlit: the pages and the CLI call it.
+bcrypt hash, never the password. :class:`LoginThrottle` slows password guessing (backoff per
+user name and per client address). Nothing here imports Streamlit: the pages and the CLI call it.
 """
 from __future__ import annotations
 
 import os
 import re
 import secrets
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -312,3 +315,91 @@ def check_bind(address: str | None, sign_in: bool) -> None:
         f"any analyst. Set {USERS_ENV} to a users file (`python -m components users add NAME --role editor`) "
         "or configure [auth] in .streamlit/secrets.toml, or serve on 127.0.0.1."
     )
+
+
+# ---- sign-in throttling ------------------------------------------------------------------------
+
+#: Failed sign-ins allowed for one user name before each further attempt must wait; a client
+#: address (an office behind one NAT holds several people) gets ``CLIENT_FACTOR`` times as many.
+FREE_ATTEMPTS = 5
+CLIENT_FACTOR = 4
+#: The first wait (seconds), doubled with every further failure, at most ``MAX_WAIT_S`` (15 min):
+#: a guesser gets a few dozen tries an hour, a person who mistyped waits seconds.
+FIRST_WAIT_S = 2.0
+MAX_WAIT_S = 900.0
+#: Failures older than this (seconds since the last one) are forgotten.
+FORGET_S = 3600.0
+
+
+class TooManySignIns(SourcelightError):
+    """Sign-in refused for now: too many failed attempts for this user name or from this address."""
+
+
+@dataclass
+class _Failures:
+    count: int = 0
+    last: float = 0.0
+
+
+class LoginThrottle:
+    """Exponential backoff on failed sign-ins, per user name and per client address, shared by
+    every session of a server (thread-safe; kept in memory, so a restart forgets it).
+
+    streamlit-authenticator's own ``max_login_attempts`` counts in the session's copy of the
+    credentials and locks a user out for good: it neither survives a new session (a script opens
+    one per try) nor lets the real user back in, so the app uses this instead.
+
+    Args:
+        clock: seconds (``time.monotonic`` by default; tests pass their own).
+    """
+
+    def __init__(self, *, free: int = FREE_ATTEMPTS, first_wait_s: float = FIRST_WAIT_S,
+                 max_wait_s: float = MAX_WAIT_S, forget_s: float = FORGET_S, clock=None) -> None:
+        self.free, self.first_wait_s, self.max_wait_s, self.forget_s = free, first_wait_s, max_wait_s, forget_s
+        self._clock = clock or time.monotonic
+        self._lock = threading.Lock()
+        self._failures: dict[tuple[str, str], _Failures] = {}
+
+    def _keys(self, username: str, client: str | None) -> list[tuple[tuple[str, str], int]]:
+        keys = [(("user", username.strip().lower()), self.free)]
+        if client:
+            keys.append((("client", client), self.free * CLIENT_FACTOR))
+        return keys
+
+    def wait_s(self, username: str, client: str | None = None) -> float:
+        """Seconds before ``username`` (from ``client``) may try again; 0 when it may now."""
+        now = self._clock()
+        longest = 0.0
+        with self._lock:
+            for key, free in self._keys(username, client):
+                f = self._failures.get(key)
+                if f is None:
+                    continue
+                if now - f.last > self.forget_s:
+                    del self._failures[key]
+                    continue
+                if f.count >= free:
+                    wait = min(self.first_wait_s * 2 ** (f.count - free), self.max_wait_s)
+                    longest = max(longest, f.last + wait - now)
+        return max(longest, 0.0)
+
+    def check(self, username: str, client: str | None = None) -> None:
+        """Raise ``TooManySignIns`` when ``username`` (from ``client``) must wait."""
+        wait = self.wait_s(username, client)
+        if wait > 0:
+            raise TooManySignIns(
+                f"Too many failed sign-ins for this user name or from this address: try again in {wait:.0f} s."
+                if wait >= 1 else "Too many failed sign-ins: try again in a second."
+            )
+
+    def failed(self, username: str, client: str | None = None) -> None:
+        now = self._clock()
+        with self._lock:
+            for key, _ in self._keys(username, client):
+                f = self._failures.setdefault(key, _Failures())
+                f.count, f.last = f.count + 1, now
+
+    def succeeded(self, username: str, client: str | None = None) -> None:
+        """A right password: that user name starts afresh (the address keeps its count)."""
+        with self._lock:
+            self._failures.pop(("user", username.strip().lower()), None)

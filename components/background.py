@@ -8,7 +8,10 @@ it stored and a page reading the store sees the library fill up. ``status`` is a
 (done, total, an estimate of the time left) that any thread may read; nothing here blocks a caller.
 
 The app holds one worker per server process (``dashboard.state.get_worker``); the CLI and the
-first-start benchmark may make their own.
+first-start benchmark may make their own. Given an ``AnalysisPool`` (``components.worker``, what the
+app does), the analysis job queues each article in the pool's child processes at background
+priority (behind what pages ask for) instead of parsing on its own thread; an article whose
+analysis fails there is named in the job's ``error`` and the job goes on.
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ class JobStatus:
     """Where one background job stands.
 
     ``done`` of ``total`` articles handled in the current run (``total`` 0: nothing to do);
-    ``running`` while a run is under way; ``error`` the last run's failure, if any.
+    ``running`` while a run is under way; ``error`` the last run's failure, if any; ``failed``
+    the messages of the articles the last run could not analyse (each names its article).
     """
 
     name: str
@@ -55,6 +59,7 @@ class JobStatus:
     running: bool = False
     started: float | None = None
     error: str | None = None
+    failed: tuple[str, ...] = ()
 
     @property
     def pending(self) -> int:
@@ -117,10 +122,12 @@ class LibraryWorker:
         nlp: the loaded spaCy pipeline (only read; shared with the pages).
         similarity: the shared ``SimilarityEngine`` (None: no indexing job).
         first: article ids to handle before the others (the article a first visit opens).
+        pool: analyse in this ``components.worker.AnalysisPool`` (None: on the job's own thread).
     """
 
-    def __init__(self, store: Store, nlp, similarity=None, *, first: Sequence[str] = ()) -> None:
+    def __init__(self, store: Store, nlp, similarity=None, *, first: Sequence[str] = (), pool=None) -> None:
         self.store = store
+        self.pool = pool
         self.nlp = nlp
         self.similarity = similarity
         self.first = list(first)
@@ -199,8 +206,9 @@ class LibraryWorker:
                 return
             self._wake[name].clear()
             try:
+                self._set(name, error=None)
                 job()
-                self._set(name, running=False, error=None)
+                self._set(name, running=False)
             except Exception as exc:  # noqa: BLE001 — a background thread must never die silently
                 self._set(name, running=False, error=f"{exc.__class__.__name__}: {exc}")
             if not self._wake[name].is_set():
@@ -214,16 +222,34 @@ class LibraryWorker:
     def _analyse(self) -> None:
         todo = self._ordered(self.store.missing_analyses(self.version))
         self._set("analysis", done=0, total=len(todo), running=bool(todo), started=time.monotonic())
-        done = 0
+        done, failed = 0, []
         for start in range(0, len(todo), ANALYSIS_CHUNK):
             if self._stop.is_set():
                 return
             chunk = todo[start : start + ANALYSIS_CHUNK]
             already = self.store.analysed_ids(self.version)  # a page may have analysed some meanwhile
-            articles = self.store.get_articles([i for i in chunk if i not in already])
-            self.store.put_analyses(analyze_articles(articles, self.nlp))
+            if self.pool is not None:
+                failed += self._analyse_in_pool([i for i in chunk if i not in already])
+            else:
+                articles = self.store.get_articles([i for i in chunk if i not in already])
+                self.store.put_analyses(analyze_articles(articles, self.nlp))
             done += len(chunk)
             self._set("analysis", done=done)
+        self._set("analysis", failed=tuple(failed))  # the pool does not try them again until asked
+
+    def _analyse_in_pool(self, ids: list[str]) -> list[str]:
+        """Queue ``ids`` in the pool at background priority and wait; the failures' messages."""
+        from components.worker import BACKGROUND
+
+        wanted = set(ids)
+        names = {a.id: a.title for a in self.store.list_articles() if a.id in wanted} if ids else {}
+        futures = [self.pool.submit(self.store.url, i, name=names.get(i) or i, priority=BACKGROUND) for i in ids]
+        failed = []
+        for future in futures:
+            exc = future.exception()
+            if exc is not None:
+                failed.append(str(exc))
+        return failed
 
     def _index(self) -> None:
         engine = self.similarity

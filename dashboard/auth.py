@@ -24,6 +24,8 @@ from components.access import User
 from components.errors import SourcelightError
 
 USER_KEY = "_sl_signed_in"
+#: Failed sign-ins of this server process, per user name and client address (every session).
+THROTTLE = access.LoginThrottle()
 NONE, USERS, OIDC = "none", "users", "oidc"
 
 
@@ -65,10 +67,14 @@ def _users_gate() -> User | None:
         auto_hash=False,  # the users file holds bcrypt hashes only (load_users refuses anything else)
         login_sleep_time=0,  # the cookie is read from the request (st.context.cookies): no wait needed
     )
+    _throttle(authenticator)
     fields = {"Form name": "Sign in to Sourcelight", "Username": "User name", "Password": "Password",
               "Login": "Sign in"}
     try:
         authenticator.login(location="main", fields=fields, key="sl_login", max_login_attempts=None)
+    except access.TooManySignIns as exc:
+        st.error(str(exc), icon=":material/timer:")
+        return None
     except Exception as exc:  # the library's own errors (LoginError…) carry a message for the user
         st.error(str(exc))
     if st.session_state.get("authentication_status") is False:
@@ -85,6 +91,38 @@ def _users_gate() -> User | None:
         st.info("You are signed out.", icon=":material/logout:")
         return None
     return user
+
+
+def _client() -> str | None:
+    """The address the session's WebSocket came from (a proxy's, behind one: then the per-user
+    limit is what holds)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context (bare runs): per user name only
+        return None
+
+
+def _throttle(authenticator) -> None:
+    """Check ``THROTTLE`` before the library checks a password, and tell it how the check went.
+
+    streamlit-authenticator 0.4.2 offers ``max_login_attempts``, but counts in the session's copy
+    of the credentials and never lets the user back in (``access.LoginThrottle`` says why that is
+    not enough); its form's fields have no keys, so the check wraps its controller's ``login``.
+    """
+    controller = authenticator.authentication_controller
+    check_password = controller.login
+    client = _client()
+
+    def login(username=None, password=None, *args, **kwargs):
+        if kwargs.get("token") is not None or not username or not password:  # a cookie, or an empty form
+            return check_password(username, password, *args, **kwargs)
+        name = str(username).lower().strip()
+        THROTTLE.check(name, client)  # TooManySignIns: shown as the form's error, no password checked
+        ok = check_password(username, password, *args, **kwargs)
+        (THROTTLE.succeeded if ok else THROTTLE.failed)(name, client)
+        return ok
+
+    controller.login = login
 
 
 def _oidc_gate() -> User | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.background import LibraryStatus
+from components.textsafe import md
 from dashboard import state
 
 BUSY_KEY = "_library_busy"
@@ -33,6 +34,8 @@ def _draw(status: LibraryStatus) -> None:
     for s in (status.analysis, status.index):
         if s.error:
             st.warning(f"Background {s.name} stopped: {s.error}", icon=":material/error:")
+    for message in status.analysis.failed[:5]:  # one article each; the rest of the library goes on
+        st.warning(md(message), icon=":material/error:")
 
 
 def _panel() -> None:

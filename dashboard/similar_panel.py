@@ -138,17 +138,24 @@ def _offer_analysis(ids: Sequence[str], what: str, *, key: str) -> None:
     if status is not None:  # the background worker analyses them; no button
         st.caption(status.pending_text("analysis") or "They are queued for the background analysis.")
         return
+    in_flight = state.analysis_in_flight(ids)
+    if in_flight:  # being analysed in the pool: say so, fill in when done
+        from dashboard import pending
+
+        names = {s.id: s.title or s.id for s in state.get_store().list_articles() if s.id in in_flight}
+        pending.show_pending(in_flight, names, key=key)
+        return
+    for message in list(state.analysis_failures(ids).values())[:5]:
+        st.error(md(message), icon=":material/error:")
     label = "Analyse it" if n == 1 else f"Analyse these {n}"
     if st.button(label, key=f"{key}_analyse", icon=":material/search_insights:"):
-        from components.analysis import analyze_missing
-
         bar = st.progress(0.0, text="Analysing…")
 
         def progress(done: int, total: int) -> None:
             bar.progress(done / total if total else 1.0, text=f"Analysing: {done} of {total} articles")
 
         try:
-            analyze_missing(state.get_store(), state.get_nlp(), ids=ids, progress=progress)
+            state.ensure_analysed(ids, retry=True, progress=progress)
         except SourcelightError as exc:
             st.error(md(exc))
             return

@@ -2,9 +2,11 @@
 
 Streamlit shares ``st.cache_resource`` objects across sessions and threads: the Store's engine is
 thread-safe (a connection pool) and the spaCy pipeline is only read. Loading the bundled seeds
-inserts only articles the library does not have yet, so a restart costs one query. With
-``SOURCELIGHT_ANALYSIS_PROCESS=1`` a new article is analysed in a child process
-(``components.worker``), so a heavy one never freezes the others.
+inserts only articles the library does not have yet, so a restart costs one query. Articles are
+analysed in the shared pool of child processes (``components.worker``), so a heavy one never
+freezes the others: a page asks for an analysis without waiting (``ensure_analysed``) and shows a
+pending state while it is made (``AnalysisPending``, drawn by ``dashboard.pending``).
+``SOURCELIGHT_ANALYSIS_PROCESS=0`` analyses on the page's own thread instead (as the CLI does).
 
 May import Streamlit, ``components`` and ``dashboard.auth`` (inside functions); every other
 ``dashboard`` module may import it, so it imports no page, panel or widget.
@@ -20,13 +22,14 @@ import streamlit as st
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from components.access import EDITOR, User  # noqa: E402
-from components.analysis import analysis_for, pipeline_version  # noqa: E402
+from components.analysis import analysis_for, analyze_missing  # noqa: E402
 from components.corrections import CorrectionsService, EffectiveAnalysis  # noqa: E402
 from components.effective import effective_analysis  # noqa: E402
 from components.nlp import load_nlp, model_name  # noqa: E402
+from components.pipeline.stages import version_of_installed  # noqa: E402
 from components.records import Analysis, Article  # noqa: E402
 from components.store import Store  # noqa: E402
-from components.worker import shared_worker  # noqa: E402
+from components.worker import INTERACTIVE, AnalysisFailed, AnalysisPool, process_enabled, shared_pool  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ID_FILE = "000_b880dba6bbaee506.txt"
@@ -54,13 +57,11 @@ def get_nlp():
     return load_nlp()
 
 
+@st.cache_resource(show_spinner=False)
 def version() -> str:
-    return pipeline_version(get_nlp())
-
-
-#: ``SOURCELIGHT_ANALYSIS_PROCESS=1`` analyses a new article in the shared child process; off by
-#: default for now (the Annotate page's AppTests do not pass with it yet).
-ANALYSIS_PROCESS = os.environ.get("SOURCELIGHT_ANALYSIS_PROCESS", "0").strip() == "1"
+    """The current pipeline's version key, read from the installed model's meta.json: a page that
+    only reads stored analyses (or hands the work to the analysis pool) never loads spaCy itself."""
+    return version_of_installed(model_name())
 
 
 @st.cache_resource
@@ -70,27 +71,113 @@ def get_corrections() -> CorrectionsService:
 
 
 def analysis_ready(article_id: str) -> bool:
-    """Whether opening ``article_id`` can draw its analysis at once. False while this process has
-    not loaded the language model yet (a cold start: loading it takes seconds) or the article has
-    no stored analysis of the current pipeline; the reading view then shows the text first."""
-    from components.nlp import is_loaded
+    """Whether opening ``article_id`` can draw its analysis at once: it has a stored analysis of
+    the current pipeline. When not (a new article; a first start, where the language model is
+    still to be loaded too), the reading view shows the text while the analysis is made."""
+    return get_store().has_analysis(article_id, version())
 
-    return is_loaded(model_name()) and get_store().has_analysis(article_id, version())
+
+class AnalysisPending(Exception):
+    """Articles a page needs are being analysed in the pool: the page says so and fills in by
+    itself (``dashboard.pending``). ``pending`` maps each id to the seconds its analysis has run
+    (None while queued); ``names`` to its title."""
+
+    def __init__(self, pending: dict[str, float | None], names: dict[str, str]) -> None:
+        super().__init__(f"{len(pending)} article(s) being analysed")
+        self.pending, self.names = pending, names
+
+
+def analysis_pool() -> AnalysisPool | None:
+    """The shared analysis pool, or None where articles are analysed on the page's thread
+    (``SOURCELIGHT_ANALYSIS_PROCESS=0``, or a library in memory that a child cannot open)."""
+    if not process_enabled() or ":memory:" in get_store().url:
+        return None
+    return shared_pool(model_name())
+
+
+def ensure_analysed(
+    ids, *, retry: bool = False, wait: bool = False, priority: int = INTERACTIVE, progress=None
+) -> tuple[dict[str, float | None], dict[str, str]]:
+    """Make sure the articles ``ids`` have an analysis of the current version.
+
+    In the pool (the default) the missing ones are queued and this returns at once, unless
+    ``wait``; on the page's thread (``SOURCELIGHT_ANALYSIS_PROCESS=0``) they are analysed here,
+    ``progress(done, total)`` after each. ``retry`` tries again articles whose analysis failed.
+
+    Returns:
+        (pending, failed): the ids still being analysed (seconds running, None while queued) and
+        those whose analysis failed, with the message naming the article.
+    """
+    store, v = get_store(), version()
+    done = store.analysed_ids(v)
+    missing = [i for i in dict.fromkeys(ids) if i not in done]
+    if not missing:
+        return {}, {}
+    pool = analysis_pool()
+    if pool is None:
+        analyze_missing(store, get_nlp(), ids=missing, progress=progress)
+        return {}, {}
+    wanted = set(missing)
+    names = {s.id: s.title or s.id for s in store.list_articles() if s.id in wanted}
+    futures = [pool.submit(store.url, i, name=names.get(i, i), priority=priority, retry=retry) for i in missing]
+    if wait:
+        for n, future in enumerate(futures, 1):
+            future.exception()  # waits; a failure is in pool.failures below
+            if progress:
+                progress(n, len(futures))
+    return pool.in_flight(store.url, missing), pool.failures(store.url, missing)
+
+
+def analysis_in_flight(ids) -> dict[str, float | None]:
+    """Which of ``ids`` the pool is analysing now (empty on the in-process path)."""
+    pool = analysis_pool()
+    return {} if pool is None else pool.in_flight(get_store().url, ids)
+
+
+def analysis_failures(ids) -> dict[str, str]:
+    """Which of ``ids`` the pool could not analyse, with each message (empty on the in-process path)."""
+    pool = analysis_pool()
+    return {} if pool is None else pool.failures(get_store().url, ids)
 
 
 def open_effective(article_id: str) -> tuple[Article, EffectiveAnalysis] | None:
     """The article and its analysis with analysts' corrections applied (model output computed once
     and stored; corrections are a layer read on top, with provenance and what no longer anchors),
-    through the one read path every view uses (``components.effective``)."""
+    through the one read path every view uses (``components.effective``).
+
+    Raises:
+        AnalysisPending: its analysis is being made in the pool (the page shows a pending state).
+        components.worker.AnalysisFailed: its analysis failed (too slow, too big, the child died).
+    """
     store = get_store()
     article = store.get_article(article_id)
     if article is None:
         return None
-    if ANALYSIS_PROCESS and store.get_analysis(article.id, version()) is None:
-        # a new article is analysed in a child process: this session waits, the others go on
-        shared_worker(model_name()).analyse(store.url, article)
-    analysis_for(store, get_nlp(), article)
+    pending, failed = ensure_analysed([article_id])
+    if article_id in failed:
+        raise AnalysisFailed(failed[article_id])
+    if pending:
+        raise AnalysisPending(pending, {article_id: article.title or article_id})
+    if not store.has_analysis(article_id, version()):  # stored by now, unless analysed on this thread
+        analysis_for(store, get_nlp(), article)
     return article, effective_analysis(store, version(), article_id)
+
+
+def open_articles(article_ids) -> list[tuple[Article, Analysis] | None]:
+    """``open_article`` for several articles, queueing every missing analysis at once.
+
+    Raises:
+        AnalysisPending: some are being analysed (all of them named).
+        components.worker.AnalysisFailed: one failed.
+    """
+    ids = list(article_ids)
+    pending, failed = ensure_analysed(ids)
+    if failed:
+        raise AnalysisFailed(next(iter(failed.values())))
+    if pending:
+        names = {s.id: s.title or s.id for s in get_store().list_articles() if s.id in pending}
+        raise AnalysisPending(pending, names)
+    return [open_article(i) for i in ids]
 
 
 def open_article(article_id: str) -> tuple[Article, Analysis] | None:
@@ -203,16 +290,20 @@ def get_stories():
 
 
 def story_comparison(story_id: str):
-    """One story's comparison over its articles' corrected analyses (analysing any not yet analysed)."""
-    from components.analysis import analyze_missing
+    """One story's comparison over its articles' corrected analyses (analysing any not yet analysed).
+
+    Raises:
+        AnalysisPending: some of its articles are being analysed.
+    """
     from components.stories.compare import compare_story, story_items
 
     svc = get_stories()
     story = svc.story(story_id)
     store = get_store()
-    missing = [i for i in store.missing_analyses(version()) if i in story.article_ids]
-    if missing:
-        analyze_missing(store, get_nlp(), ids=missing)
+    pending, _failed = ensure_analysed(story.article_ids)  # a failed one is left out and named by the page
+    if pending:
+        names = {s.id: s.title or s.id for s in store.list_articles() if s.id in pending}
+        raise AnalysisPending(pending, names)
     return compare_story(story, story_items(store, version(), story.article_ids))
 
 
@@ -229,7 +320,9 @@ def get_worker():
     if not background_enabled():
         return None
     first = default_article_id()
-    return LibraryWorker(get_store(), get_nlp(), get_similarity(), first=[first] if first else []).start()
+    return LibraryWorker(
+        get_store(), get_nlp(), get_similarity(), first=[first] if first else [], pool=analysis_pool()
+    ).start()
 
 
 def worker_status():
@@ -289,13 +382,12 @@ def _index_new() -> None:
 
 def feed_service():
     """The library's feeds; a check analyses, indexes and groups into stories what it adds."""
-    from components.analysis import analyze_missing
     from components.feeds import FeedService
 
     store = get_store()
     return FeedService(
         store,
-        analyse=lambda ids: analyze_missing(store, get_nlp(), ids=ids),
+        analyse=lambda ids: ensure_analysed(ids, wait=True),
         index=lambda _articles: _index_new(),
         stories=lambda ids: get_stories().update(ids),
     )

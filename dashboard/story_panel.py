@@ -14,7 +14,7 @@ import streamlit as st
 
 from components.charts import story_outlets_figure
 from components.errors import SourcelightError
-from dashboard import state
+from dashboard import pending, state
 from dashboard.widgets import plotly_chart, read_link
 
 
@@ -55,7 +55,10 @@ def show_story(story_id: str, *, key: str, narrow: bool = False) -> None:
     """The comparison of one story (also the reading view's Story tab: ``narrow``, the essential
     columns of each table and the source lists one above the other)."""
     try:
-        cmp = state.story_comparison(story_id)
+        with pending.waiting(key=key) as wait:
+            cmp = state.story_comparison(story_id)
+        if wait.shown:
+            return
     except SourcelightError as exc:
         st.error(str(exc))
         return

@@ -56,6 +56,11 @@ def seed_text() -> str:
 # buttons, and eight servers indexing 292 articles at once would starve the machine.
 # tests/test_browser_first_start.py runs the app with it on.
 os.environ.setdefault("SOURCELIGHT_BACKGROUND", "0")
+# The app analyses in a pool of child processes (components/worker.py) and pages show a pending
+# state meanwhile; the AppTests that drive a page in one run need the analysis made on the page's
+# thread, so tests default to it. tests/test_worker.py and tests/test_app_analysis_pool.py (and
+# the browser tests that set it) run the pool.
+os.environ.setdefault("SOURCELIGHT_ANALYSIS_PROCESS", "0")
 
 
 # ---- the browser tests: a running app and Chromium ----------------------------------------------

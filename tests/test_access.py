@@ -354,3 +354,48 @@ def test_export_command_leaves_private_notes_out_unless_told_whose(tmp_path):
     cli("export", "--format", "jsonl", "--analyst", "mallory", "-o", out)
     got = [n["text"] for n in json.loads(out.read_text(encoding="utf-8"))["notes"]]
     assert got == ["PRIVATE-mallory", "SHARED-mallory"]
+
+
+# ---- sign-in throttling ------------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_failed_sign_ins_back_off_per_user_name_and_a_right_password_resets():
+    clock = Clock()
+    throttle = access.LoginThrottle(free=3, first_wait_s=2, max_wait_s=60, clock=clock)
+    for _ in range(3):
+        throttle.check("Bob")  # the free attempts
+        throttle.failed("Bob")
+    assert throttle.wait_s("bob") == 2  # user names compare as the library does (lower case)
+    with pytest.raises(access.TooManySignIns, match="try again in 2 s"):
+        throttle.check("bob")
+    assert throttle.wait_s("ana") == 0  # other users are not held up
+    clock.now += 2
+    throttle.check("bob")
+    throttle.failed("bob")
+    assert throttle.wait_s("bob") == 4  # doubling
+    for _ in range(10):
+        throttle.failed("bob")
+    assert throttle.wait_s("bob") == 60  # capped
+    clock.now += 60
+    throttle.succeeded("bob")
+    assert throttle.wait_s("bob") == 0
+
+
+def test_one_client_guessing_many_user_names_is_slowed_down_and_old_failures_are_forgotten():
+    clock = Clock()
+    throttle = access.LoginThrottle(free=2, first_wait_s=5, forget_s=600, clock=clock)
+    for n in range(2 * access.CLIENT_FACTOR):  # two guesses at each of several names, one address
+        throttle.failed(f"user{n // 2}", "203.0.113.7")
+    assert throttle.wait_s("someone-new", "203.0.113.7") == 5
+    assert throttle.wait_s("someone-new", "198.51.100.2") == 0  # another address is not
+    clock.now += 601
+    assert throttle.wait_s("someone-new", "203.0.113.7") == 0
+    assert throttle.wait_s("user0") == 0

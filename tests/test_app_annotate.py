@@ -8,6 +8,7 @@ does on the page â€” relabel, delete, note, tag, undo, with and without a name â
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,12 @@ def open_annotate(at: AppTest, analyst: str | None = "Ana") -> AppTest:
         at.query_params["analyst"] = analyst
         at.session_state["analyst"] = analyst
     at.run()
+    # with SOURCELIGHT_ANALYSIS_PROCESS=1 the page first says the article is being analysed in the
+    # pool, and fills in once it is (its poll reruns it; here the test does)
+    end = time.monotonic() + 300
+    while any(i.value.startswith("Analysing") for i in at.info) and time.monotonic() < end:
+        time.sleep(0.5)
+        at.run()
     assert not at.exception, at.exception
     return at
 

@@ -38,6 +38,9 @@ def team(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCELIGHT_DB", str(tmp_path / "app.db"))
     monkeypatch.setenv("SOURCELIGHT_SEEDS", str(seeds))
     monkeypatch.setenv("SOURCELIGHT_USERS", str(users))
+    from dashboard import auth
+
+    monkeypatch.setattr(auth, "THROTTLE", access.LoginThrottle())  # each test's failed sign-ins are its own
     st.cache_resource.clear()
     yield users
     st.cache_resource.clear()
@@ -86,6 +89,20 @@ def test_nothing_is_shown_before_sign_in_and_a_wrong_password_is_refused(team):
     at = sign_in("mallory", "not her password")
     assert any("Wrong user name or password" in e.value for e in at.error)
     assert [b.label for b in at.button] == ["Sign in"] and not at.selectbox
+
+
+@pytest.mark.slow
+def test_password_guessing_is_slowed_down_across_sessions_for_that_user_only(team):
+    for attempt in range(access.FREE_ATTEMPTS):  # each guess in a new session, as a script would
+        at = sign_in("bob", f"guess-{attempt}")
+        assert any("Wrong user name or password" in e.value for e in at.error)
+    at = sign_in("bob")  # the right password, but too soon: refused without being checked
+    errors = [e.value for e in at.error]
+    assert any("Too many failed sign-ins" in e and "try again in" in e for e in errors), errors
+    assert not any("Wrong user name" in e for e in errors)
+    assert [b.label for b in at.button] == ["Sign in"] and not at.selectbox
+    at = sign_in("mallory")  # another user is not held up
+    assert not at.error and at.selectbox
 
 
 @pytest.mark.slow

@@ -31,7 +31,7 @@ from components.records import KINDS, SOURCE_TYPES, Article, Span
 from components.render import attribution_title, legend_html, reading_html
 from components.selection import selection_span
 from components.textsafe import md
-from dashboard import state
+from dashboard import pending, state
 from dashboard.selection import text_selector
 from dashboard.widgets import export_buttons, library_labels
 
@@ -741,10 +741,12 @@ def page() -> None:
                 st.session_state.pop(k, None)
         st.session_state[f"{K}_current"] = article_id
     try:
-        with st.spinner("Analysing…"):
+        with pending.waiting(key=K, retry_ids=[article_id]) as wait:
             opened = state.open_effective(article_id)
     except SourcelightError as exc:
         st.error(md(exc))
+        return
+    if wait.shown:
         return
     if opened is None:
         st.error(f"Article {md(article_id)} is not in the library.")

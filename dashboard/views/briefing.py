@@ -28,7 +28,7 @@ from components.briefing import (
 from components.errors import SourcelightError
 from components.render import attribution_title
 from components.textsafe import md
-from dashboard import state
+from dashboard import pending, state
 from dashboard.widgets import library_labels
 
 KEY = "brief"
@@ -167,8 +167,10 @@ def page() -> None:
 
     version = state.version()
     picks: dict[str, list[int]] = {}
-    with st.spinner("Analysing…"):
-        opened = [(aid, state.open_article(aid)) for aid in order]
+    with pending.waiting(key=KEY, retry_ids=order) as wait:
+        opened = list(zip(order, state.open_articles(order), strict=True))
+    if wait.shown:
+        return
     for n, (aid, pair) in enumerate(opened, 1):
         if pair is None:
             st.error(f"Article {md(aid)} is not in the library.")

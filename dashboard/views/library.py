@@ -10,7 +10,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.analysis import analyze_missing
 from components.articles import WIKINEWS_CREDIT, fetch_url, load_paste
 from components.errors import SourcelightError
 from components.library import EDITABLE, add_files, delete_article, deletions, edit_metadata, metadata_history
@@ -44,11 +43,13 @@ def _analyse_added(added: list[str]) -> str:
     if state.library_changed():  # the background worker analyses and indexes them
         return "analysing and indexing them in the background (see the sidebar)"
     bar = st.progress(0.0, text="Analysing…")
-    analyze_missing(
-        state.get_store(), state.get_nlp(), ids=added, progress=lambda d, t: bar.progress(d / t, f"Analysed {d}/{t}")
+    in_flight, failed = state.ensure_analysed(  # in the analysis pool: queued, this page does not wait
+        added, progress=lambda d, t: bar.progress(d / t, f"Analysed {d}/{t}")
     )
     bar.empty()
-    return "analysed"
+    if failed:
+        return f"{len(failed)} could not be analysed ({md('; '.join(failed.values()))})"
+    return "analysing them (open one to see it fill in)" if in_flight else "analysed"
 
 
 def _add_uploads(files: list[tuple[str, bytes]], *, key: str) -> None:

@@ -36,7 +36,7 @@ from components.charts import sources_figure, type_label
 from components.render import attribution_title, esc, reading_html
 from components.sources import CONTENT_JOINER, article_breakdown, source_names, sourcing_profile
 from components.textsafe import md
-from dashboard import state
+from dashboard import pending, state
 from dashboard.widgets import library_labels, plotly_chart
 
 KEY = "present"
@@ -267,8 +267,10 @@ def page() -> None:
         ps = PresentState(article=state.open_article_id(labels) or next(iter(labels)), notes=ps.notes)
     state.remember_article(ps.article)
 
-    with st.spinner("Analysing…"):
+    with pending.waiting(key=KEY, retry_ids=[ps.article]) as wait:
         opened = state.open_article(ps.article)
+    if wait.shown:
+        return
     if opened is None:
         st.error(f"Article {md(ps.article)} is not in the library.")
         return

@@ -23,7 +23,7 @@ from components.sources import (
     sourcing_profile,
 )
 from components.textsafe import md
-from dashboard import state
+from dashboard import pending, state
 from dashboard.similar_panel import show_similar, show_similar_claims
 from dashboard.story_panel import show_article_story
 from dashboard.widgets import library_labels, plotly_chart
@@ -322,18 +322,21 @@ def page() -> None:
     article_id = choose_article(key="read")
     if article_id is None:
         return
+    notice = st.container()
     preview = None
     if not state.analysis_ready(article_id):
-        # A cold start or a new article: the text can be read while the model loads and analyses.
+        # A new article, or a first start: its text can be read while it is analysed (and, on a
+        # first start, while the language model loads); the marked view then replaces it.
         article = state.get_store().get_article(article_id)
         if article is not None:
             preview = st.empty()
             with preview.container():
-                st.info("Analysing this article: names and who said what appear in a few seconds.",
-                        icon=":material/hourglass_top:")
                 st.html(preview_html(article))
-    with st.spinner("Analysing…"):
-        opened = state.open_effective(article_id)
+    with notice, pending.waiting(key="read", retry_ids=[article_id]) as wait:
+        with st.spinner("Analysing this article: names and who said what appear in a few seconds…"):
+            opened = state.open_effective(article_id)
+    if wait.shown:
+        return  # the text stays readable under the pending note; the page fills in by itself
     if preview is not None:
         preview.empty()
     if opened is None:

@@ -23,7 +23,6 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from components.analysis import analyze_missing
 from components.charts import (
     corpus_sources_figure,
     outlet_unnamed_figure,
@@ -43,6 +42,7 @@ from components.sources import (
 )
 from components.textsafe import md
 from dashboard import state
+from dashboard.pending import show_pending
 from dashboard.widgets import EMPTY_LIBRARY, plotly_chart, read_link
 
 KEY = "src"
@@ -128,6 +128,12 @@ def analysis_status(store, version: str, *, key: str) -> tuple[int, set[str]]:
             icon=":material/pending:",
         )
         return len(summaries), done
+    in_flight = state.analysis_in_flight(missing)
+    if in_flight:  # the pool is on it (this button, or another session's): say so, fill in when done
+        show_pending(in_flight, {s.id: s.title or s.id for s in summaries}, key=key)
+        return len(summaries), done
+    for message in list(state.analysis_failures(missing).values())[:5]:
+        st.error(md(message), icon=":material/error:")
     st.warning(
         f"**{n} of {len(summaries)} articles are not analysed yet** and are left out of "
         "everything below. Analysing takes a fraction of a second per article.",
@@ -159,8 +165,9 @@ def analysis_status(store, version: str, *, key: str) -> tuple[int, set[str]]:
         def tick(i: int, total: int) -> None:
             bar.progress(i / max(total, 1), text=f"Analysing {i} of {total}…")
 
-        count = analyze_missing(store, state.get_nlp(), ids=missing, progress=tick)
-        st.session_state[f"{key}_analysed"] = count
+        in_flight, _failed = state.ensure_analysed(missing, retry=True, progress=tick)
+        if not in_flight:  # analysed here (SOURCELIGHT_ANALYSIS_PROCESS=0): say how many
+            st.session_state[f"{key}_analysed"] = n - len(state.get_store().missing_analyses(state.version()))
         st.rerun()
     return len(summaries), done
 
