@@ -204,7 +204,7 @@ def story_comparison(story_id: str):
     missing = [i for i in store.missing_analyses(version()) if i in story.article_ids]
     if missing:
         analyze_missing(store, get_nlp(), ids=missing)
-    return compare_story(story, story_items(store, version(), story.article_ids))
+    return compare_story(story, story_items(store, version(), story.article_ids), stored=get_similarity().embedded)
 
 
 @st.cache_resource(show_spinner=False)
