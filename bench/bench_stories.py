@@ -200,12 +200,44 @@ def synthetic(n: int, rng: np.random.Generator):
                             {k: 1.0 for k in names}, vec, day)
 
 
+def grouping_at(rev: str):
+    """``components/stories/grouping.py`` as it was at git revision ``rev``, loaded as a module."""
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    src = subprocess.run(["git", "show", f"{rev}:components/stories/grouping.py"], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    path = Path(tempfile.mkdtemp()) / "grouping_at_rev.py"
+    path.write_text(src, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("grouping_at_rev", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["grouping_at_rev"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def cmd_scale(args) -> None:
     import resource
 
     print(machine())
     rng = np.random.default_rng(0)
     feats = list(synthetic(args.articles + 200, rng))
+    if args.against:
+        # the same articles through the grouping of another revision and this one, one run
+        times, members = {}, {}
+        for label, cls in ((args.against, grouping_at(args.against).StoryIndex), ("this tree", StoryIndex)):
+            index = cls()
+            t = time.perf_counter()
+            for f in feats[: args.articles]:
+                index.assign(f)
+            times[label], members[label] = time.perf_counter() - t, dict(index.story_of)
+            print(f"  {label}: {args.articles} articles in {times[label]:.1f} s, {len(index.stories)} stories, "
+                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+        same = sum(members[args.against][k] == v for k, v in members["this tree"].items())
+        print(f"ratio {args.against} / this tree: {times[args.against] / times['this tree']:.2f}x; "
+              f"the same story for {same} of {args.articles} articles")
+        return
     index = StoryIndex()
     t = time.perf_counter()
     for i, f in enumerate(feats[: args.articles], 1):
@@ -237,6 +269,7 @@ def main() -> None:
     q.set_defaults(func=cmd_quality)
     s = sub.add_parser("scale")
     s.add_argument("--articles", type=int, default=100_000)
+    s.add_argument("--against", metavar="REV", help="also time the grouping of git revision REV, same articles")
     s.set_defaults(func=cmd_scale)
     args = p.parse_args()
     args.func(args)
