@@ -15,6 +15,10 @@ The date penalty grows from 0 at ``DATE_SLACK`` days outside the story's date ra
 embeddings (no index yet) the embedding's weight goes to the words, with a threshold measured
 for that case. A story's id comes from its first article, so ids never change as stories grow;
 ``bench/bench_stories.py`` measured the constants (see bench/README.md, Stories).
+
+The candidates are scored together in numpy: words and names share one vocabulary of integer
+ids, and each story keeps its sums also as (ids, weights) arrays, so one gather over a dense
+scratch copy of the article's weights gives every candidate's dot products.
 """
 from __future__ import annotations
 
