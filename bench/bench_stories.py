@@ -16,6 +16,12 @@ the baseline's distance threshold).
 scale: synthetic articles (stories of about ten articles sharing names and topic words, unit
 vectors clustered by story, dates spread over a year) grouped one at a time: total time, then
 the latency of adding one more article to the full index (p50 / p95 / max over 200 additions).
+``--against REV`` instead times the same articles through the grouping of git revision REV and
+of this tree in one run (the ratio, and whether the decisions are the same).
+
+``--half tune`` / ``--half held-out``: only the odd-numbered / even-numbered ECB+ topics (the
+constants are chosen on the first; the second is only reported). Without it, all topics are
+grouped and each half is also grouped and scored as a library of its own.
 """
 from __future__ import annotations
 
