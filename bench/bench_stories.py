@@ -16,6 +16,12 @@ the baseline's distance threshold).
 scale: synthetic articles (stories of about ten articles sharing names and topic words, unit
 vectors clustered by story, dates spread over a year) grouped one at a time: total time, then
 the latency of adding one more article to the full index (p50 / p95 / max over 200 additions).
+``--against REV`` instead times the same articles through the grouping of git revision REV and
+of this tree in one run (the ratio, and whether the decisions are the same).
+
+``--half tune`` / ``--half held-out``: only the odd-numbered / even-numbered ECB+ topics (the
+constants are chosen on the first; the second is only reported). Without it, all topics are
+grouped and each half is also grouped and scored as a library of its own.
 """
 from __future__ import annotations
 
@@ -118,29 +124,44 @@ def baseline(rows: list[dict], distance: float) -> dict[str, str]:
 BASELINE_DISTANCES = (0.75, 0.80, 0.85)
 
 
+#: The halves of the ECB+ topics: constants are chosen on the odd-numbered topics ("tune", 22
+#: topics) and the even-numbered ones ("held-out", 21 topics) are only reported, never tuned on.
+HALVES = {"tune": lambda topic: int(topic) % 2 == 1, "held-out": lambda topic: int(topic) % 2 == 0}
+
+
 def cmd_quality(args) -> None:
     rows = load_corpus()
+    if args.half != "all":
+        rows = [r for r in rows if HALVES[args.half](r["topic"])]
     gold = {r["id"]: r["story_id"] for r in rows}
     print(machine())
-    print(f"{len(rows)} articles, {len(set(gold.values()))} stories")
+    print(f"{len(rows)} articles, {len(set(gold.values()))} stories, "
+          f"{len({r['topic'] for r in rows})} topics ({args.half})")
     vecs = embeddings(rows)
     orders = []
     for seed in range(args.orders):
         shuffled = rows[:]
         random.Random(seed).shuffle(shuffled)
         orders.append(shuffled)
+    halves = {name: {r["id"] for r in rows if keep(r["topic"])} for name, keep in HALVES.items()}
 
-    def run(label: str, fn) -> None:
-        scores, secs = [], []
-        for shuffled in orders:
-            t = time.perf_counter()
-            pred = fn(shuffled)
-            secs.append(time.perf_counter() - t)
-            scores.append((*bcubed(pred, gold), ari(pred, gold), len(set(pred.values()))))
-        m = np.mean(scores, axis=0)
-        lo = np.min([s[2] for s in scores])
-        print(f"{label:<44} P {m[0]:.3f}  R {m[1]:.3f}  F1 {m[2]:.3f} (min {lo:.3f})  ARI {m[3]:.3f}"
-              f"  stories {m[4]:.0f}  {np.mean(secs):.2f} s")
+    def run(label: str, fn, batch: bool = False) -> None:
+        # each half is its own library: grouped alone, in the same shuffled orders
+        parts = [("", None)] if args.half != "all" else [("", None), *((f" [{n}]", ids) for n, ids in halves.items())]
+        for suffix, ids in parts:
+            scores, secs = [], []
+            sub_gold = gold if ids is None else {i: g for i, g in gold.items() if i in ids}
+            # a batch method sees every article at once: one order is enough (the others give the same)
+            for shuffled in orders[:1] if batch else orders:
+                part = shuffled if ids is None else [r for r in shuffled if r["id"] in ids]
+                t = time.perf_counter()
+                pred = fn(part)
+                secs.append(time.perf_counter() - t)
+                scores.append((*bcubed(pred, sub_gold), ari(pred, sub_gold), len(set(pred.values()))))
+            m = np.mean(scores, axis=0)
+            lo = np.min([s[2] for s in scores])
+            print(f"{label + suffix:<56} P {m[0]:.3f}  R {m[1]:.3f}  F1 {m[2]:.3f} (min {lo:.3f})  "
+                  f"ARI {m[3]:.3f}  stories {m[4]:.0f}  {np.mean(secs):.2f} s", flush=True)
 
     if args.grid:
         for t in (0.36, 0.40, 0.44, 0.48, 0.52):
@@ -157,7 +178,7 @@ def cmd_quality(args) -> None:
     run("stories (embeddings + words + names + dates)", lambda rs: ours(rs, vecs))
     run("stories without embeddings", lambda rs: ours(rs, None))
     for d in BASELINE_DISTANCES:
-        run(f"TF-IDF + agglomerative (avg, cos dist<{d})", lambda rs, d=d: baseline(rs, d))
+        run(f"TF-IDF + agglomerative (avg, cos dist<{d})", lambda rs, d=d: baseline(rs, d), batch=True)
 
 
 # ------------------------------------------------------------------------------ scale
@@ -186,19 +207,52 @@ def synthetic(n: int, rng: np.random.Generator):
                             {k: 1.0 for k in names}, vec, day)
 
 
+def grouping_at(rev: str):
+    """``components/stories/grouping.py`` as it was at git revision ``rev``, loaded as a module."""
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    src = subprocess.run(["git", "show", f"{rev}:components/stories/grouping.py"], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    path = Path(tempfile.mkdtemp()) / "grouping_at_rev.py"
+    path.write_text(src, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("grouping_at_rev", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["grouping_at_rev"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def cmd_scale(args) -> None:
     import resource
 
     print(machine())
     rng = np.random.default_rng(0)
     feats = list(synthetic(args.articles + 200, rng))
+    if args.against:
+        # the same articles through the grouping of another revision and this one, one run
+        times, members = {}, {}
+        for label, cls in ((args.against, grouping_at(args.against).StoryIndex), ("this tree", StoryIndex)):
+            index = cls()
+            t = time.perf_counter()
+            for f in feats[: args.articles]:
+                index.assign(f)
+            times[label], members[label] = time.perf_counter() - t, dict(index.story_of)
+            print(f"  {label}: {args.articles} articles in {times[label]:.1f} s, {len(index.stories)} stories, "
+                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+        same = sum(members[args.against][k] == v for k, v in members["this tree"].items())
+        print(f"ratio {args.against} / this tree: {times[args.against] / times['this tree']:.2f}x; "
+              f"the same story for {same} of {args.articles} articles")
+        return
     index = StoryIndex()
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     for i, f in enumerate(feats[: args.articles], 1):
         index.assign(f)
         if i % 10000 == 0:
-            print(f"  {i} articles, {len(index.stories)} stories, {time.perf_counter() - t:.0f} s", flush=True)
-    total = time.perf_counter() - t
+            print(f"  {i} articles, {len(index.stories)} stories, {time.perf_counter() - t:.0f} s "
+                  f"({time.process_time() - cpu:.0f} s of CPU), load {os.getloadavg()[0]:.1f}", flush=True)
+    total, cpu = time.perf_counter() - t, time.process_time() - cpu
     lat = []
     for f in feats[args.articles:]:
         t1 = time.perf_counter()
@@ -207,7 +261,7 @@ def cmd_scale(args) -> None:
     lat_ms = np.array(lat) * 1000
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"grouped {args.articles} synthetic articles into {len(index.stories)} stories in {total:.0f} s "
-          f"({args.articles / total:.0f} articles/s)")
+          f"({args.articles / total:.0f} articles/s; {cpu:.0f} s of this process's CPU time)")
     print(f"adding one article to {args.articles}: p50 {np.percentile(lat_ms, 50):.1f} ms, "
           f"p95 {np.percentile(lat_ms, 95):.1f} ms, max {lat_ms.max():.1f} ms; peak RSS {rss:.0f} MB")
 
@@ -218,9 +272,12 @@ def main() -> None:
     q = sub.add_parser("quality")
     q.add_argument("--orders", type=int, default=3, help="shuffled arrival orders (default 3)")
     q.add_argument("--grid", action="store_true", help="the parameter sweep behind the constants")
+    q.add_argument("--half", choices=["all", "tune", "held-out"], default="all",
+                   help="all topics (each half also reported alone), or only one half (default all)")
     q.set_defaults(func=cmd_quality)
     s = sub.add_parser("scale")
     s.add_argument("--articles", type=int, default=100_000)
+    s.add_argument("--against", metavar="REV", help="also time the grouping of git revision REV, same articles")
     s.set_defaults(func=cmd_scale)
     args = p.parse_args()
     args.func(args)

@@ -383,22 +383,28 @@ def cmd_brief(args) -> int:
     return 0
 
 
-def _stories(args, store):
+def _stories(args, store, engine=None):
     """The library's story service, grouped up to date (vectors from `index`, when stored)."""
     from components.stories.service import StoryService
 
-    vectors = None
-    if not args.no_embeddings:
-        from components.similarity import SimilarityEngine
-
-        engine = SimilarityEngine(store.engine)
-        engine.index_articles(store.get_articles(), cached_only=True)
-        vectors = engine.vector
-    svc = StoryService(store, vectors)
+    engine = engine if engine is not None else _stored_similarity(args, store)
+    svc = StoryService(store, engine.vector if engine is not None else None)
     pending = len(svc.pending())
     if pending:
         svc.update(progress=progress_bar("grouping "))
     return svc
+
+
+def _stored_similarity(args, store):
+    """The similarity engine over the vectors `index` stored (nothing embedded), or None with
+    --no-embeddings."""
+    if args.no_embeddings:
+        return None
+    from components.similarity import SimilarityEngine
+
+    engine = SimilarityEngine(store.engine)
+    engine.index_articles(store.get_articles(), cached_only=True)
+    return engine
 
 
 def cmd_stories(args) -> int:
@@ -422,13 +428,15 @@ def cmd_story(args) -> int:
     from components.stories.compare import compare_story, story_items
 
     store = _store(args)
-    story = _stories(args, store).story(args.id)
+    similarity = _stored_similarity(args, store)
+    story = _stories(args, store, similarity).story(args.id)
     nlp = load_nlp()
     version = pipeline_version(nlp)
     missing = [i for i in store.missing_analyses(version) if i in story.article_ids]
     if missing:
         analyze_missing(store, nlp, ids=missing, progress=progress_bar("analysing"))
-    data = compare_story(story, story_items(store, version, story.article_ids)).as_json()
+    data = compare_story(story, story_items(store, version, story.article_ids),
+                         stored=similarity.embedded if similarity is not None else None).as_json()
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -684,7 +692,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("story", help="one story's outlet-by-outlet sourcing comparison")
     s.add_argument("id", help="a story id from `stories`")
     s.add_argument("--json", action="store_true", help="print the comparison as JSON")
-    s.add_argument("--no-embeddings", action="store_true", help="group on words, names and dates only")
+    s.add_argument("--no-embeddings", action="store_true",
+                   help="group on words, names and dates only, and match claims by shared words")
     s.set_defaults(func=cmd_story)
 
     s = sub.add_parser("watch", help="poll RSS/Atom feeds and add their new items to the library")

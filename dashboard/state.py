@@ -304,7 +304,7 @@ def story_comparison(story_id: str):
     if pending:
         names = {s.id: s.title or s.id for s in store.list_articles() if s.id in pending}
         raise AnalysisPending(pending, names)
-    return compare_story(story, story_items(store, version(), story.article_ids))
+    return compare_story(story, story_items(store, version(), story.article_ids), stored=get_similarity().embedded)
 
 
 @st.cache_resource(show_spinner=False)

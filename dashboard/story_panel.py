@@ -100,6 +100,7 @@ def show_story(story_id: str, *, key: str, narrow: bool = False) -> None:
         else:
             st.caption("None")
     st.subheader("Claims several articles carried")
+    st.caption(f"Attributions saying the same thing, matched by {cmp.claims_by}.")
     if not cmp.claims:
         st.caption("No claim appears in more than one article.")
     for c in cmp.claims:

@@ -648,6 +648,15 @@ class SimilarityEngine:
                     return out[:k]
                 want *= 4
 
+    def embedded(self, article_id: str) -> Embedded | None:
+        """The stored vectors of an indexed article (title, passage spans and vectors, pooled
+        vector): what ``similar_passages`` searches, for callers that compare passages they
+        already hold (a story's claims). None when the article is not indexed."""
+        with self._lock:
+            self._refresh()
+            h = self._hash_of(article_id)
+            return None if h is None else self._vectors_of(h)
+
     def vector(self, article_id: str) -> np.ndarray | None:
         """The pooled unit vector of an indexed article (what ``similar`` compares), or None."""
         with self._lock:

@@ -4,9 +4,11 @@ For the articles of a story (each with its *effective* attributions: model outpu
 corrections) this builds: each outlet's sourcing profile (``components.sources``: named vs
 unnamed share of attributed words, direct / mixed / reported share of claims, media reports,
 officials); the sources every outlet cited and those only one outlet cited; the story's
-*claims* — attributions in different articles that say the same thing, by the embedding the
-similar-claims search uses (cosine of content vectors, when an encoder is given) or by shared
-content words — each with the outlets that carried it and from whom; and the claims whose
+*claims* — attributions in different articles that say the same thing, by the vectors the
+similar-claims search compares (each attribution's content takes the stored passage vectors of
+the similarity index that it lies in; an encoder, when given, embeds the contents themselves),
+with shared content words only for attributions whose article has no stored vectors — each with
+the outlets that carried it and from whom; and the claims whose
 sources disagree: the same content under a denying cue in one place and an affirming cue in
 another (``data/cue_polarity.json``). Every passage carries its reading-view link
 (``./read?article=ID&att=N``). Pure functions over records: no database, no Streamlit.
@@ -25,6 +27,7 @@ import numpy as np
 
 from components.errors import BadInput
 from components.records import Article, Attribution
+from components.similarity.embed import Embedded, content_hash
 from components.sources import NO_SOURCE, corpus_attributions, sourcing_profile
 from components.stories.features import STOP_WORDS
 from components.stories.service import Story, outlet_of
@@ -34,12 +37,21 @@ READ_PAGE = "./read"
 #: Two contents say the same thing at this cosine of their embeddings (MiniLM, as the
 #: similar-claims search embeds passages) ...
 CLAIM_COSINE = 0.78
+#: ... or, compared through the stored passage vectors they lie in (sentence-packed passages of
+#: up to 64 words, so a vector carries the claim's neighbouring sentences too), at this cosine
+#: when the two are also each other's best match between their two articles. Measured with
+#: all-MiniLM-L6-v2 on the invented articles of tests/test_stories_claims.py (one story, two
+#: outlets, one passage per claim): the paraphrase sharing one content word 0.58, the other
+#: claims of the story 0.0-0.29 (one measurement, not a tuned figure).
+CLAIM_PASSAGE_COSINE = 0.5
 #: ... or when this share of the shorter content's words (stop words left out) is in the other.
 CLAIM_OVERLAP = 0.6
 #: Contents shorter than this many content words are too slight to match ("it is true").
 MIN_CLAIM_WORDS = 3
 
 ClaimEncoder = Callable[[list[str]], np.ndarray]
+#: ``article_id -> stored vectors or None``: the similarity engine's ``embedded``.
+PassageVectors = Callable[[str], "Embedded | None"]
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’\-]*")
 
 
@@ -166,7 +178,7 @@ class StoryComparison:
     single_outlet_sources: tuple[CitedSource, ...]
     claims: tuple[Claim, ...]
     disagreements: tuple[Disagreement, ...]
-    claims_by: str  # "embeddings" | "words"
+    claims_by: str  # "passage vectors" | "passage vectors and words" | "embeddings" | "words"
 
     def as_json(self) -> dict:
         """The ``story ID --json`` object (every passage with its ``link``)."""
@@ -269,12 +281,55 @@ def cited_sources(passages: Sequence[Passage], outlets: Sequence[str]) -> tuple[
     return every, single
 
 
-def group_claims(passages: Sequence[Passage], encoder: ClaimEncoder | None = None) -> list[list[int]]:
+def claim_vectors(
+    items: Sequence[tuple[Article, Sequence[Attribution]]],
+    passages: Sequence[Passage],
+    stored: PassageVectors,
+) -> list[np.ndarray | None]:
+    """Each passage's claim vector from its article's stored passage vectors, or None.
+
+    A claim's vector is the mean of the stored passages its content overlaps, weighted by the
+    characters in common (a content rarely spans two). None when the article is not indexed, was
+    indexed with another text (its content hash differs), or the content lies in no passage.
+    """
+    by_id = {a.id: (a, atts) for a, atts in items}
+    held: dict[str, Embedded | None] = {}
+    out: list[np.ndarray | None] = []
+    for p in passages:
+        article, atts = by_id[p.article_id]
+        if article.id not in held:
+            emb = stored(article.id)
+            fresh = emb is not None and len(emb.passages) and emb.content_hash == content_hash(article.title,
+                                                                                                article.text)
+            held[article.id] = emb if fresh else None
+        emb = held[article.id]
+        if emb is None:
+            out.append(None)
+            continue
+        spans = np.asarray(emb.spans, dtype=np.int64).reshape(-1, 2)
+        weight = np.zeros(len(spans))
+        for piece in atts[p.attribution].content:
+            weight += np.clip(np.minimum(spans[:, 1], piece.end) - np.maximum(spans[:, 0], piece.start), 0, None)
+        vec = weight @ np.asarray(emb.passages, dtype=np.float64)
+        norm = float(np.linalg.norm(vec))
+        out.append((vec / norm).astype(np.float32) if weight.sum() > 0 and norm > 0 else None)
+    return out
+
+
+def group_claims(
+    passages: Sequence[Passage],
+    encoder: ClaimEncoder | None = None,
+    vectors: Sequence[np.ndarray | None] | None = None,
+) -> list[list[int]]:
     """Groups of passage positions saying the same thing (two or more articles per group).
 
     Two passages of different articles are linked when their contents' embeddings have cosine
-    ``CLAIM_COSINE`` or more (with ``encoder``), or when ``CLAIM_OVERLAP`` of the shorter
-    content's words are in the other; groups are the connected passages.
+    ``CLAIM_COSINE`` or more (with ``encoder``); or, with ``vectors`` (:func:`claim_vectors`,
+    aligned with ``passages``), when both have one, their cosine is ``CLAIM_PASSAGE_COSINE`` or
+    more and each is the other's best match in the other's article (claims in one stored passage
+    share its vector: the tie goes to the one sharing more words); when either has no vector (or
+    neither ``encoder`` nor ``vectors`` is given), when ``CLAIM_OVERLAP`` of the shorter content's
+    words are in the other. Groups are the connected passages.
     """
     words = [_content_words(p.content) for p in passages]
     ok = [i for i, w in enumerate(words) if len(w) >= MIN_CLAIM_WORDS]
@@ -291,23 +346,51 @@ def group_claims(passages: Sequence[Passage], encoder: ClaimEncoder | None = Non
         if a != b:
             parent[max(a, b)] = min(a, b)
 
-    vecs = None
+    def overlap(i: int, j: int) -> float:
+        return len(words[i] & words[j]) / min(len(words[i]), len(words[j]))
+
     if encoder is not None and ok:
         raw = np.asarray(encoder([passages[i].content for i in ok]), dtype=np.float32)
         norms = np.linalg.norm(raw, axis=1, keepdims=True)
-        vecs = raw / np.where(norms > 0, norms, 1.0)
-        sims = vecs @ vecs.T
-    for x, i in enumerate(ok):
-        for y in range(x + 1, len(ok)):
-            j = ok[y]
-            if passages[i].article_id == passages[j].article_id:
-                continue
-            same = vecs is not None and sims[x, y] >= CLAIM_COSINE
-            if not same:
-                shared = len(words[i] & words[j])
-                same = shared / min(len(words[i]), len(words[j])) >= CLAIM_OVERLAP
-            if same:
-                link(i, j)
+        unit = raw / np.where(norms > 0, norms, 1.0)
+        sims = unit @ unit.T
+        for x, i in enumerate(ok):
+            for y in range(x + 1, len(ok)):
+                j = ok[y]
+                if passages[i].article_id != passages[j].article_id and (
+                        sims[x, y] >= CLAIM_COSINE or overlap(i, j) >= CLAIM_OVERLAP):
+                    link(i, j)
+    else:
+        has = [i for i in ok if vectors is not None and vectors[i] is not None]
+        hold = set(has)
+        # words, wherever one of the two has no vector
+        for x, i in enumerate(ok):
+            for j in ok[x + 1:]:
+                if passages[i].article_id != passages[j].article_id and not (i in hold and j in hold) \
+                        and overlap(i, j) >= CLAIM_OVERLAP:
+                    link(i, j)
+        if has:
+            unit = np.stack([vectors[i] for i in has]).astype(np.float32)
+            sims = unit @ unit.T
+            art = [passages[i].article_id for i in has]
+            cols: dict[str, np.ndarray] = {}
+            for y, aid in enumerate(art):
+                cols.setdefault(aid, []).append(y)
+            cols = {aid: np.asarray(ys) for aid, ys in cols.items()}
+            # each passage's best match in every other article; claims of one stored passage tie
+            # (one vector), and the tie goes to the one sharing more words, then the first
+            best: dict[tuple[int, str], int] = {}
+            for x in range(len(has)):
+                for aid, ys in cols.items():
+                    if aid == art[x]:
+                        continue
+                    row = sims[x, ys]
+                    top = ys[row >= row.max() - 1e-6]
+                    best[x, aid] = int(top[0]) if len(top) == 1 else \
+                        int(max(top.tolist(), key=lambda y, x=x: (overlap(has[x], has[y]), -y)))
+            for (x, _aid), y in best.items():
+                if x < y and sims[x, y] >= CLAIM_PASSAGE_COSINE and best.get((y, art[x])) == x:
+                    link(has[x], has[y])
     groups: dict[int, list[int]] = {}
     for i in ok:
         groups.setdefault(find(i), []).append(i)
@@ -318,20 +401,31 @@ def compare_story(
     story: Story,
     items: Sequence[tuple[Article, Sequence[Attribution]]],
     encoder: ClaimEncoder | None = None,
+    stored: PassageVectors | None = None,
 ) -> StoryComparison:
     """The comparison of one story.
 
     Args:
         story: the story (its articles in order).
         items: ``(article, effective attributions)`` for the story's articles.
-        encoder: ``texts -> vectors`` for matching claims (the similarity engine's encoder);
-            without it claims are matched by shared content words.
+        encoder: ``texts -> vectors``: embed the claims' contents themselves (the similarity
+            engine's encoder, when it is loaded anyway).
+        stored: ``article_id -> stored vectors`` (the similarity engine's ``embedded``): claims
+            are compared through the passage vectors the similar-claims search uses, and by
+            shared content words where an article has none. Without either, by words alone.
     """
     passages = _passages(items)
     outlets = outlet_profiles(items)
     every, single = cited_sources(passages, [o.outlet for o in outlets])
     claims, disagreements = [], []
-    groups = group_claims(passages, encoder)
+    vectors = claim_vectors(items, passages, stored) if stored is not None and encoder is None else None
+    groups = group_claims(passages, encoder, vectors)
+    if encoder is not None:
+        claims_by = "embeddings"
+    elif vectors is not None and any(v is not None for v in vectors):
+        claims_by = "passage vectors" if all(v is not None for v in vectors) else "passage vectors and words"
+    else:
+        claims_by = "words"
     groups.sort(key=lambda g: (-len({passages[i].outlet for i in g}), -len(g), g[0]))
     for n, g in enumerate(groups, 1):
         ps = tuple(passages[i] for i in g)
@@ -345,7 +439,7 @@ def compare_story(
             d, a = pairs[0]
             disagreements.append(Disagreement(n, d, a))
     return StoryComparison(story, tuple(outlets), tuple(every), tuple(single), tuple(claims),
-                           tuple(disagreements), "embeddings" if encoder is not None else "words")
+                           tuple(disagreements), claims_by)
 
 
 def story_items(store, version: str, article_ids: Sequence[str]) -> list[tuple[Article, tuple[Attribution, ...]]]:

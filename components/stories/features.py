@@ -4,8 +4,8 @@ An article becomes :class:`StoryFeatures`: its sublinear term counts over lower-
 (English stop words dropped, the title counted twice because it names the event), its
 capitalised name phrases (the similarity engine's ``name_phrases``: "Lindsay Lohan", "Betty
 Ford Center"), its embedding when the similarity engine has one, and its date. Term weights are
-TF-IDF with document frequencies that grow as articles arrive (:class:`DocumentFrequencies`),
-so nothing has to be refitted when the library grows.
+TF-IDF with document frequencies that grow as articles arrive (kept by the grouping's
+``StoryIndex`` as arrays over its vocabulary), so nothing has to be refitted when the library grows.
 """
 from __future__ import annotations
 
@@ -82,29 +82,3 @@ def article_features(
         norm = float(np.linalg.norm(vec))
         vec = vec / norm if norm > 0 else None
     return StoryFeatures(article_id, _sublinear(words), _sublinear(names), vec, parse_day(date_value))
-
-
-class DocumentFrequencies:
-    """Document frequencies of words and names, updated as articles arrive."""
-
-    def __init__(self) -> None:
-        self.docs = 0
-        self.df: Counter = Counter()
-
-    def add(self, keys) -> None:
-        self.docs += 1
-        self.df.update(keys)
-
-    def remove(self, keys) -> None:
-        self.docs = max(self.docs - 1, 0)
-        self.df.subtract(keys)
-
-    def idf(self, key: str) -> float:
-        """Smoothed idf, as scikit-learn's ``TfidfVectorizer`` computes it."""
-        return math.log((1 + self.docs) / (1 + self.df.get(key, 0))) + 1.0
-
-    def weigh(self, tf: dict[str, float]) -> dict[str, float]:
-        """``tf`` times idf, L2-normalised (empty stays empty)."""
-        out = {k: v * self.idf(k) for k, v in tf.items()}
-        norm = math.sqrt(sum(v * v for v in out.values()))
-        return {k: v / norm for k, v in out.items()} if norm > 0 else {}

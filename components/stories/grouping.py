@@ -15,20 +15,23 @@ The date penalty grows from 0 at ``DATE_SLACK`` days outside the story's date ra
 embeddings (no index yet) the embedding's weight goes to the words, with a threshold measured
 for that case. A story's id comes from its first article, so ids never change as stories grow;
 ``bench/bench_stories.py`` measured the constants (see bench/README.md, Stories).
+
+The candidates are scored together in numpy: words and names share one vocabulary of integer
+ids, and each story keeps its sums also as (ids, weights) arrays, so one gather over a dense
+scratch copy of the article's weights gives every candidate's dot products.
 """
 from __future__ import annotations
 
 import hashlib
 import heapq
 import math
-import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, islice, repeat
 
 import numpy as np
 
-from components.stories.features import DocumentFrequencies, StoryFeatures
+from components.stories.features import StoryFeatures
 
 #: Weights of the signals (they sum to 1) and the score an article needs to join a story.
 #: Tuned on ECB+ (bench/README.md): the threshold and the embedding and name weights (words get
@@ -54,6 +57,9 @@ TOP_TERMS = 80
 SEED_TERMS = 8
 
 
+#: Prefix of a name in the vocabulary (words and names share one id space).
+NAME_KEY = "\x00"
+
 #: Sentinel date range of a story with no dates (it can meet any article).
 _NO_DAY = 1 << 40
 
@@ -73,6 +79,20 @@ class _Story:
     names_sq: float = 0.0
     days: list[int] = field(default_factory=list)
     row: int = -1  # row in the embedding-centroid matrix, -1 when no member has a vector
+    # the term and name sums as arrays (vocabulary ids, weights) for vectorised scoring; rebuilt
+    # from the dicts when a member joins or leaves (None: stale)
+    arrays: tuple[np.ndarray, np.ndarray, int, int] | None = None
+    lo: int = _NO_DAY  # the members' first and last day (lo > hi: no member has a date)
+    hi: int = -_NO_DAY
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray, int, int]:
+        """(vocabulary ids, weights) of the term sums then the name sums, and how many of each."""
+        if self.arrays is None:
+            t, n = self.terms, self.names
+            size = len(t) + len(n)
+            self.arrays = (np.fromiter(chain(t.keys(), n.keys()), np.int64, size),
+                           np.fromiter(chain(t.values(), n.values()), np.float64, size), len(t), len(n))
+        return self.arrays
 
 
 @dataclass(frozen=True)
@@ -97,13 +117,6 @@ def _add_into(acc: dict[str, float], sq: float, vec: dict[str, float], sign: flo
     return max(sq, 0.0)
 
 
-def _cos(vec: dict[str, float], acc: dict[str, float], sq: float) -> float:
-    if sq <= 0 or not vec:
-        return 0.0
-    # map, not a generator: the same sum in the same order, about twice as fast (the hot loop)
-    return sum(map(operator.mul, vec.values(), map(acc.get, vec.keys(), repeat(0.0)))) / math.sqrt(sq)
-
-
 class StoryIndex:
     """The stories of a library in memory, grown one article at a time.
 
@@ -115,9 +128,9 @@ class StoryIndex:
         self.dim = dim
         self.stories: dict[str, _Story] = {}
         self.story_of: dict[str, str] = {}
-        self._weighted: dict[str, tuple[dict[str, float], dict[str, float], np.ndarray | None, int | None]] = {}
-        self._terms_df = DocumentFrequencies()
-        self._names_df = DocumentFrequencies()
+        self._weighted: dict[str, tuple[dict[int, float], dict[int, float], np.ndarray | None, int | None]] = {}
+        self._docs = 0  # articles counted in the document frequencies
+        self._df = np.zeros(1024, np.int64)  # document frequency by vocabulary id
         self._sums = np.zeros((64, dim), np.float32)
         self._unit = np.zeros((64, dim), np.float32)
         # each row's story date range (days); a story without dates reaches every day
@@ -125,24 +138,55 @@ class StoryIndex:
         self._row_hi = np.full(64, _NO_DAY, np.int64)
         self._row_story: list[str | None] = []
         self._free_rows: list[int] = []
-        self._name_post: dict[str, set[str]] = {}
-        self._term_post: dict[str, set[str]] = {}
+        self._name_post: dict[int, set[str]] = {}
+        self._term_post: dict[int, set[str]] = {}
         self._order: dict[str, int] = {}  # arrival number of each article
+        self._vocab: dict[str, int] = {}  # words, and names as NAME_KEY + name, to ids
+        self._query = np.zeros(1024, np.float64)  # scratch: an article's weights by vocabulary id
 
     def __len__(self) -> int:
         return len(self.story_of)
 
     # ------------------------------------------------------------------ weighting
-    def _weigh(self, f: StoryFeatures) -> tuple[dict[str, float], dict[str, float]]:
-        terms = self._terms_df.weigh(f.terms)
-        if len(terms) > TOP_TERMS:
-            terms = dict(heapq.nlargest(TOP_TERMS, terms.items(), key=lambda kv: kv[1]))
-            norm = math.sqrt(sum(v * v for v in terms.values()))
-            terms = {k: v / norm for k, v in terms.items()}
-        return terms, self._names_df.weigh(f.names)
+    def _count_and_weigh(self, f: StoryFeatures) -> tuple[dict[int, float], dict[int, float]]:
+        """Count the article in the document frequencies, then weigh its words and names.
+
+        Returns TF-IDF weights (scikit-learn's smoothed idf, L2-normalised) keyed by vocabulary id
+        (new words and names get ids here), strongest first; words cut to the ``TOP_TERMS``
+        strongest and normalised again.
+        """
+        self._docs += 1
+        terms = self._weigh_one(f.terms, "", TOP_TERMS)
+        names = self._weigh_one(f.names, NAME_KEY, None)
+        return terms, names
+
+    def _weigh_one(self, tf: dict[str, float], prefix: str, top: int | None) -> dict[int, float]:
+        if not tf:
+            return {}
+        vocab = self._vocab
+        keys = [prefix + k for k in tf] if prefix else list(tf)
+        ids = np.fromiter(map(vocab.get, keys, repeat(-1)), np.int64, len(keys))
+        new = np.flatnonzero(ids < 0)
+        for i in new.tolist():
+            ids[i] = vocab.setdefault(keys[i], len(vocab))
+        if len(vocab) > len(self._df):
+            self._df = np.concatenate([self._df, np.zeros(max(len(vocab), len(self._df)), np.int64)])
+            self._query = np.zeros(len(self._df), np.float64)
+        df = self._df
+        df[ids] += 1
+        w = np.fromiter(tf.values(), np.float64, len(tf)) * (np.log((1 + self._docs) / (1 + df[ids])) + 1.0)
+        norm = math.sqrt(float(w @ w))
+        if norm <= 0:
+            return {}
+        order = np.argsort(-w, kind="stable")  # strongest first; equal weights keep their order
+        if top is not None and len(order) > top:
+            order = order[:top]
+        kept = w[order]
+        kept /= math.sqrt(float(kept @ kept))
+        return dict(zip(ids[order].tolist(), kept.tolist(), strict=True))
 
     # ------------------------------------------------------------------ scoring
-    def _candidates(self, f: StoryFeatures, terms: dict[str, float], names: dict[str, float]) -> set[str]:
+    def _candidates(self, f: StoryFeatures, terms: dict[int, float], names: dict[int, float]) -> set[str]:
         out: set[str] = set()
         n_rows = len(self._row_story)
         if f.vector is not None and n_rows:
@@ -166,7 +210,7 @@ class StoryIndex:
         n_stories = max(len(self.stories), 1)
         votes: dict[str, float] = {}
         keys = [self._name_post.get(k) for k in names]
-        keys += [self._term_post.get(k) for k, _ in heapq.nlargest(SEED_TERMS, terms.items(), key=lambda kv: kv[1])]
+        keys += [self._term_post.get(k) for k in islice(terms, SEED_TERMS)]  # strongest first
         for post in keys:
             if post and len(post) <= POSTING_LIMIT:
                 rarity = math.log(1.0 + n_stories / len(post))
@@ -178,22 +222,47 @@ class StoryIndex:
             out.update(votes)
         return {sid for sid in out if sid in self.stories}
 
-    def score(self, f: StoryFeatures, story_id: str,
-              weighted: tuple[dict[str, float], dict[str, float]] | None = None) -> float:
-        """How well article features ``f`` fit story ``story_id`` (see the module docstring)."""
-        s = self.stories[story_id]
-        terms, names = weighted if weighted is not None else self._weigh(f)
-        words = _cos(terms, s.terms, s.terms_sq)
-        nm = _cos(names, s.names, s.names_sq)
-        if f.vector is not None and s.row >= 0:
-            emb = float(self._unit[s.row] @ f.vector)
-            total = W_EMBEDDING * emb + W_WORDS * words + W_NAMES * nm
-        else:
-            total = W_WORDS_LEXICAL * words + W_NAMES_LEXICAL * nm
-        if f.day is not None and s.days:
-            lo, hi = min(s.days), max(s.days)
-            gap = max(lo - f.day, f.day - hi, 0)
-            total -= DATE_WEIGHT * min(1.0, max(0, gap - DATE_SLACK) / DATE_SPAN)
+    def _dots(self, terms: dict[int, float], names: dict[int, float],
+              arrays: list[tuple[np.ndarray, np.ndarray, int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Dot products of the article's word and name vectors with each story's sums, in one numpy
+        pass: the article's weights go into a dense scratch array by vocabulary id, which the
+        stories' ids index."""
+        n = len(arrays)
+        q = self._query
+        ids = np.fromiter(chain(terms.keys(), names.keys()), np.int64, len(terms) + len(names))
+        q[ids] = np.fromiter(chain(terms.values(), names.values()), np.float64, len(ids))
+        lens = np.fromiter(chain.from_iterable((a[2], a[3]) for a in arrays), np.int64, 2 * n)
+        sums = np.zeros(2 * n)
+        if lens.sum():
+            prod = q[np.concatenate([a[0] for a in arrays])] * np.concatenate([a[1] for a in arrays])
+            sums = np.bincount(np.repeat(np.arange(2 * n), lens), weights=prod, minlength=2 * n)
+        q[ids] = 0.0
+        return sums[0::2], sums[1::2]
+
+    def _scores(self, f: StoryFeatures, sids: list[str],
+                weighted: tuple[dict[int, float], dict[int, float]]) -> np.ndarray:
+        """The scores of ``f`` against each of ``sids`` (vectorised over the stories)."""
+        terms, names = weighted
+        stories = [self.stories[sid] for sid in sids]
+        arrays = [s.vectors() for s in stories]
+        t_sq = np.fromiter((s.terms_sq for s in stories), np.float64, len(stories))
+        n_sq = np.fromiter((s.names_sq for s in stories), np.float64, len(stories))
+        words, nm = self._dots(terms, names, arrays)
+        words = words / np.sqrt(np.where(t_sq > 0, t_sq, 1.0))
+        nm = nm / np.sqrt(np.where(n_sq > 0, n_sq, 1.0))
+        total = W_WORDS_LEXICAL * words + W_NAMES_LEXICAL * nm
+        if f.vector is not None:
+            rows = np.fromiter((s.row for s in stories), np.int64, len(stories))
+            with_vec = rows >= 0
+            if with_vec.any():
+                emb = self._unit[rows[with_vec]] @ f.vector.astype(np.float32, copy=False)
+                total[with_vec] = W_EMBEDDING * emb + W_WORDS * words[with_vec] + W_NAMES * nm[with_vec]
+        if f.day is not None:
+            lo = np.fromiter((s.lo for s in stories), np.int64, len(stories))
+            hi = np.fromiter((s.hi for s in stories), np.int64, len(stories))
+            dated = lo <= hi
+            gap = np.maximum(np.maximum(lo - f.day, f.day - hi), 0)
+            total -= np.where(dated, DATE_WEIGHT * np.minimum(1.0, np.maximum(0, gap - DATE_SLACK) / DATE_SPAN), 0.0)
         return total
 
     def assign(self, f: StoryFeatures) -> Assignment:
@@ -203,14 +272,13 @@ class StoryIndex:
         """
         if f.article_id in self.story_of:
             return Assignment(f.article_id, self.story_of[f.article_id], False, 1.0)
-        self._terms_df.add(f.terms.keys())
-        self._names_df.add(f.names.keys())
-        weighted = self._weigh(f)
+        weighted = self._count_and_weigh(f)
         best, best_score = None, -math.inf
-        for sid in self._candidates(f, *weighted):
-            sc = self.score(f, sid, weighted)
-            if sc > best_score or (sc == best_score and best is not None and sid < best):
-                best, best_score = sid, sc
+        cands = sorted(self._candidates(f, *weighted))
+        if cands:
+            scores = self._scores(f, cands, weighted)
+            top = int(np.argmax(scores))  # the first of equal scores: the smallest story id
+            best, best_score = cands[top], float(scores[top])
         threshold = THRESHOLD if f.vector is not None else THRESHOLD_LEXICAL
         if best is not None and best_score >= threshold:
             self._place(f, best, weighted)
@@ -234,9 +302,7 @@ class StoryIndex:
         if f.article_id in self.story_of:
             self.move(f.article_id, story_id)
             return
-        self._terms_df.add(f.terms.keys())
-        self._names_df.add(f.names.keys())
-        self._place(f, story_id, self._weigh(f))
+        self._place(f, story_id, self._count_and_weigh(f))
 
     def _place(self, f: StoryFeatures, story_id: str, weighted) -> None:
         terms, names = weighted
@@ -250,14 +316,16 @@ class StoryIndex:
         if s is None:
             s = self.stories[story_id] = _Story(story_id)
         s.members.append(article_id)
+        s.arrays = None
         s.terms_sq = _add_into(s.terms, s.terms_sq, terms, 1.0)
         s.names_sq = _add_into(s.names, s.names_sq, names, 1.0)
         for k in names:
             self._name_post.setdefault(k, set()).add(story_id)
-        for k, _ in heapq.nlargest(SEED_TERMS, terms.items(), key=lambda kv: kv[1]):
+        for k in islice(terms, SEED_TERMS):
             self._term_post.setdefault(k, set()).add(story_id)
         if day is not None:
             s.days.append(day)
+            s.lo, s.hi = min(s.lo, day), max(s.hi, day)
         if vec is not None:
             if s.row < 0:
                 s.row = self._take_row(story_id)
@@ -292,10 +360,12 @@ class StoryIndex:
         s = self.stories[sid]
         terms, names, vec, day = self._weighted[article_id]
         s.members.remove(article_id)
+        s.arrays = None
         s.terms_sq = _add_into(s.terms, s.terms_sq, terms, -1.0)
         s.names_sq = _add_into(s.names, s.names_sq, names, -1.0)
         if day is not None:
             s.days.remove(day)
+            s.lo, s.hi = (min(s.days), max(s.days)) if s.days else (_NO_DAY, -_NO_DAY)
         self._set_range(s)
         if vec is not None and s.row >= 0:
             self._sums[s.row] -= vec
