@@ -72,3 +72,23 @@ def test_gpu_encoders_only_where_the_cluster_has_gpus(resources, embed, gpus):
     from components.pipeline.ray_engine import gpu_encoders
 
     assert gpu_encoders(resources, embed) == gpus
+
+
+@pytest.mark.slow
+def test_the_version_key_of_the_installed_model_is_the_loaded_pipelines_without_importing_spacy(nlp):
+    """A page finds stored analyses by this key before (or without) loading spaCy: it must be the
+    key the loaded pipeline gives, and reading it must not import spaCy (seconds on a first start)."""
+    import subprocess
+    import sys
+
+    from components.nlp import model_name
+
+    assert stages.version_of_installed(model_name()) == pipeline_version(nlp)
+    code = ("import sys; from components.pipeline.stages import version_of_installed; "
+            f"version_of_installed({model_name()!r}); print('spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    from components.errors import ModelNotInstalled
+
+    with pytest.raises(ModelNotInstalled):
+        stages.version_of_installed("no_such_pipeline_xyz")
