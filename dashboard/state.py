@@ -208,6 +208,18 @@ def analyst_box() -> str:
     return name.strip()
 
 
+def annotate_refusal(no_analyst: str, to_do: str) -> str | None:
+    """Why the acting user may not correct analyses here (None when they may): ``no_analyst``
+    when nobody is named, else a viewer is told to ask for the analyst role ``to_do`` …"""
+    who = user()
+    if who is None:
+        return no_analyst
+    if not who.can("annotate"):
+        return (f"You are signed in as {who.name}, a {who.role}: viewers read and present. "
+                f"Ask an editor for the analyst role {to_do}.")
+    return None
+
+
 def signed_in_mode() -> bool:
     """Whether sign-in is configured (a users file or an identity provider): then the URL and the
     name box say nothing about who is acting."""

@@ -76,13 +76,7 @@ class Ctx:
 
 def refusal() -> str | None:
     """Why the acting user may not change anything here (None when they may)."""
-    who = state.user()
-    if who is None:
-        return NO_ANALYST
-    if not who.can("annotate"):
-        return (f"You are signed in as {who.name}, a {who.role}: viewers read and present. "
-                "Ask an editor for the analyst role to change analyses, notes or tags.")
-    return None
+    return state.annotate_refusal(NO_ANALYST, "to change analyses, notes or tags")
 
 
 def read_only() -> bool:

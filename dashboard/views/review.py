@@ -55,13 +55,7 @@ CSS = """<style>
 
 def refusal() -> str | None:
     """Why the acting user may not decide here (None when they may)."""
-    who = state.user()
-    if who is None:
-        return NO_ANALYST
-    if not who.can("annotate"):
-        return (f"You are signed in as {who.name}, a {who.role}: viewers read and present. "
-                "Ask an editor for the analyst role to settle attributions.")
-    return None
+    return state.annotate_refusal(NO_ANALYST, "to settle attributions")
 
 
 def _act(fn: Callable, done: str) -> None:
