@@ -26,7 +26,7 @@ from components.analysis import analysis_for, analyze_missing  # noqa: E402
 from components.corrections import CorrectionsService, EffectiveAnalysis  # noqa: E402
 from components.effective import effective_analysis  # noqa: E402
 from components.nlp import load_nlp, model_name  # noqa: E402
-from components.pipeline.stages import version_of_installed  # noqa: E402
+from components.pipeline.stages import analysed_among, version_of_installed  # noqa: E402
 from components.records import Analysis, Article  # noqa: E402
 from components.store import Store  # noqa: E402
 from components.worker import INTERACTIVE, AnalysisFailed, AnalysisPool, process_enabled, shared_pool  # noqa: E402
@@ -109,8 +109,9 @@ def ensure_analysed(
         those whose analysis failed, with the message naming the article.
     """
     store, v = get_store(), version()
-    done = store.analysed_ids(v)
-    missing = [i for i in dict.fromkeys(ids) if i not in done]
+    wanted = list(dict.fromkeys(ids))
+    done = analysed_among(store, v, wanted)  # a query the size of the request, not of the library
+    missing = [i for i in wanted if i not in done]
     if not missing:
         return {}, {}
     pool = analysis_pool()
