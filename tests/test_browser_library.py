@@ -26,11 +26,19 @@ def title_box(main, expected: str, seconds: float = 30):
     field has gone) and it holds ``expected``."""
     import time
 
+    from playwright.sync_api import Error as PlaywrightError
+
     deadline = time.time() + seconds
     while True:
+        # the page also has the paste form's Title field, which may come and go during a rerun:
+        # take the one field holding the chosen article's title
         boxes = main.get_by_label("Title", exact=True)
-        if boxes.count() == 1 and boxes.input_value() == expected:
-            return boxes
+        try:
+            values = [b.input_value(timeout=2_000) for b in boxes.all()]
+        except PlaywrightError:  # a field went away while being read: look again
+            values = []
+        if values.count(expected) == 1:
+            return boxes.nth(values.index(expected))
         if time.time() > deadline:
             raise AssertionError(f"no single Title field holding {expected!r}: "
                                  f"{[b.input_value() for b in boxes.all()]}")
