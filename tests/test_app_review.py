@@ -141,3 +141,78 @@ def test_hostile_text_in_the_passage_and_card_is_shown_as_text(tmp_path, monkeyp
         assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     finally:
         st.cache_resource.clear()
+
+
+#: Invented: three sources in doubt, in reading order an open "he" and two "she"s with rivals.
+THREE = (
+    "Harbour plan stalls\n\n"
+    "Maria Lopez, the mayor of Eastport, opened the meeting on Monday.\n\n"
+    "“The plan is dead and everyone here knows it,” he said after the vote.\n\n"
+    "Anna Berg, a member of the council, disagreed with Maria Lopez. “We will build it next year,” she said.\n\n"
+    "Jane Fox, the harbour master, spoke next. Clara Diaz, a fisher, answered her. “Nobody asked us,” she said.\n\n"
+    "Tom Reed, the opposition leader, said the council would try again in June."
+)
+
+
+@pytest.fixture()
+def three(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "harbour.txt").write_text(THREE, encoding="utf-8")
+    monkeypatch.setenv("SOURCELIGHT_DB", str(tmp_path / "app.db"))
+    monkeypatch.setenv("SOURCELIGHT_SEEDS", str(seeds))
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def run_at(item: str | None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=240)
+    at.query_params["analyst"] = "Ana"
+    at.session_state["analyst"] = "Ana"
+    if item is not None:
+        at.query_params["item"] = item
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def place(at: AppTest) -> str:
+    """The card's "N / total"."""
+    import re
+
+    return re.search(r"(\d+) / (\d+) · attribution", html_of(at)).group(0).split(" ·")[0]
+
+
+def test_the_place_in_the_queue_is_in_the_url_and_the_keys_move_it(three):
+    at = run_at(None)
+    assert place(at) == "1 / 3" and at.query_params["item"] == "1"
+    button(at, "Next (J)").click().run()
+    assert place(at) == "2 / 3" and at.query_params["item"] == "2"
+    button(at, "Next (J)").click().run()
+    assert place(at) == "3 / 3" and at.query_params["item"] == "3"
+    assert not at.warning
+    button(at, "Previous (K)").click().run()
+    assert place(at) == "2 / 3" and at.query_params["item"] == "2"
+    # a fresh session on that URL (a reload, a shared link) opens the same item
+    again = run_at(at.query_params["item"])
+    assert place(again) == "2 / 3" and "Source as written: “she”" in html_of(again)
+    assert not again.warning
+
+
+def test_settling_the_last_item_keeps_a_valid_place_without_a_note(three):
+    at = run_at("3")
+    assert place(at) == "3 / 3"
+    button(at, "Accept (A)").click().run()
+    assert not at.exception and not at.warning, [w.value for w in at.warning]
+    assert place(at) == "2 / 2" and at.query_params["item"] == "2"
+
+
+@pytest.mark.parametrize("raw", ["0", "4", "-1", "abc", "²", "1e3", "9" * 40, "**bold** <img src=x> [a](http://t)"])
+def test_a_position_outside_the_queue_is_named_and_the_first_item_shown(three, raw):
+    at = run_at(raw)
+    assert place(at) == "1 / 3" and at.query_params["item"] == "1"
+    (note,) = [w.value for w in at.warning]
+    assert "is not a place in this article's queue (items 1 to 3); showing the first" in note
+    if "<" in raw:  # Markdown and HTML in the value are escaped, so they show as typed
+        assert r"\*\*bold\*\* \<img src=x\> \[a\]\(http" in note

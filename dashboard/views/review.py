@@ -4,7 +4,10 @@ The queue is ``components.attribution.review.review_queue`` over the open articl
 analysis (the article followed as on the other pages: ``?article=``, else this session's open
 article). One attribution at a time: the passage with it spotlighted and the candidate mentions
 numbered, its source as written, why it is in doubt, and the ranked candidates with the reason
-for each. Keys (``st.button(shortcut=...)``): J or → next, K or ← previous, A accept the machine's
+for each. The place in the queue is in the URL, ``/review?article=ID&item=N`` (N counts from 1, as
+the card's "N / total"), so a reload, a shared link or Back lands on the same item; a value that is
+not a position of the queue gets a note and the first item. Keys (``st.button(shortcut=...)``): J or
+→ next, K or ← previous, A accept the machine's
 choice (for an unresolved source: keep it unresolved), 1–5 choose a candidate, U undo this
 session's last decision. Each decision is one ``set_source`` correction recorded with the acting
 user — the same rows, history and undo as Annotate — and the item leaves the queue; a viewer, or
@@ -17,6 +20,7 @@ shared ``dashboard`` modules (``state``, ``widgets``); never another page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -39,6 +43,8 @@ from dashboard.widgets import library_labels
 
 K = "rev"
 POS = f"{K}_pos"  # the position in the queue (0-based), per article
+ITEM = "item"  # the URL's place in the queue, counted from 1
+WROTE = f"{K}_wrote"  # (article id, value) this page last wrote to ``?item=``: its own, never noted
 LAST = f"{K}_last"  # (article id, correction id) of this session's last decision, for U
 NO_ANALYST = (
     "No analyst named: type your name in the sidebar field “Analyst” before deciding anything "
@@ -74,9 +80,47 @@ def _act(fn: Callable, done: str) -> None:
     st.session_state[f"{K}_toast"] = f"{done} (correction #{c.id})"
 
 
+def _keep(article_id: str, pos: int, total: int) -> None:
+    """Make ``pos`` the place in the queue: in this session and in the URL (``?item=``)."""
+    st.session_state.setdefault(POS, {})[article_id] = pos
+    if total:
+        st.query_params[ITEM] = str(pos + 1)
+        st.session_state[WROTE] = (article_id, str(pos + 1))
+    else:
+        st.query_params.pop(ITEM, None)
+
+
 def _step(delta: int, total: int, article_id: str) -> None:
     pos = st.session_state.get(POS, {}).get(article_id, 0)
-    st.session_state.setdefault(POS, {})[article_id] = min(max(pos + delta, 0), max(total - 1, 0))
+    _keep(article_id, min(max(pos + delta, 0), max(total - 1, 0)), total)
+
+
+def position(article_id: str, total: int) -> tuple[int, str | None]:
+    """The place in the queue to show (0-based) and, when the URL's ``?item=`` names none, a note.
+
+    The URL wins (a reload, a shared link, Back), then this session's place; a value this page did
+    not write that is not a whole number from 1 to ``total`` is named in the note (as text, never
+    Markdown) and the first item is shown. The page's own value past a queue that shrank (the last
+    item settled) is followed to the end without a note.
+    """
+    raw = st.query_params.get(ITEM)
+    kept = st.session_state.get(POS, {}).get(article_id, 0)
+    note = None
+    if raw is None:
+        pos = kept
+    elif re.fullmatch(r"[0-9]{1,9}", raw) and 1 <= int(raw) <= total:
+        pos = int(raw) - 1
+    elif st.session_state.get(WROTE) == (article_id, raw):
+        pos = kept
+    else:
+        shown = raw if len(raw) <= 40 else raw[:39] + "…"
+        has = f"1 to {total}" if total else "none: nothing is left to review"
+        note = (f"The link asks for review item {md(repr(shown))}, which is not a place in this article's "
+                f"queue (items {has}); showing the first.")
+        pos = 0
+    pos = min(max(pos, 0), max(total - 1, 0))
+    _keep(article_id, pos, total)
+    return pos, note
 
 
 def _undo_last() -> None:
@@ -86,6 +130,12 @@ def _undo_last() -> None:
     _act(lambda who: state.get_corrections().undo(last[1], who), f"Decision #{last[1]} undone")
     if f"{K}_error" not in st.session_state:
         st.session_state.pop(LAST, None)
+
+
+def _article_changed() -> None:
+    """Another article picked: it opens at its own place, not at the last one's ``?item=``."""
+    st.query_params.pop(ITEM, None)
+    state.remember_article(st.session_state[f"{K}_article"])
 
 
 def choose_article() -> str | None:
@@ -100,7 +150,7 @@ def choose_article() -> str | None:
     st.session_state[f"{K}_article"] = state.open_article_id(labels)
     with st.sidebar:
         choice = st.selectbox("Article", list(labels), format_func=labels.get, key=f"{K}_article",
-                              on_change=lambda: state.remember_article(st.session_state[f"{K}_article"]))
+                              on_change=_article_changed)
     state.remember_article(choice)
     return choice
 
@@ -189,8 +239,9 @@ def page() -> None:
     decided = source_decisions(state.get_corrections().corrections(article_id))
     items = review_queue(article, analysis, provenance, decided=decided)
     total = len(items)
-    pos = min(st.session_state.get(POS, {}).get(article_id, 0), max(total - 1, 0))
-    st.session_state.setdefault(POS, {})[article_id] = pos
+    pos, note = position(article_id, total)
+    if note:
+        st.warning(note, icon=":material/link_off:")
     blocked = refusal()
     if blocked:
         st.info(blocked, icon=":material/badge:")
