@@ -7,7 +7,8 @@ before it. The analyst opens the reading view, sees both marked, follows "Review
 attributions", steps with J and K, presses the number key of the candidate Tom Reed for "he", then
 A to accept Anna Berg for "she". Both corrections must be stored with the analyst's name, the
 reading view must show them changed by the analyst, and the Annotate page's history must list them.
-Saves ``docs/review.png``.
+Saves ``docs/review.png``. A second invented article, with three sources in doubt, shows that the
+place in the queue is in the URL: J twice, a reload, and the same item is shown.
 """
 
 from __future__ import annotations
@@ -28,6 +29,15 @@ ARTICLE = (
     "Anna Berg, a member of the council, disagreed with Maria Lopez. “We will build it next year,” she said.\n\n"
     "Tom Reed, the opposition leader, said the council would try again in June."
 )
+#: Invented: three sources in doubt (an open "he", then two "she"s with rivals named before them).
+THREE = (
+    "Harbour plan stalls\n\n"
+    "Maria Lopez, the mayor of Eastport, opened the meeting on Monday.\n\n"
+    "“The plan is dead and everyone here knows it,” he said after the vote.\n\n"
+    "Anna Berg, a member of the council, disagreed with Maria Lopez. “We will build it next year,” she said.\n\n"
+    "Jane Fox, the harbour master, spoke next. Clara Diaz, a fisher, answered her. “Nobody asked us,” she said.\n\n"
+    "Tom Reed, the opposition leader, said the council would try again in June."
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +46,14 @@ def app(tmp_path_factory, start_app):
     seeds = tmp / "seeds"
     seeds.mkdir()
     (seeds / "bridge.txt").write_text(ARTICLE, encoding="utf-8")
+    (seeds / "harbour.txt").write_text(THREE, encoding="utf-8")
     return start_app(tmp / "app.db", env={"SOURCELIGHT_SEEDS": str(seeds)}, warm=".sl-article")
+
+
+def article_id(app, title: str) -> str:
+    from components.store import Store
+
+    return next(s.id for s in Store(str(app.db)).list_articles() if s.title == title)
 
 
 def card(page) -> str:
@@ -48,7 +65,7 @@ def test_review_with_the_keyboard_stores_the_analysts_choices(app, browser):
     from components.store import Store
 
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
-    page.goto(f"{app.url}/read?analyst=Ana", timeout=60_000)
+    page.goto(f"{app.url}/read?article={article_id(app, 'Bridge vote delayed')}&analyst=Ana", timeout=60_000)
     page.wait_for_selector(".sl-article .sl-source.sl-unresolved", timeout=120_000)
     assert page.locator(".sl-article .sl-source.sl-unsure").count() == 1
     aid = {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}["article"]
@@ -95,4 +112,29 @@ def test_review_with_the_keyboard_stores_the_analysts_choices(app, browser):
     page.wait_for_selector(f"text=#{he.id}", timeout=60_000)
     history = page.locator('[data-testid="stTabs"]').inner_text()
     assert f"#{she.id}" in history and "Tom Reed" in history and "Anna Berg" in history
+    page.close()
+
+
+def shows(page, place: str) -> None:
+    page.wait_for_function(f"() => (document.querySelector('.sl-review-card') || {{innerText: ''}})"
+                           f".innerText.includes('{place}')", timeout=120_000)
+
+
+def test_the_place_in_the_queue_is_in_the_url_and_survives_a_reload(app, browser):
+    aid = article_id(app, "Harbour plan stalls")
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(f"{app.url}/review?article={aid}&analyst=Ana", timeout=60_000)
+    shows(page, "1 / 3")
+    page.get_by_role("heading", name="Review unsure attributions").click()  # the keys go to the page
+    page.keyboard.press("j")
+    shows(page, "2 / 3")
+    page.keyboard.press("j")
+    shows(page, "3 / 3")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('item') === '3'", timeout=30_000)
+    third = card(page)
+    assert "“she”" in third and "Nobody asked us" in third
+    page.reload(timeout=60_000)
+    shows(page, "3 / 3")
+    assert card(page) == third and f"article={aid}" in page.url
+    assert page.locator('[data-testid="stAlert"]').count() == 0  # no note: the place is a valid one
     page.close()
