@@ -3,8 +3,9 @@
 Verbs (contracts in ../shared/DESIGN.md): ``ingest``, ``analyze``, ``render``, ``attribute``,
 ``sources``, ``index``, ``similar``, ``export``, ``brief``, ``stories``, ``story``, ``watch``, ``users``
 (the team server's users file: passwords are stored as bcrypt hashes only), ``delete`` and ``edit``
-(an article, or its title, outlet, author, date; both ask for ``--yes`` and are recorded) and
-``deletions`` (what was deleted, by whom). A bad input exits with
+(an article, or its title, outlet, author, date; both ask for ``--yes`` and are recorded),
+``deletions`` (what was deleted, by whom) and ``review`` (an article's queue of unsure speakers, and
+the Review page's decisions on it: ``components.attribution.review_cli``). A bad input exits with
 status 2 and one line on standard error naming the input and the problem, never a traceback. Every
 verb that shows an analysis shows the corrected one (analysts' corrections applied), read through
 ``components.effective`` like the app's views.
@@ -587,6 +588,28 @@ def cmd_deletions(args) -> int:
     return 0
 
 
+def cmd_review(args) -> int:
+    from components.analysis import analysis_for, pipeline_version
+    from components.attribution.review_cli import run_review
+    from components.nlp import model_name
+    from components.pipeline.stages import version_of_installed
+
+    store = _store(args)
+    article = store.get_article(args.id)
+    if article is None:
+        raise BadInput(f"article {args.id!r} is not in the library")
+    version = version_of_installed(model_name())
+    if not store.has_analysis(article.id, version):  # analysed once, as the pages do
+        from components.nlp import load_nlp
+
+        nlp = load_nlp()
+        analysis_for(store, nlp, article)
+        version = pipeline_version(nlp)
+    return run_review(store, version, article.id, out=sys.stdout, as_json=args.json, place=args.item,
+                      choice=args.choose, accept_it=args.accept, keep_unresolved=args.keep_unresolved,
+                      analyst=lambda: _cli_analyst(args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m components", description="Sourcelight from the command line.")
     p.add_argument("--db", default=None, help="database path or SQLAlchemy URL (default: $SOURCELIGHT_DB)")
@@ -724,6 +747,19 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default $SOURCELIGHT_INDEX_DIR)")
     s.add_argument("--json", action="store_true", help="print the history record as JSON")
     s.set_defaults(func=cmd_edit)
+
+    s = sub.add_parser("review", help="an article's attributions of unsure source, and deciding them as the "
+                       "Review page does")
+    s.add_argument("id", metavar="ARTICLE_ID", help="article id")
+    s.add_argument("--json", action="store_true", help="print the queue (or the recorded correction) as JSON")
+    s.add_argument("--item", metavar="N", help="the item to decide: its place in the queue, from 1, as listed")
+    how = s.add_mutually_exclusive_group()
+    how.add_argument("--choose", metavar="K", help="set the source to candidate K (from 1, as listed)")
+    how.add_argument("--accept", action="store_true", help="agree with the machine's choice")
+    how.add_argument("--keep-unresolved", action="store_true",
+                     help="for an unresolved source: agree that the text does not say who")
+    s.add_argument("--analyst", default=None, help="who decides (recorded; default $SOURCELIGHT_ANALYST or your login)")
+    s.set_defaults(func=cmd_review)
 
     s = sub.add_parser("deletions", help="the articles deleted from the library: who, when, what")
     s.add_argument("--json", action="store_true", help="one JSON object per line")
