@@ -7,6 +7,8 @@ shared ``dashboard`` modules (``state``, ``widgets``, the panels); never another
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -202,6 +204,28 @@ def _said() -> None:
         getattr(st, kind)(text)
 
 
+def _confirm(question: str, yes_label: str, *, key: str, act: Callable[[], str], drop: tuple[str, ...] = ()) -> None:
+    """A confirm step under the Edit or delete panel: ``question``, then ``yes_label`` runs ``act``
+    (its return is the success line shown after the rerun; a refusal is shown here, nothing lost)
+    and ends the step, forgetting the ``drop`` keys too; Cancel ends it doing nothing."""
+    st.warning(question)
+    confirm_key = f"{MANAGE}_confirm"
+    yes, no = st.columns(2)
+    if yes.button(yes_label, key=f"{key}_yes", type="primary"):
+        try:
+            said = act()
+        except SourcelightError as exc:
+            st.error(md(exc))
+        else:
+            st.session_state[f"{MANAGE}_said"] = [("success", said)]
+            for k in (confirm_key, *drop):
+                st.session_state.pop(k, None)
+            st.rerun()
+    if no.button("Cancel", key=f"{key}_no"):
+        st.session_state.pop(confirm_key, None)
+        st.rerun()
+
+
 def manage_panel() -> None:
     """Edit an article's title, outlet, author or date, or delete it: an editor (or the single
     user, named in the sidebar), each change after a confirm step, each recorded with who and when."""
@@ -244,43 +268,30 @@ def manage_panel() -> None:
     pending = st.session_state.get(confirm_key)
     if pending == ("edit", pick) and changes:
         said = "; ".join(f"{k}: “{md(getattr(article, k))}” → “{md(' '.join(v.split()))}”" for k, v in changes.items())
-        st.warning(f"Change {said}? The change is recorded in the article's history with your name.")
-        yes, no = st.columns(2)
-        if yes.button("Confirm changes", key=f"{MANAGE}_edit_yes", type="primary"):
-            try:
-                c = edit_metadata(store, pick, changes, analyst=who,
-                                  similarity=state.get_similarity() if "title" in changes else None)
-                state.library_changed()  # a new title: the worker indexes the article again
-                st.session_state[f"{MANAGE}_said"] = [("success", f"Saved: {md(c.summary)}")]
-                st.session_state.pop(confirm_key, None)
-                st.rerun()
-            except SourcelightError as exc:
-                st.error(md(exc))
-        if no.button("Cancel", key=f"{MANAGE}_edit_no"):
-            st.session_state.pop(confirm_key, None)
-            st.rerun()
+
+        def edit() -> str:
+            c = edit_metadata(store, pick, changes, analyst=who,
+                              similarity=state.get_similarity() if "title" in changes else None)
+            state.library_changed()  # a new title: the worker indexes the article again
+            return f"Saved: {md(c.summary)}"
+
+        _confirm(f"Change {said}? The change is recorded in the article's history with your name.",
+                 "Confirm changes", key=f"{MANAGE}_edit", act=edit)
     elif pending == ("delete", pick):
         n_corr = len(state.get_corrections().history(pick))
-        st.warning(
+
+        def delete() -> str:
+            d = delete_article(store, pick, analyst=who, similarity=state.get_similarity(),
+                               stories=state.get_stories())
+            state.library_changed()
+            return f"Deleted “{md(d.title or d.article_id)}”."
+
+        _confirm(
             f"Delete “{md(article.title or pick)}”{' (' + md(article.outlet) + ')' if article.outlet else ''} from "
             f"the library? Its analysis, {n_corr} recorded change{'s' if n_corr != 1 else ''}, notes, tags, story "
-            "membership and similarity-index entries go with it; no other article is touched. This cannot be undone."
+            "membership and similarity-index entries go with it; no other article is touched. This cannot be undone.",
+            "Yes, delete it", key=f"{MANAGE}_delete", act=delete, drop=(f"{MANAGE}_pick",),
         )
-        yes, no = st.columns(2)
-        if yes.button("Yes, delete it", key=f"{MANAGE}_delete_yes", type="primary"):
-            try:
-                d = delete_article(store, pick, analyst=who, similarity=state.get_similarity(),
-                                   stories=state.get_stories())
-                state.library_changed()
-                st.session_state[f"{MANAGE}_said"] = [("success", f"Deleted “{md(d.title or d.article_id)}”.")]
-                for k in (confirm_key, f"{MANAGE}_pick"):
-                    st.session_state.pop(k, None)
-                st.rerun()
-            except SourcelightError as exc:
-                st.error(md(exc))
-        if no.button("Cancel", key=f"{MANAGE}_delete_no"):
-            st.session_state.pop(confirm_key, None)
-            st.rerun()
     edits = metadata_history(store, pick)
     if edits:
         with st.expander(f"Metadata history of this article ({len(edits)})"):
