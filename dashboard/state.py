@@ -141,10 +141,11 @@ def analysis_failures(ids) -> dict[str, str]:
     return {} if pool is None else pool.failures(get_store().url, ids)
 
 
-def open_effective(article_id: str) -> tuple[Article, EffectiveAnalysis] | None:
+def open_effective(article_id: str, *, ready: bool = False) -> tuple[Article, EffectiveAnalysis] | None:
     """The article and its analysis with analysts' corrections applied (model output computed once
     and stored; corrections are a layer read on top, with provenance and what no longer anchors),
-    through the one read path every view uses (``components.effective``).
+    through the one read path every view uses (``components.effective``). ``ready``: the caller
+    has just asked ``analysis_ready`` and it is stored, so the store is not asked again.
 
     Raises:
         AnalysisPending: its analysis is being made in the pool (the page shows a pending state).
@@ -154,13 +155,14 @@ def open_effective(article_id: str) -> tuple[Article, EffectiveAnalysis] | None:
     article = store.get_article(article_id)
     if article is None:
         return None
-    pending, failed = ensure_analysed([article_id])
-    if article_id in failed:
-        raise AnalysisFailed(failed[article_id])
-    if pending:
-        raise AnalysisPending(pending, {article_id: article.title or article_id})
-    if not store.has_analysis(article_id, version()):  # stored by now, unless analysed on this thread
-        analysis_for(store, get_nlp(), article)
+    if not ready:
+        pending, failed = ensure_analysed([article_id])
+        if article_id in failed:
+            raise AnalysisFailed(failed[article_id])
+        if pending:
+            raise AnalysisPending(pending, {article_id: article.title or article_id})
+        if not store.has_analysis(article_id, version()):  # stored by now, unless analysed on this thread
+            analysis_for(store, get_nlp(), article)
     return article, effective_analysis(store, version(), article_id)
 
 

@@ -216,3 +216,28 @@ def test_a_position_outside_the_queue_is_named_and_the_first_item_shown(three, r
     assert "is not a place in this article's queue (items 1 to 3); showing the first" in note
     if "<" in raw:  # Markdown and HTML in the value are escaped, so they show as typed
         assert r"\*\*bold\*\* \<img src=x\> \[a\]\(http" in note
+
+
+def test_a_rerun_of_the_read_page_asks_once_whether_the_article_is_analysed(seeded, monkeypatch):
+    from components.store import Store
+    from dashboard import state
+
+    at = run(READ)  # analysed now
+    aid = at.query_params["article"]
+    asked: list[str] = []
+    has = Store.has_analysis
+    among = state.analysed_among
+
+    def counting_has(self, article_id, version):
+        asked.append(article_id)
+        return has(self, article_id, version)
+
+    def counting_among(store, version, ids):
+        asked.extend(ids)
+        return among(store, version, ids)
+
+    monkeypatch.setattr(Store, "has_analysis", counting_has)
+    monkeypatch.setattr(state, "analysed_among", counting_among)
+    at.run()
+    assert not at.exception and "sl-source sl-unresolved" in html_of(at)  # drawn from the stored analysis
+    assert asked.count(aid) == 1, asked

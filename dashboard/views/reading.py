@@ -324,7 +324,8 @@ def page() -> None:
         return
     notice = st.container()
     preview = None
-    if not state.analysis_ready(article_id):
+    ready = state.analysis_ready(article_id)  # asked once a run: open_effective is told
+    if not ready:
         # A new article, or a first start: its text can be read while it is analysed (and, on a
         # first start, while the language model loads); the marked view then replaces it.
         article = state.get_store().get_article(article_id)
@@ -334,7 +335,7 @@ def page() -> None:
                 st.html(preview_html(article))
     with notice, pending.waiting(key="read", retry_ids=[article_id]) as wait:
         with st.spinner("Analysing this article: names and who said what appear in a few seconds…"):
-            opened = state.open_effective(article_id)
+            opened = state.open_effective(article_id, ready=ready)
     if wait.shown:
         return  # the text stays readable under the pending note; the page fills in by itself
     if preview is not None:
