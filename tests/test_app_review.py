@@ -14,6 +14,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.test_browser_review import THREE  # invented: three sources in doubt
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "dashboard" / "views" / "review.py")
 READ = str(ROOT / "dashboard" / "views" / "reading.py")
@@ -27,14 +29,19 @@ ARTICLE = (
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture()
-def seeded(tmp_path, monkeypatch):
+def library_of(tmp_path, monkeypatch, name: str, text: str) -> None:
+    """A fresh library whose only seed is ``text`` (the file ``name``), for the next app run."""
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    (seeds / "bridge.txt").write_text(ARTICLE, encoding="utf-8")
+    (seeds / name).write_text(text, encoding="utf-8")
     monkeypatch.setenv("SOURCELIGHT_DB", str(tmp_path / "app.db"))
     monkeypatch.setenv("SOURCELIGHT_SEEDS", str(seeds))
     st.cache_resource.clear()
+
+
+@pytest.fixture()
+def seeded(tmp_path, monkeypatch):
+    library_of(tmp_path, monkeypatch, "bridge.txt", ARTICLE)
     yield
     st.cache_resource.clear()
 
@@ -127,13 +134,8 @@ def test_a_signed_in_viewer_sees_the_queue_but_cannot_decide(seeded, monkeypatch
 
 
 def test_hostile_text_in_the_passage_and_card_is_shown_as_text(tmp_path, monkeypatch):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
     hostile = ARTICLE.replace("The plan is dead", "The plan <img src=x onerror=alert(1)> is **dead**")
-    (seeds / "hostile.txt").write_text(hostile, encoding="utf-8")
-    monkeypatch.setenv("SOURCELIGHT_DB", str(tmp_path / "app.db"))
-    monkeypatch.setenv("SOURCELIGHT_SEEDS", str(seeds))
-    st.cache_resource.clear()
+    library_of(tmp_path, monkeypatch, "hostile.txt", hostile)
     try:
         at = run(PAGE)
         page = html_of(at)
@@ -143,25 +145,9 @@ def test_hostile_text_in_the_passage_and_card_is_shown_as_text(tmp_path, monkeyp
         st.cache_resource.clear()
 
 
-#: Invented: three sources in doubt, in reading order an open "he" and two "she"s with rivals.
-THREE = (
-    "Harbour plan stalls\n\n"
-    "Maria Lopez, the mayor of Eastport, opened the meeting on Monday.\n\n"
-    "“The plan is dead and everyone here knows it,” he said after the vote.\n\n"
-    "Anna Berg, a member of the council, disagreed with Maria Lopez. “We will build it next year,” she said.\n\n"
-    "Jane Fox, the harbour master, spoke next. Clara Diaz, a fisher, answered her. “Nobody asked us,” she said.\n\n"
-    "Tom Reed, the opposition leader, said the council would try again in June."
-)
-
-
 @pytest.fixture()
 def three(tmp_path, monkeypatch):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "harbour.txt").write_text(THREE, encoding="utf-8")
-    monkeypatch.setenv("SOURCELIGHT_DB", str(tmp_path / "app.db"))
-    monkeypatch.setenv("SOURCELIGHT_SEEDS", str(seeds))
-    st.cache_resource.clear()
+    library_of(tmp_path, monkeypatch, "harbour.txt", THREE)
     yield
     st.cache_resource.clear()
 

@@ -29,14 +29,11 @@ ARTICLE = (
     "Anna Berg, a member of the council, disagreed with Maria Lopez. “We will build it next year,” she said.\n\n"
     "Tom Reed, the opposition leader, said the council would try again in June."
 )
-#: Invented: three sources in doubt (an open "he", then two "she"s with rivals named before them).
-THREE = (
-    "Harbour plan stalls\n\n"
-    "Maria Lopez, the mayor of Eastport, opened the meeting on Monday.\n\n"
-    "“The plan is dead and everyone here knows it,” he said after the vote.\n\n"
-    "Anna Berg, a member of the council, disagreed with Maria Lopez. “We will build it next year,” she said.\n\n"
-    "Jane Fox, the harbour master, spoke next. Clara Diaz, a fisher, answered her. “Nobody asked us,” she said.\n\n"
-    "Tom Reed, the opposition leader, said the council would try again in June."
+#: Invented: three sources in doubt, the same article with another "she" after a rival (Jane Fox).
+THREE = ARTICLE.replace("Bridge vote delayed", "Harbour plan stalls").replace(
+    "she said.\n\n",
+    "she said.\n\nJane Fox, the harbour master, spoke next. Clara Diaz, a fisher, answered her. "
+    "“Nobody asked us,” she said.\n\n",
 )
 
 

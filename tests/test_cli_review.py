@@ -25,18 +25,10 @@ from components.effective import effective_analysis
 from components.nlp import model_name
 from components.pipeline.stages import version_of_installed
 from components.store import Store
+from tests.test_browser_review import THREE  # invented: three sources in doubt
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
-#: Invented.
-THREE = (
-    "Harbour plan stalls\n\n"
-    "Maria Lopez, the mayor of Eastport, opened the meeting on Monday.\n\n"
-    "“The plan is dead and everyone here knows it,” he said after the vote.\n\n"
-    "Anna Berg, a member of the council, disagreed with Maria Lopez. “We will build it next year,” she said.\n\n"
-    "Jane Fox, the harbour master, spoke next. Clara Diaz, a fisher, answered her. “Nobody asked us,” she said.\n\n"
-    "Tom Reed, the opposition leader, said the council would try again in June."
-)
 
 
 @pytest.fixture(scope="module")
