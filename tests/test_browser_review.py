@@ -8,7 +8,8 @@ attributions", steps with J and K, presses the number key of the candidate Tom R
 A to accept Anna Berg for "she". Both corrections must be stored with the analyst's name, the
 reading view must show them changed by the analyst, and the Annotate page's history must list them.
 Saves ``docs/review.png``. A second invented article, with three sources in doubt, shows that the
-place in the queue is in the URL: J twice, a reload, and the same item is shown.
+place in the queue is in the URL: J twice, a reload, and the same item is shown; to the reading view
+and Back, and it is shown again.
 """
 
 from __future__ import annotations
@@ -117,14 +118,25 @@ def shows(page, place: str) -> None:
                            f".innerText.includes('{place}')", timeout=120_000)
 
 
+def idle(page) -> None:
+    """Wait until no script run is in progress (Streamlit's running indicator is gone), so that a
+    key press reaches buttons that stay."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('[data-testid^=\"stStatusWidgetRunning\"]')",
+                           timeout=120_000)
+
+
 def test_the_place_in_the_queue_is_in_the_url_and_survives_a_reload(app, browser):
     aid = article_id(app, "Harbour plan stalls")
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     page.goto(f"{app.url}/review?article={aid}&analyst=Ana", timeout=60_000)
     shows(page, "1 / 3")
+    page.wait_for_selector(".sl-passage .sl-content.sl-focus", timeout=60_000)
+    idle(page)
     page.get_by_role("heading", name="Review unsure attributions").click()  # the keys go to the page
     page.keyboard.press("j")
     shows(page, "2 / 3")
+    idle(page)
     page.keyboard.press("j")
     shows(page, "3 / 3")
     page.wait_for_function("() => new URLSearchParams(location.search).get('item') === '3'", timeout=30_000)
@@ -134,4 +146,11 @@ def test_the_place_in_the_queue_is_in_the_url_and_survives_a_reload(app, browser
     shows(page, "3 / 3")
     assert card(page) == third and f"article={aid}" in page.url
     assert page.locator('[data-testid="stAlert"]').count() == 0  # no note: the place is a valid one
+    # to the reading view and Back: the same item again
+    page.get_by_role("button", name="Back to reading").click()
+    page.wait_for_url(re.compile(r"/read\?"), timeout=60_000)
+    page.wait_for_selector(".sl-article .sl-source", timeout=120_000)
+    page.go_back(timeout=60_000)
+    shows(page, "3 / 3")
+    assert card(page) == third
     page.close()
