@@ -227,3 +227,14 @@ def test_a_rerun_of_the_read_page_asks_once_whether_the_article_is_analysed(seed
     at.run()
     assert not at.exception and "sl-source sl-unresolved" in html_of(at)  # drawn from the stored analysis
     assert asked.count(aid) == 1, asked
+
+
+def test_a_link_to_an_unknown_article_drops_its_place_too(three):
+    at = AppTest.from_file(PAGE, default_timeout=240)
+    at.query_params.update({"analyst": "Ana", "article": "0123456789abcdef", "item": "2"})
+    at.session_state["analyst"] = "Ana"
+    at.run()
+    assert not at.exception
+    (note,) = [w.value for w in at.warning]
+    assert "which is not in this library; showing another" in note
+    assert place(at) == "1 / 3" and at.query_params["item"] == "1"

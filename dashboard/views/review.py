@@ -146,6 +146,7 @@ def choose_article() -> str | None:
     wanted = st.query_params.get("article")
     if wanted is not None and wanted not in labels:
         st.warning(f"The link asks for article {md(repr(wanted))}, which is not in this library; showing another.")
+        st.query_params.pop(ITEM, None)  # its place was in that article's queue
     # The URL (a followed link, another page's choice) sets the picker; the picker writes the URL.
     st.session_state[f"{K}_article"] = state.open_article_id(labels)
     with st.sidebar:
