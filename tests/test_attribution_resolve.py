@@ -157,3 +157,36 @@ def test_quoted_turn_keeps_its_speaker_in_reach(nlp, text, source, canonical):
     got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
     assert source in got, got
     assert got[source] == canonical, got
+
+
+# rules-9: a source phrase never crosses a paragraph break; "both X" refers back like "the X";
+# a thing "by" someone speaks for its author, not for a place in the author's title
+RULES9_SOURCES = [
+    # text, source as written, canonical (None: no attribution with that source)
+    # a sign-off line and the next paragraph's subject, one phrase to the parser: the source is
+    # the part in the cue's paragraph, and "both officers" is the coordinated pair named before
+    ("Officers Tom Reyes and Karl Berg were convicted on Friday. \"We will keep fighting for "
+     "her,\" said Ana Ruiz.\n—One of the family's lawyers\nBoth officers indicated they would "
+     "appeal the ruling.", "Both officers", "Tom Reyes; Karl Berg"),
+    ("The crowd had gathered early. \"It was loud and then it went dark\"\nAnother witness, "
+     "Nora Berg, said the fire spread fast.", "Another witness, Nora Berg", "Nora Berg"),
+    # negative: within one paragraph, nothing is cut
+    ("The crowd had gathered early. Another witness, Nora Berg, said the fire spread fast.",
+     "Another witness, Nora Berg", "Nora Berg"),
+    ("The vote was close. A tweet on Friday by US Senator Paul Tremblay said the clinics would "
+     "reopen.", "A tweet on Friday by US Senator Paul Tremblay", "Paul Tremblay"),
+    ("The bridge was closed. A report by the city council said the bridge was unsafe.",
+     "A report by the city council", "city council"),
+    # negative: "by" naming nobody leaves the phrase as written
+    ("The bridge was closed. A study by researchers said the bridge was unsafe.",
+     "A study by researchers", "study by researchers"),
+]
+
+
+@pytest.mark.parametrize("text, source, canonical", RULES9_SOURCES)
+def test_rules9_source_phrase_and_author(nlp, text, source, canonical):
+    got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
+    assert source in got, got
+    assert got[source] == canonical, got
+    # the sign-off line is no speaker of the next paragraph
+    assert not any("One of the family" in s for s in got), got

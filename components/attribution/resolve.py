@@ -39,7 +39,7 @@ from components.attribution.quotes import QuoteIndex
 
 RELATIVE = {"who", "which", "that", "whom"}
 LATTER = re.compile(r"^(the\s+)?(latter|former)$", re.I)
-DEFINITE = re.compile(r"^(the|this|that)\s+", re.I)
+DEFINITE = re.compile(r"^(the|this|that|these|those|both)\s+", re.I)  # refers back: "both officers" too
 INITIALS = re.compile(r"^[A-Z]{2,3}$")  # a transcript's speaker label ('NG: …')
 
 
