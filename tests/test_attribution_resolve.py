@@ -190,3 +190,50 @@ def test_rules9_source_phrase_and_author(nlp, text, source, canonical):
     assert got[source] == canonical, got
     # the sign-off line is no speaker of the next paragraph
     assert not any("One of the family" in s for s in got), got
+
+
+# rules-9: a holder's name closing a title phrase is the person even where the small NER ran a
+# body into it; an acronym that reads as a pronoun is spelled out where the article does so
+RULES9_NAMES = [
+    # text, source as written, canonical
+    ("Karen Holt has criticised the plan before. The zone is held by the rebels.\nFormer British "
+     "Ambassador to the United Nations Karen Holt wrote on Twitter, \"We must always back our "
+     "allies.\"", "Former British Ambassador to the United Nations Karen Holt", "Karen Holt"),
+    ("The talks stalled. United States Senator from Vermont Ben Carlow said the deal was dead. "
+     "Carlow had opposed it.", "United States Senator from Vermont Ben Carlow", "Ben Carlow"),
+    ("The World Health Organization (WHO) met on Monday. The WHO said the outbreak was over.",
+     "The WHO", "World Health Organization"),
+    # negatives: a title nobody holds by name stays a title; an acronym never spelled out in
+    # the article is still a name; "US" keeps its full name
+    ("The Senate Minority Leader said the bill would fail.", "The Senate Minority Leader",
+     "Minority Leader"),
+    ("WHO said the outbreak was over.", "WHO", "WHO"),
+    ("The US said the talks were over.", "The US", "United States"),
+]
+
+
+@pytest.mark.parametrize("text, source, canonical", RULES9_NAMES)
+def test_rules9_title_holder_and_acronyms(nlp, text, source, canonical):
+    got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
+    assert source in got, got
+    assert got[source] == canonical, got
+
+
+def test_never_names_cover_every_pronoun_the_scorer_counts(shared_dir):
+    """The final guard's lexicon holds every word the shared scorer counts as a pronoun source,
+    and reads names as the scorer does ("who's" is "who" + "s")."""
+    import importlib.util
+
+    from components.attribution.identity import load_rules
+    from components.attribution.resolve import _pronoun_form
+
+    spec = importlib.util.spec_from_file_location(
+        "score_attribution", shared_dir / "eval" / "score_attribution.py")
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    never = load_rules().never_names
+    assert scorer.PRONOUNS <= never, sorted(scorer.PRONOUNS - never)
+    for name in ("who's", "The latter's", "(that", "it’s", "those", "Someone"):
+        assert _pronoun_form(name, never), name
+    for name in ("Nancy Pelosi", "the spokesman", "Whoopi", "Theresa"):
+        assert not _pronoun_form(name, never), name
