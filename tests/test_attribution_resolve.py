@@ -237,3 +237,32 @@ def test_never_names_cover_every_pronoun_the_scorer_counts(shared_dir):
         assert _pronoun_form(name, never), name
     for name in ("Nancy Pelosi", "the spokesman", "Whoopi", "Theresa"):
         assert not _pronoun_form(name, never), name
+
+
+# rules-9: the author of a thing that speaks ('a memo posted by X'), a person's campaign as a
+# body of its own, and a person's title with a name in apposition
+RULES9_AUTHORS = [
+    # text, source as written, canonical
+    ("The governor stayed. A memo posted online by Senator Juan Dalmas said the governor must "
+     "resign.", "A memo posted online by Senator Juan Dalmas", "Juan Dalmas"),
+    ("The court met. A statement released by the Supreme Court said the ruling was final.",
+     "A statement released by the Supreme Court", "Supreme Court"),
+    ("Joe Biden spoke in Ohio. The Biden campaign said the poll was fake.", "The Biden campaign",
+     "Joe Biden's campaign"),
+    ("Nevada voted last. A Republican, Mark Amadou, said the vote was fair.",
+     "A Republican, Mark Amadou", "Mark Amadou"),
+    # negatives: a person hired by a body is not the body; two authors are not one
+    ("The plant closed. A man hired by Acme Corp said the pay was low.",
+     "A man hired by Acme Corp", "man"),
+    ("The show ended. A letter signed by Tom Reyes and Karl Berg said the show was over.",
+     "A letter signed by Tom Reyes and Karl Berg", "letter"),
+    ("Presidential spokesman Dmitry Peskov met the press. Spokesman Peskov said the visit was "
+     "off.", "Spokesman Peskov", "Dmitry Peskov"),
+]
+
+
+@pytest.mark.parametrize("text, source, canonical", RULES9_AUTHORS)
+def test_rules9_authors_and_campaigns(nlp, text, source, canonical):
+    got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
+    assert source in got, got
+    assert got[source] == canonical, got

@@ -437,7 +437,8 @@ class Resolver:
             # the title's holder is the name that closes the phrase, not the body inside it
             return Resolution(trailing, "person", "named")
         appos = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
-        if title_head and appos and not any(m[2] == "PERSON" for m in named_inside):
+        if (title_head or head.lemma_.lower() in self.person_heads) and appos and \
+                not any(m[2] == "PERSON" for m in named_inside):
             # 'The Vice Chancellor, Marta Soler, said': the name in apposition to a title is
             # the person, whatever label the NER gave it
             name_toks = self.doc[appos[0].left_edge.i : appos[0].i + 1]
