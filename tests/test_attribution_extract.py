@@ -440,3 +440,29 @@ def test_infinitive_content_stops_before_a_tensed_conjunct(nlp, text, cue, conte
     got = {a.cue.text(text): " ".join(c.text(text) for c in a.content)
            for a in extract_attributions(nlp(text))}
     assert got.get(cue) == content, got
+
+
+# rules-9: a quotation closed by a full stop inside its marks ended its sentence: the frame before
+# it ('X continued, "…"') is its cue, not a verb of the next sentence; a verb before a colon that is
+# neither a cue nor 'continue' is no such frame
+RULES9_CLOSED_QUOTES = [
+    # text, the quotation's first words, its source as written
+    ("The mayor spoke first. \"The bridge is safe,\" he said.\nTom Berg continued, \"And we will "
+     "rebuild the school. I hope it opens soon with the help of the Town Hall.\" The Town Hall "
+     "refers to the mayor's office.", "\"And we will rebuild", "Tom Berg"),
+    ("The vote was close. Lena Ortiz said: \"We counted twice. The result stands.\" Her rival "
+     "said nothing.", "\"We counted twice", "Lena Ortiz"),
+    # negatives: a comma inside the marks still takes the cue after; a plain trailing frame too
+    ("\"We will rebuild the school,\" Tom Berg said.", "\"We will rebuild", "Tom Berg"),
+    ("Ana Ruiz saw compromise as the best way for the two towns to settle their feud: \"I think "
+     "both towns should split the field in half.\" Nevertheless, Ruiz did not want the state to "
+     "get involved.", "\"I think both towns", "Ruiz"),
+]
+
+
+@pytest.mark.parametrize("text, quote, source", RULES9_CLOSED_QUOTES)
+def test_rules9_quote_closed_by_full_stop_keeps_its_frame(nlp, text, quote, source):
+    got = [(a.content[0].text(text)[: len(quote)], a.source.text(text) if a.source else None)
+           for a in extract_attributions(nlp(text)) if a.content]
+    # the quotation has exactly one attribution, to the right source
+    assert [s for q, s in got if q == quote] == [source], got

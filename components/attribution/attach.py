@@ -29,6 +29,11 @@ SENTENCE_END = re.compile(
     r"(?<!\b[A-Z])[.!?]\s")
 MAX_FLOAT_PARAGRAPHS = 2
 
+#: Verbs that frame a quotation as the same speaker's next words without being cues on their
+#: own ('X continued, “…”', 'she concluded: “…”'): with the lexicon's cues, the frame before a
+#: quotation closed by a full stop wins over a verb of the next sentence.
+CONTINUING = frozenset({"continue", "conclude"})
+
 
 def _title_case(span) -> bool:
     """Whether most words of a quotation are capitalised, as in a title ('Gone with the Wind')."""
@@ -205,6 +210,17 @@ class QuoteAttachment(ExtractorBase):
         span = doc.char_span(qs, qe, alignment_mode="expand")
         if span is None or len(span) == 0:
             return None
+        # a quotation closed by a full stop inside its marks ('X continued, “… the White
+        # House.” The White House refers to …') ended its sentence: the frame before it, when
+        # there is one, is its cue, not a verb of the next sentence
+        closed = self.text[qs:qe].rstrip("\"”’' ").endswith(".")
+        before = self._frame_before(span, qs, qe)
+        if closed:
+            if before is not None and before.cue_tok >= 0 and (
+                    doc[before.cue_tok].lemma_.lower() in self.lex.verbs
+                    or doc[before.cue_tok].lemma_.lower() in CONTINUING):
+                return before  # (any other verb before a colon, 'for the two nations to
+                # resolve their differences: “…”', is no frame of its own)
         # after the quote: ', said X' / ', X said' / 'X said.' in the next words
         after = [t for t in doc[span.end : min(span.end + 8, len(doc))]
                  if t.idx < self._para_end(qs)]
@@ -220,7 +236,11 @@ class QuoteAttachment(ExtractorBase):
                 if GAP_ONLY_PUNCT.match(self.text[qe:gap_end]):
                     return self._make(t, _cue_span(t), subj, [(qs, qe)], "quote")
                 break
-        # before the quote: 'X said: “…”' / 'X said, “…”'
+        return before
+
+    def _frame_before(self, span, qs: int, qe: int) -> Cand | None:
+        """The frame before a quote: 'X said: “…”' / 'X said, “…”'."""
+        doc = self.doc
         j = span.start - 1
         while j >= 0 and doc[j].is_punct and not doc[j].is_quote and doc[j].idx >= qs - 3:
             j -= 1

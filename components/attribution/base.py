@@ -202,9 +202,37 @@ class ExtractorBase:
         conj: list[int] = []
         if subj is not None:
             src = _source_span(subj, content + [cue_span], self.text)
-            conj = _conjunct_heads(subj)
+            subj, src = self._same_paragraph(subj, src, cue_span[0])
+            conj = _conjunct_heads(subj) if subj is not None else []
         return Cand(cue_span, cue_tok.i if cue_tok is not None else -1, src,
                     subj.i if subj is not None else -1, content, origin, conjuncts=conj)
+
+    def _same_paragraph(self, subj, src: tuple[int, int], cue: int):
+        """The subject and source span, cut to the cue's paragraph.
+
+        A speaker's phrase never runs across a paragraph break, but the parser sometimes makes
+        one noun phrase of a sign-off line and the next paragraph's subject ('—One of the
+        family's lawyers' + newline + 'Both officers indicated …'), or of a quotation's last
+        line and the name starting the next one. The part in the cue's paragraph is the
+        source, headed by its own root; when the phrase lies wholly outside, the noun phrase
+        opening the cue's paragraph before the cue; nothing there: no source.
+        """
+        s, e = src
+        k = self.para_of(cue)
+        if not self.paras or self.para_of(s) == k == self.para_of(max(e - 1, s)):
+            return subj, src
+        ps, pe = self.paras[k]
+        if s < pe and ps < e:
+            s, e = _trim(self.text, max(s, ps), min(e, pe))
+        elif cue > ps:  # the phrase lies wholly in another paragraph: what opens the cue's
+            s, e = _trim(self.text, ps, cue)
+        else:
+            return None, None
+        span = self.doc.char_span(s, e, alignment_mode="expand") if s < e else None
+        if span is None or not len(span) or not WORDS.search(self.text, s, e) or \
+                span.root.pos_ not in ("NOUN", "PROPN", "PRON", "NUM"):
+            return None, None
+        return span.root, (span.start_char, span.end_char)
 
     def _named(self, content: list[tuple[int, int]]) -> bool:
         """Whether a one-word content is a named person, group or body ('endorsed Clinton')."""

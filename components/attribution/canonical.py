@@ -17,6 +17,10 @@ LEADING_DET = re.compile(r"^(the|a|an|some|this|that|these|those|both|either)\s+
 POSSESSIVE = re.compile(r"(’s|'s|’|')$")
 PERSON_LABELS = {"PERSON"}
 BODY_LABELS = {"ORG", "GPE", "NORP", "FAC", "LOC"}
+#: Prepositions that name a thing's author: "a statement by Minister X", "the map of gas routes by
+#: Gas Europe" speak for X and Gas Europe (the gold convention too), not for a place or body that
+#: only qualifies X's title ("US Secretary of State X" is X, never "United States").
+AUTHOR_PREPS = frozenset({"by"})
 
 
 def clean_name(name: str) -> str:
@@ -200,6 +204,12 @@ def classify(np_tokens, book: NameBook) -> tuple[str, str]:
     # one ORG to the small model, around the source 'Trump')
     mentions = [m for m in book.in_span(s, e) if m[0] >= s]
     head_mention = next((m for m in mentions if m[0] <= head.idx < m[1]), None)
+    if head_mention is None and head.pos_ == "NOUN" and hl not in lex.reference_heads and \
+            hl not in lex.unnamed_heads and hl not in lex.gender.role_nouns:
+        # a thing, not a person: 'a man hired by Acme' is no word of Acme's
+        author = _author(np_tokens, head, book)
+        if author is not None:
+            return author
     if head_mention is not None:
         label = head_mention[2]
         if label in PERSON_LABELS:
@@ -212,6 +222,10 @@ def classify(np_tokens, book: NameBook) -> tuple[str, str]:
             tok = book.doc.char_span(m[0], m[1], alignment_mode="expand")
             if tok is not None and tok.root.head.i == head.i and tok.root.dep_ in (
                     "appos", "compound", "nmod"):
+                if tok.root.dep_ == "compound" and hl in lex.official_heads:
+                    # 'the Biden campaign', 'the Trump administration': the person's body, not
+                    # the person ('Joe Biden's campaign' still names him for a reader)
+                    return f"{m[3]}'s {head.text}", "official"
                 return m[3], "person"
     poss = [c for c in head.children if c.dep_ == "poss"]
     if poss and hl not in ("'s", "’s"):
@@ -232,6 +246,31 @@ def classify(np_tokens, book: NameBook) -> tuple[str, str]:
     if head.pos_ == "PROPN":
         return clean_name(text), "person"
     return common_name(np_tokens), "unnamed"
+
+
+def _author(np_tokens, head, book: NameBook) -> tuple[str, str] | None:
+    """The named author of a thing that speaks ("a tweet on Monday by Senator X"): the name or
+    body of a ``by`` phrase on the head, when that phrase (inside the source phrase) names one."""
+    # 'a statement by X', and 'a memo posted online by X' (the agent of a participle on the head)
+    # (the resolver's phrase stops before a participle: its agent lies in the subject's
+    # subtree, after the phrase)
+    preps = [(c, False) for c in head.children if c.dep_ in ("prep", "agent")]
+    preps += [(c, True) for v in head.children if v.dep_ == "acl" and v.tag_ == "VBN"
+              for c in v.children if c.dep_ in ("prep", "agent")]
+    for prep, participle in preps:
+        if prep.lower_ not in AUTHOR_PREPS:
+            continue
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if obj is None or obj.left_edge.i < np_tokens.start or (
+                not participle and obj.right_edge.i >= np_tokens.end):
+            continue
+        if obj.conjuncts:
+            return None  # 'hosted by X and Y', 'a study by X and other researchers': not one author
+        sub = book.doc[obj.left_edge.i : obj.right_edge.i + 1]
+        name, stype = classify(sub, book)
+        if stype != "unnamed":
+            return name, stype
+    return None
 
 
 def common_name(np_tokens) -> str:

@@ -293,10 +293,14 @@ class VerbCues(ExtractorBase):
     def _adjacent_quote(self, verb, subj, cue_span) -> Cand | None:
         """'“…,” he said.' split by the parser into two sentences; 'he said: “…”'."""
         vs, ve = verb.left_edge.idx, _end(verb.right_edge)
+        doc = self.doc
+        pro_form = verb.i + 1 < len(doc) and doc[verb.i + 1].lower_ in PRO_FORMS
         for qs, qe in self.quotes.overlapping(max(vs - 400, 0), min(ve + 400, len(self.text))):
-            # (never across a paragraph break: 'In her book, Clinton noted ...' after a quote)
+            # (never across a paragraph break: 'In her book, Clinton noted ...' after a quote;
+            # never for 'X said nothing' / 'said so': its content is the pro-form, and the quote
+            # before it is someone else's: 'Ortiz said: “…” Her rival said nothing.')
             if qe <= vs and GAP_ONLY_PUNCT.match(self.text[qe:vs]) and vs - qe < 4 \
-                    and "\n" not in self.text[qe:vs]:
+                    and "\n" not in self.text[qe:vs] and not pro_form:
                 return self._make(verb, cue_span, subj, [(qs, qe)], "quote")
             if qs >= ve and GAP_ONLY_PUNCT.match(self.text[ve:qs]) and qs - ve < 4 \
                     and "\n" not in self.text[ve:qs]:

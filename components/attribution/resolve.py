@@ -39,8 +39,14 @@ from components.attribution.quotes import QuoteIndex
 
 RELATIVE = {"who", "which", "that", "whom"}
 LATTER = re.compile(r"^(the\s+)?(latter|former)$", re.I)
-DEFINITE = re.compile(r"^(the|this|that)\s+", re.I)
+DEFINITE = re.compile(r"^(the|this|that|these|those|both)\s+", re.I)  # refers back: "both officers" too
 INITIALS = re.compile(r"^[A-Z]{2,3}$")  # a transcript's speaker label ('NG: …')
+
+
+def _pronoun_form(name: str, never: frozenset[str]) -> bool:
+    """A name made only of ``never`` words (case folded, "the" dropped), or of no word at all."""
+    words = [w for w in re.findall(r"\w+", name.casefold()) if w != "the"]
+    return not words or all(w in never for w in words)
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,7 @@ class Resolver:
         # attribution, for a 'they'/'we' inside what a body's officer said
         self.spoken: list[tuple[int, int, tuple[int, int], Resolution]] = []
         self._noun_toks: list | None = None
+        self._person_word_set: frozenset[str] | None = None
         self.titles = {**lex.gender.honorifics, **lex.gender.role_nouns}
         self.titles_pronouns = {**self.titles, **lex.gender.pronouns}
         self.person_heads = (set(lex.reference_heads) | set(lex.gender.role_nouns)
@@ -182,6 +189,10 @@ class Resolver:
             res = self._missed_conjuncts(np, res)
         if res.name and self._never_name(res.name):
             res = UNRESOLVED
+        elif res.name:
+            spelled = "; ".join(self._spelled_out(n) for n in res.name.split("; "))
+            if spelled != res.name:
+                res = Resolution(spelled, res.stype, res.status, res.antecedent)
         names = res.name.split("; ") if res.name else []
         if names:
             self.history.append(_Seen(s, names, res.stype or "unnamed", words, self._sent(s),
@@ -197,8 +208,15 @@ class Resolver:
                 if label != "PERSON"]
         run = []
         for t in reversed([t for t in np if not t.is_punct]):
-            if t.pos_ != "PROPN" or any(ms <= t.idx < me for ms, me in body):
+            if t.pos_ != "PROPN":
                 break
+            if any(ms <= t.idx < me for ms, me in body):
+                # the small NER often runs a body into the holder's name ('Ambassador to
+                # [the United Nations Karen Holt]'): the name's words the article gives a
+                # person elsewhere, or a known first name, still close the title phrase
+                if not (t.text in self._person_words() or (
+                        t.lower_ in self.lex.gender.first_names and run)):
+                    break
             run.insert(0, t)
         titles = self.rules.titles_in_names | self.lex.reference_heads
         while run and run[0].lower_.rstrip(".") in titles:
@@ -217,6 +235,14 @@ class Resolver:
         if body or run[0].lower_ in self.lex.gender.first_names:
             return " ".join(t.text for t in run)
         return None
+
+    def _person_words(self) -> frozenset[str]:
+        """The words of the article's PERSON names (made once, on first need)."""
+        if self._person_word_set is None:
+            self._person_word_set = frozenset(
+                w for _, _, label, name in self.book.mentions if label == "PERSON"
+                for w in name.split() if w[:1].isupper())
+        return self._person_word_set
 
     def _missed_conjuncts(self, np, res: Resolution) -> Resolution:
         """'retailer Tesco and retailer Salling Group': a name the parser hung on the other
@@ -350,10 +376,27 @@ class Resolver:
         return self._noun_toks
 
     def _never_name(self, name: str) -> bool:
-        words = [w.lower() for w in re.findall(r"[\w'’]+", name) if w.lower() != "the"]
-        if any(len(w) > 1 and w.isupper() for w in re.findall(r"[\w'’]+", name)):
+        """Whether ``name`` is made only of pronouns, relative words or a bare possessive, read
+        word by word as the shared scorer reads names (runs of letters and digits, case folded,
+        "the" dropped: "who's" is "who" + "s"). An acronym in capitals ("WHO", "US") is a name;
+        ``_spelled_out`` gives it in full where it reads as a pronoun."""
+        if any(len(w) > 1 and w.isupper() for w in re.findall(r"\w+", name)):
             return False
-        return not words or all(w in self.rules.never_names for w in words)
+        return _pronoun_form(name, self.rules.never_names)
+
+    def _spelled_out(self, name: str) -> str:
+        """An acronym that reads as a pronoun ("WHO", "US", "IT") as the article's full name of
+        that body ("World Health Organization"), so no listing shows it as "who"; the acronym
+        as it was when the article never spells it out."""
+        if not _pronoun_form(name, self.rules.never_names):
+            return name
+        acronym = "".join(re.findall(r"\w+", name))
+        for _, _, label, full in self.book.mentions:
+            full = full.split("(")[0].strip()  # 'World Health Organization (WHO', one mention
+            words = [w for w in re.findall(r"[\w'’-]+", full) if w[:1].isupper()]
+            if label != "PERSON" and len(words) > 1 and "".join(w[0] for w in words) == acronym:
+                return full
+        return clean_name(name).strip("()[] ")
 
     def _one(self, np, pos: int) -> Resolution:
         text = np.text.strip()
@@ -394,7 +437,8 @@ class Resolver:
             # the title's holder is the name that closes the phrase, not the body inside it
             return Resolution(trailing, "person", "named")
         appos = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
-        if title_head and appos and not any(m[2] == "PERSON" for m in named_inside):
+        if (title_head or head.lemma_.lower() in self.person_heads) and appos and \
+                not any(m[2] == "PERSON" for m in named_inside):
             # 'The Vice Chancellor, Marta Soler, said': the name in apposition to a title is
             # the person, whatever label the NER gave it
             name_toks = self.doc[appos[0].left_edge.i : appos[0].i + 1]
