@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -226,7 +227,8 @@ async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, 
 
 
 async def uploader(
-    browser, url: str, copies: int, res: Results, tmp: Path, start_after: float, heavy_timeout_ms: int
+    browser, url: str, copies: int, res: Results, tmp: Path, start_after: float, heavy_timeout_ms: int,
+    heavy_deadline: float = float("inf"),
 ) -> None:
     """Upload ``copies`` heavy articles one after another and open each until it is analysed."""
     from components.articles import load_bytes
@@ -249,7 +251,9 @@ async def uploader(
             await page.get_by_text("Added 1 article").first.wait_for(timeout=heavy_timeout_ms)
             added = time.perf_counter() - t0
             await page.goto(f"{url}/read?article={article.id}")
-            await page.wait_for_selector(".sl-article", timeout=heavy_timeout_ms)  # pending first, then the text
+            # pending first, then the text; given up once the readers are done and --heavy-grace is spent
+            left_ms = int(max(1.0, heavy_deadline - time.monotonic()) * 1000)
+            await page.wait_for_selector(".sl-article", timeout=min(heavy_timeout_ms, left_ms))
             res.heavy.append(f"heavy upload {k + 1}: page answered 'added' after {added:.1f} s, "
                              f"analysis shown after {time.perf_counter() - t0:.1f} s")
             res.heavy_running = False
@@ -307,7 +311,7 @@ async def drive(url: str, titles: dict[str, str], seed: str, args, tmp: Path, se
         end = time.monotonic() + args.duration
         tasks = [session(n, browser, url, titles, seed, end, res, args) for n in range(args.sessions)]
         tasks.append(uploader(browser, url, args.heavy, res, tmp, start_after=min(10, args.duration / 4),
-                              heavy_timeout_ms=int(args.heavy_timeout * 1000)))
+                              heavy_timeout_ms=int(args.heavy_timeout * 1000), heavy_deadline=end + args.heavy_grace))
         if args.browser_nice:
             async def keep_reniced() -> None:  # renderers forked by the zygote for new contexts
                 while time.monotonic() < end:
@@ -344,6 +348,8 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=30, help="seconds before an interaction counts as an error")
     ap.add_argument("--heavy-timeout", type=float, default=600,
                     help="seconds a heavy upload may take to be added, and again to show its analysis")
+    ap.add_argument("--heavy-grace", type=float, default=120,
+                    help="seconds after the readers stop that the heavy article may still take to show")
     ap.add_argument("--in-process", action="store_true",
                     help="analyse on the page's thread (SOURCELIGHT_ANALYSIS_PROCESS=0), for comparison")
     ap.add_argument("--navigate", choices=("reload", "app"), default="reload",
@@ -353,9 +359,13 @@ def main() -> None:
                     help="seconds of think time after each interaction, uniform in A-B (default 0: none)")
     ap.add_argument("--browser-nice", type=int, default=0, metavar="N",
                     help="run Playwright's driver and Chromium at niceness N (a stand-in for readers' own machines)")
+    ap.add_argument("--library-db", type=Path, default=None,
+                    help="start from a copy of this SQLite library (built from the same seeds: ingest and index "
+                         "then add nothing), to compare runs on one library without analysing it each time")
     ap.add_argument("--app-root", type=Path, default=ROOT,
                     help="the checkout whose app is served and whose CLI builds the library (compare two branches)")
     args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # piped: each line as it comes, even if killed
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `timeout` or kill: still stop the server
 
     print(f"machine: {machine()}")
@@ -369,9 +379,15 @@ def main() -> None:
         if args.in_process:
             env["SOURCELIGHT_ANALYSIS_PROCESS"] = "0"
         t = time.perf_counter()
-        cli(env, args.app_root, "ingest", str(seeds))
-        cli(env, args.app_root, "index")
-        print(f"library analysed and indexed beforehand (CLI): {time.perf_counter() - t:.0f} s")
+        if args.library_db:
+            shutil.copyfile(args.library_db, env["SOURCELIGHT_DB"])  # the same library for every run
+            cli(env, args.app_root, "ingest", str(seeds))  # adds nothing when it was built from these seeds
+            cli(env, args.app_root, "index")
+            print(f"library copied from {args.library_db}, checked through the CLI: {time.perf_counter() - t:.0f} s")
+        else:
+            cli(env, args.app_root, "ingest", str(seeds))
+            cli(env, args.app_root, "index")
+            print(f"library analysed and indexed beforehand (CLI): {time.perf_counter() - t:.0f} s")
         from components.store import Store
 
         summaries = Store(env["SOURCELIGHT_DB"]).list_articles()
