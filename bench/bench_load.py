@@ -59,6 +59,21 @@ class Results:
     errors: list[str] = field(default_factory=list)
     heavy_running: bool = False
     heavy: list[str] = field(default_factory=list)
+    server_cpu: float | None = None  # CPU seconds the server process used while the readers ran
+    children_cpu: float | None = None  # the same for its children alive at the end (the analysis pool)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux ``/proc``; 0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Counted(Exception):
+    """An interaction failed and its error is already counted: the session starts its next cycle."""
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -136,7 +151,7 @@ async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, 
             await until()
         except Exception as exc:  # noqa: BLE001 - a timeout or a vanished element is an error of the run
             res.errors.append(f"session {n}: {kind}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
-            return
+            raise Counted from exc  # the rest of this cycle is skipped, not counted again
         res.times[kind].append((time.perf_counter() - t0, during or res.heavy_running))
         boxes = page.locator(ERROR_BOX)
         if await boxes.count():
@@ -204,24 +219,25 @@ async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, 
         if await expand.count() and await expand.is_visible():  # briefing mode folds the sidebar away
             await expand.click()
         nav_read = page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Read")
-        await timed("page", nav_read.click, lambda: page.wait_for_selector(".sl-article", timeout=timeout_ms))
+        on_read = "document.querySelector('.sl-article') && !document.querySelector('.sl-present')"
+        await timed("page", nav_read.click, lambda: page.wait_for_function(on_read, timeout=timeout_ms))
 
     async def start() -> None:
         await timed("first load", lambda: page.goto(f"{url}/read?article={seed}"),
                     lambda: page.wait_for_selector(".sl-article", timeout=timeout_ms))
 
+    reload_first = args.navigate == "app"  # in-app sessions load the page once, and again after a failure
     try:
-        if args.navigate == "app":
-            await start()
         while time.monotonic() < end:
             try:
+                if reload_first:
+                    await start()
+                    reload_first = False
                 await (app_cycle() if args.navigate == "app" else reload_cycle())
-            except Exception as exc:  # noqa: BLE001 - a step between timed interactions failed: start again
-                res.errors.append(f"session {n}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
-                if args.navigate == "app" and time.monotonic() < end:
-                    await start()  # the reader reloads the page
-    except Exception as exc:  # noqa: BLE001 - even the reload failed
-        res.errors.append(f"session {n}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+            except Exception as exc:  # noqa: BLE001 - an interaction or a step between them failed: start again
+                if not isinstance(exc, Counted):
+                    res.errors.append(f"session {n}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+                reload_first = args.navigate == "app"
     finally:
         await ctx.close()
 
@@ -312,6 +328,14 @@ async def drive(url: str, titles: dict[str, str], seed: str, args, tmp: Path, se
         tasks = [session(n, browser, url, titles, seed, end, res, args) for n in range(args.sessions)]
         tasks.append(uploader(browser, url, args.heavy, res, tmp, start_after=min(10, args.duration / 4),
                               heavy_timeout_ms=int(args.heavy_timeout * 1000), heavy_deadline=end + args.heavy_grace))
+        async def server_cpu() -> None:
+            before = cpu_seconds(server_pid)
+            kids = {p: cpu_seconds(p) for p in descendants(server_pid)}
+            await asyncio.sleep(max(0.0, end - time.monotonic()))
+            res.server_cpu = cpu_seconds(server_pid) - before
+            res.children_cpu = sum(cpu_seconds(p) - kids.get(p, 0.0) for p in descendants(server_pid))
+
+        tasks.append(server_cpu())
         if args.browser_nice:
             async def keep_reniced() -> None:  # renderers forked by the zygote for new contexts
                 while time.monotonic() < end:
@@ -432,6 +456,11 @@ def main() -> None:
             print(line(kind, xs))
         print(line("overall", everything) + "   target p95 ≤ 1 s")
         print(line("overall, during heavy", during))
+        if res.server_cpu is not None:
+            n = len(everything)
+            print(f"server process CPU while the readers ran: {res.server_cpu:.1f} s"
+                  + (f" ({res.server_cpu / n:.3f} s per completed interaction, n={n})" if n else "")
+                  + f"; its children (analysis pool): {res.children_cpu:.1f} s")
         print(f"errors: {len(res.errors)}   target 0")
         for e in res.errors[:20]:
             print(f"  {e}")
