@@ -59,6 +59,7 @@ class Results:
     errors: list[str] = field(default_factory=list)
     heavy_running: bool = False
     heavy: list[str] = field(default_factory=list)
+    interrupted: bool = False  # stopped by SIGTERM before the sessions ended
     server_cpu: float | None = None  # CPU seconds the server process used while the readers ran
     children_cpu: float | None = None  # the same for its children alive at the end (the analysis pool)
 
@@ -342,7 +343,18 @@ async def drive(url: str, titles: dict[str, str], seed: str, args, tmp: Path, se
                     renice_browser(server_pid, args.browser_nice)
                     await asyncio.sleep(2)
             tasks.append(keep_reniced())
-        await asyncio.gather(*tasks)
+        # SIGTERM (an outer `timeout`, or a kill): stop the sessions and report what was measured.
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        running = [asyncio.ensure_future(t) for t in tasks]
+        stopper = asyncio.ensure_future(stop.wait())
+        await asyncio.wait([asyncio.gather(*running), stopper], return_when=asyncio.FIRST_COMPLETED)
+        if stop.is_set():
+            res.interrupted = True
+            for t in running:
+                t.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+        stopper.cancel()
         await browser.close()
     return res
 
@@ -440,6 +452,8 @@ def main() -> None:
                 proc.kill()
             log.close()
         print(mode_line(args))
+        if res.interrupted:
+            print("INTERRUPTED (SIGTERM): the figures below are what was measured until then")
         print(f"{args.sessions} sessions for {args.duration:.0f} s over {len(titles)} articles, "
               f"{args.heavy} heavy upload(s) (5,000 nested quotes, 114 KB), analysis "
               + ("on the page's thread" if args.in_process else "in the pool of child processes"))
