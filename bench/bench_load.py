@@ -4,6 +4,15 @@ while another session uploads and analyses a heavy article. Local only, bounded 
     .venv/bin/python bench/bench_load.py                          # 10 sessions, 90 s, whole library
     .venv/bin/python bench/bench_load.py --sessions 3 --duration 30 --wikinews 10   # a quick look
     .venv/bin/python bench/bench_load.py --in-process             # the same, analysing on the page's thread
+    .venv/bin/python bench/bench_load.py --navigate app --think 2-5 --browser-nice 10   # analysts inside the app
+    .venv/bin/python bench/bench_load.py --library-db LIB.db --app-root /tmp/base       # another checkout, same library
+
+Modes (printed with every figure set): ``--navigate reload`` (the default, the hardest: every open
+is a ``page.goto``, a new Streamlit session) or ``app`` (one load per session, then the sidebar's
+article picker, the Present button and the sidebar's page links: Streamlit's client-side page
+switch, one websocket; the extra kinds ``first load`` and ``page``); ``--think A-B`` seconds of
+pause after each interaction; ``--browser-nice N`` runs the browser below the server, a stand-in
+for readers on their own machines. A failed interaction is counted once and its cycle skipped.
 
 Builds a temporary library of the bundled seeds (``--wikinews N``: the seed article and the first
 N Wikinews articles), analysed and indexed beforehand through the command line (``ingest``,
