@@ -131,7 +131,8 @@ def mode_line(args) -> str:
     nice = ("the browser at the server's priority" if not args.browser_nice
             else f"Playwright's driver and Chromium at niceness +{args.browser_nice}"
                  " (a stand-in for readers on their own machines)")
-    return f"mode: navigation {nav}; think time {think}; {nice}"
+    ramp = f"; sessions start spread over {args.ramp:g} s" if args.ramp else ""
+    return f"mode: navigation {nav}; think time {think}; {nice}{ramp}"
 
 
 async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, end: float, res: Results, args):
@@ -238,6 +239,7 @@ async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, 
 
     reload_first = args.navigate == "app"  # in-app sessions load the page once, and again after a failure
     try:
+        await asyncio.sleep(n * args.ramp / max(1, args.sessions))  # --ramp: readers arrive one by one
         while time.monotonic() < end:
             try:
                 if reload_first:
@@ -402,6 +404,8 @@ def main() -> None:
                          "app: one load per session, then the sidebar's picker and page links")
     ap.add_argument("--think", type=think_range, default=(0.0, 0.0), metavar="A-B",
                     help="seconds of think time after each interaction, uniform in A-B (default 0: none)")
+    ap.add_argument("--ramp", type=float, default=0, metavar="S",
+                    help="start the sessions spread evenly over S seconds (default 0: all at once)")
     ap.add_argument("--browser-nice", type=int, default=0, metavar="N",
                     help="run Playwright's driver and Chromium at niceness N (a stand-in for readers' own machines)")
     ap.add_argument("--library-db", type=Path, default=None,
