@@ -32,12 +32,12 @@ from components.briefing import (
     presentation_steps,
     shareable_notes,
 )
-from components.charts import sources_figure, type_label
+from components.charts import type_label
 from components.render import attribution_title, esc, reading_html
-from components.sources import CONTENT_JOINER, article_breakdown, source_names, sourcing_profile
+from components.sources import CONTENT_JOINER, source_names
 from components.textsafe import md
-from dashboard import pending, state
-from dashboard.widgets import library_labels, plotly_chart
+from dashboard import page_cache, pending, state
+from dashboard.widgets import library_labels
 
 KEY = "present"
 ALL = "All sources"
@@ -276,7 +276,7 @@ def page() -> None:
         return
     article, analysis = opened
     text, atts = article.text, analysis.attributions
-    df = article_breakdown(text, atts)
+    df, _tree, profile = page_cache.breakdown(article.id, text, atts)  # shared by every session
     sources = [str(s) for s in df["source"]]
     if ps.source is not None and ps.source not in sources:
         st.warning(f"{md(repr(ps.source))} is not cited in this article; stepping through every source.")
@@ -390,12 +390,11 @@ def page() -> None:
     with side:
         st.html(_spotlight_html(text, atts, focus, ps.step, total))
         st.markdown("#### Sourcing profile")
-        st.html(f"<div style='font-size:1.15rem'>{esc(sourcing_profile(text, atts).summary())}</div>")
-        fig = sources_figure(df)
+        st.html(f"<div style='font-size:1.15rem'>{esc(profile)}</div>")
         # Projector sizes; the type squares on the axis already say the type, so only kinds get a legend.
-        fig.update_layout(font={"size": 16}, legend={"title_text": ""})
-        fig.update_traces(showlegend=False, selector={"legendgroup": "type"})
-        plotly_chart(fig, key=f"{KEY}_chart", width="stretch", config={"displayModeBar": False})
+        fig = page_cache.sources_chart(article.id, text, atts, hide_type_legend=True,
+                                       layout={"font": {"size": 16}, "legend": {"title_text": ""}})
+        st.plotly_chart(fig, key=f"{KEY}_chart", width="stretch", config={"displayModeBar": False})
         if ps.notes:
             st.markdown("#### Shareable notes")
             notes = shareable_notes(store, article.id)

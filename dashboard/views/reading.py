@@ -12,21 +12,14 @@ import pandas as pd
 import streamlit as st
 
 from components.attribution.review import review_queue, source_decisions, unsure_reasons
-from components.charts import sources_figure
 from components.entities import DEFAULT_LABELS, LABEL_NAMES
 from components.render import attribution_title, esc, legend_html, preview_html, reading_html
-from components.sources import (
-    article_breakdown,
-    attribution_indices_for,
-    attributions_of,
-    breakdown_tree,
-    sourcing_profile,
-)
+from components.sources import attribution_indices_for, attributions_of
 from components.textsafe import md
-from dashboard import pending, state
+from dashboard import page_cache, pending, state
 from dashboard.similar_panel import show_similar, show_similar_claims
 from dashboard.story_panel import show_article_story
-from dashboard.widgets import library_labels, plotly_chart
+from dashboard.widgets import library_labels
 
 NONE = "—"
 # The side panel is about 360 px wide at 1440 px with the sidebar open (less the 30-px tick
@@ -156,15 +149,14 @@ def sources_panel(article, analysis, *, key: str) -> list[int] | None:
     if not atts:
         st.caption("No attributions found in this article.")
         return None
-    df = article_breakdown(article.text, atts)
-    tree = breakdown_tree(article.text, atts)
-    st.markdown(f"**Sourcing profile** · {md(sourcing_profile(article.text, atts).summary())}")
-    fig = sources_figure(df)
+    # Built once per article and its corrected attributions, shared by every session (page_cache).
+    df, tree, profile = page_cache.breakdown(article.id, article.text, atts)
+    st.markdown(f"**Sourcing profile** · {md(profile)}")
     # A narrow side panel: the type squares on the axis and the table's Type column say the type, so
     # only the kinds get a legend (both legends stacked left the bars a few pixels tall).
-    fig.update_traces(showlegend=False, selector={"legendgroup": "type"})
-    fig.update_layout(legend={"title_text": "", "orientation": "h"})
-    event = plotly_chart(
+    fig = page_cache.sources_chart(article.id, article.text, atts, hide_type_legend=True,
+                                   layout={"legend": {"title_text": "", "orientation": "h"}})
+    event = st.plotly_chart(
         fig,
         key=f"{key}_chart",
         width="stretch",
