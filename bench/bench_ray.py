@@ -91,7 +91,8 @@ def timeline(report) -> None:
     for s in spans:
         actors.setdefault(s.actor, []).append(s)
     print(f"    time-line (s from the call): input read {m['read'] - t:.1f}, added and checked "
-          f"{m['added'] - t:.1f}, Ray started {m['ray_started'] - t:.1f}, first result back "
+          f"{m['added'] - t:.1f}, Ray started {m['ray_started'] - t:.1f}, first batch done "
+          f"{min(s.end for s in spans) - t:.1f}, first result back "
           f"{m['first_out'] - t:.1f}, last {m['last_out'] - t:.1f}, Ray shut down {m['end'] - t:.1f}")
     ends = []
     for actor, ss in sorted(actors.items()):

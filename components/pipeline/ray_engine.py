@@ -8,12 +8,15 @@ batch runs the shared stages of ``components.pipeline.stages`` (parse, entities,
 embedding) and writes the batch to the store itself, so no analysis travels back to the driver.
 Where the cluster has GPUs the encoder gets its own pool of GPU actors (``num_gpus=1``) after the
 CPU one; otherwise each CPU actor embeds its own batch. Every output row names the Ray node and
-the batch that did it, which the report counts per node.
+the batch that did it, which the report counts per node (and, for the benchmark's time-line, when
+the batch ran). The run is cut into blocks of one batch, so whichever actor is free takes the next
+and none is left alone with a long backlog at the end.
 
 Without an address a local Ray is started on this machine's cores (loopback, no dashboard, no
-usage statistics); with ``address`` the driver joins that cluster, and the ``components`` package
-is shipped to its workers (``runtime_env`` ``py_modules``): the nodes need the same Python
-packages (spaCy model, encoder) installed, and a database they can all reach (PostgreSQL).
+usage statistics, its workers at nice 0 rather than Ray's 15); with ``address`` the driver joins
+that cluster, and the ``components`` package is shipped to its workers (``runtime_env``
+``py_modules``): the nodes need the same Python packages (spaCy model, encoder) installed, and a
+database they can all reach (PostgreSQL).
 """
 from __future__ import annotations
 
@@ -249,8 +252,9 @@ def _process_cpu() -> dict[str, float]:
             continue
         fields = stat.rsplit(")", 1)[1].split()
         name = Path(argv[0]).name
-        if name.startswith("python") and len(argv) > 1:  # a Ray helper script: name it by its script
-            name = Path(argv[1]).name
+        script = [a for a in argv[1:] if a and not a.startswith("-")]
+        if name.startswith("python") and script:  # a Ray helper script: name it by its script
+            name = Path(script[0]).name
         name = "driver" if pid == os.getpid() else name
         out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
     return out
@@ -260,9 +264,9 @@ def block_count(rows: int, batch_size: int, actors: int) -> int:
     """How many blocks (Ray Data's unit of work handed to an actor) a run of ``rows`` articles is
     cut into: whole batches, and at most about ``BLOCKS_PER_ACTOR`` per actor. An actor takes a
     block at a time, so the last blocks decide how long one actor waits for the others at the end:
-    with 8 blocks of 250 articles for 2 actors that tail was 20-60 s of a 2,000-article run; with
-    blocks of one batch it is a batch or two. Large runs get blocks of several batches, so the
-    driver schedules no more than a few thousand tasks."""
+    cut into ``4 × actors`` blocks (8 of 50 articles), a 400-article run on 2 actors had a 28 s
+    tail in 276 s (bench/README.md); in blocks of one batch it had 5 s. Large runs get blocks of
+    several batches, so the driver schedules at most ``BLOCKS_PER_ACTOR`` tasks per actor."""
     batches = -(-rows // max(1, batch_size))
     per_block = max(1, -(-batches // (BLOCKS_PER_ACTOR * max(1, actors))))
     return max(1, -(-batches // per_block))
@@ -344,8 +348,9 @@ def ingest_ray(
             AnalyseActor,
             fn_constructor_args=(store.url, model, version, embed and not gpu_embed),
             batch_size=batch_size,
-            # Two blocks queued per actor: the next one is at hand when a batch ends, and at the end
-            # of the run no actor holds a backlog while the other has nothing left (the tail).
+            # Two blocks queued per actor (Ray Data 2.60's default, set here so that an upgrade does
+            # not change it): the next one is at hand when a batch ends, and with blocks of one batch
+            # (``block_count``) no actor holds a long backlog at the end while the other idles.
             compute=ray.data.ActorPoolStrategy(size=pool, max_tasks_in_flight_per_actor=IN_FLIGHT),
             num_cpus=1,
         )
