@@ -139,7 +139,8 @@ def main() -> None:
         for workers, embed in runs:
             db = Path(tmp) / f"ray{workers}{'e' if embed else ''}.db"
             wall, done_words, (st, sn), cpu_s, report = run_ray(path, db, workers, args.cpus, embed, args.batch)
-            steady = sn * (done_words / args.articles) / st if st > 0 else float("nan")
+            # steady needs results spread over time: a tiny run's may all come back at once
+            steady = sn * (done_words / args.articles) / st if st > 1.0 and sn > 0 else float("nan")
             what = "analysis + embedding" if embed else "analysis"
             print(f"ray, {workers} actor(s), {what}: {wall:.1f} s whole, {done_words / wall:,.0f} words/s "
                   f"({done_words / wall / (words / base):.2f}x nlp.pipe); steady {steady:,.0f} words/s "

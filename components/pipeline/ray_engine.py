@@ -315,6 +315,7 @@ def ingest_ray(
     version = version_of_installed(model)
     store = Store(db_url)
     marks = {"start": time.time()}
+    driver_cpu0 = time.process_time()
     report = load_paths(paths, on_file=on_file)
     marks["read"] = time.time()
     added, known = store.add_articles(report.articles)
@@ -388,6 +389,7 @@ def ingest_ray(
         marks["last_out"] = time.time()
         if started:
             ray_cpu = _process_cpu()
+            ray_cpu["driver"] = time.process_time() - driver_cpu0  # this call's share, not the process's
     finally:
         if started:
             ray.shutdown()
