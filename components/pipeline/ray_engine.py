@@ -8,12 +8,15 @@ batch runs the shared stages of ``components.pipeline.stages`` (parse, entities,
 embedding) and writes the batch to the store itself, so no analysis travels back to the driver.
 Where the cluster has GPUs the encoder gets its own pool of GPU actors (``num_gpus=1``) after the
 CPU one; otherwise each CPU actor embeds its own batch. Every output row names the Ray node and
-the batch that did it, which the report counts per node.
+the batch that did it, which the report counts per node (and, for the benchmark's time-line, when
+the batch ran). The run is cut into blocks of one batch, so whichever actor is free takes the next
+and none is left alone with a long backlog at the end.
 
 Without an address a local Ray is started on this machine's cores (loopback, no dashboard, no
-usage statistics); with ``address`` the driver joins that cluster, and the ``components`` package
-is shipped to its workers (``runtime_env`` ``py_modules``): the nodes need the same Python
-packages (spaCy model, encoder) installed, and a database they can all reach (PostgreSQL).
+usage statistics, its workers at nice 0 rather than Ray's 15); with ``address`` the driver joins
+that cluster, and the ``components`` package is shipped to its workers (``runtime_env``
+``py_modules``): the nodes need the same Python packages (spaCy model, encoder) installed, and a
+database they can all reach (PostgreSQL).
 """
 from __future__ import annotations
 
@@ -45,6 +48,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the ``components`` packa
 
 #: The article fields that travel to the actors (what the stages read).
 COLUMNS = ("id", "title", "text", "origin")
+#: Blocks per analysis actor at most (see ``block_count``), and blocks queued on each actor.
+BLOCKS_PER_ACTOR = 64
+IN_FLIGHT = 2
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,24 @@ class RayIngestReport:
     nodes: dict[str, int] = field(default_factory=dict)
     words: int = 0
     cpu_s: float = 0.0  # CPU seconds the analysis actors spent (process time, all nodes)
+    #: For the benchmark's time-line: each analysed batch, and wall-clock marks (``time.time()``)
+    #: of the driver's phases; ``ray_cpu`` is the CPU seconds of a local Ray's own processes by name.
+    spans: tuple[BatchSpan, ...] = ()
+    marks: dict[str, float] = field(default_factory=dict)
+    ray_cpu: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BatchSpan:
+    """One batch as an actor ran it: the actor (node and pid), when it began and ended
+    (``time.time()``), its articles and words, and when the actor began and ended loading."""
+
+    actor: str
+    start: float
+    end: float
+    articles: int
+    words: int
+    loading: tuple[float, float]
 
 
 def _row_articles(batch) -> list[Article]:
@@ -98,6 +122,8 @@ class AnalyseActor:
     analyses, embeds and writes, and returns one small row per article."""
 
     def __init__(self, db_url: str, model: str, version: str, embed_here: bool) -> None:
+        t0 = time.time()
+        import components.pipeline.stages  # noqa: F401 - imported while loading, not in the first batch
         from components.analysis import pipeline_version
         from components.nlp import load_nlp
         from components.store import Store
@@ -113,13 +139,15 @@ class AnalyseActor:
         self.encoder = _load_encoder("cpu") if embed_here else None
         self.node = _node_id()
         self.pass_text = not embed_here  # a GPU pool embeds next: it needs the texts
+        self.actor = f"{self.node[:8]}/{os.getpid()}"
+        self.loading = (t0, time.time())
 
     def __call__(self, batch):
         import numpy as np
 
         from components.pipeline.stages import analyse_batch, run_batch, write_batch
 
-        cpu0 = time.process_time()
+        cpu0, t0 = time.process_time(), time.time()
         articles = _row_articles(batch)
         if self.pass_text:
             analyses, failed = analyse_batch(self.nlp, articles)
@@ -138,6 +166,9 @@ class AnalyseActor:
             "batch": np.array([batch_id] * len(articles), dtype=object),
             # this actor's CPU seconds for the batch, spread over its rows (for the benchmark)
             "cpu": np.full(len(articles), (time.process_time() - cpu0) / max(1, len(articles))),
+            # the batch's span and the actor's loading time, for the benchmark's time-line
+            "actor": np.array([self.actor] * len(articles), dtype=object),
+            "times": np.array([(t0, time.time(), *self.loading)] * len(articles), dtype=np.float64),
         }
         if self.pass_text:
             out["title"] = np.array([a.title for a in articles], dtype=object)
@@ -187,6 +218,11 @@ def _start_ray(address: str | None, num_cpus: int | None):
                 include_dashboard=False,
                 _node_ip_address="127.0.0.1",
                 object_store_memory=256 * 1024 * 1024,
+                # Ray starts its workers at nice 15 (so that its own servers stay responsive on a
+                # busy node); here the workers *are* the job: at 15 every other process on the
+                # machine, the driver included, takes their cores first, and on a shared machine
+                # they starved (a run at nice 15 under load took several times as long).
+                _system_config={"worker_niceness": 0},
                 runtime_env=env,
                 **kwargs,
             )
@@ -194,6 +230,46 @@ def _start_ray(address: str | None, num_cpus: int | None):
         where = f"the Ray cluster at {address!r}" if address else "a local Ray"
         raise SourcelightError(f"cannot start {where}: {str(exc).splitlines()[0] if str(exc) else exc}") from exc
     return ray, True
+
+
+def _process_cpu() -> dict[str, float]:
+    """CPU seconds (user + system) of this process and its descendants (a local Ray's GCS,
+    raylet, workers...), summed by process name; empty where ``/proc`` cannot be read."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    out: dict[str, float] = {}
+    todo, seen = [os.getpid()], set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(k) for k in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        name = Path(argv[0]).name
+        script = [a for a in argv[1:] if a and not a.startswith("-")]
+        if name.startswith("python") and script:  # a Ray helper script: name it by its script
+            name = Path(script[0]).name
+        name = "driver" if pid == os.getpid() else name
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def block_count(rows: int, batch_size: int, actors: int) -> int:
+    """How many blocks (Ray Data's unit of work handed to an actor) a run of ``rows`` articles is
+    cut into: whole batches, and at most about ``BLOCKS_PER_ACTOR`` per actor. An actor takes a
+    block at a time, so the last blocks decide how long one actor waits for the others at the end:
+    cut into ``4 × actors`` blocks (8 of 50 articles), a 400-article run on 2 actors had a 28 s
+    tail in 276 s (bench/README.md); in blocks of one batch it had 5 s. Large runs get blocks of
+    several batches, so the driver schedules at most ``BLOCKS_PER_ACTOR`` tasks per actor."""
+    batches = -(-rows // max(1, batch_size))
+    per_block = max(1, -(-batches // (BLOCKS_PER_ACTOR * max(1, actors))))
+    return max(1, -(-batches // per_block))
 
 
 def gpu_encoders(resources: dict, embed: bool) -> int:
@@ -238,14 +314,20 @@ def ingest_ray(
     model = model or model_name()
     version = version_of_installed(model)
     store = Store(db_url)
+    marks = {"start": time.time()}
+    driver_cpu0 = time.process_time()
     report = load_paths(paths, on_file=on_file)
+    marks["read"] = time.time()
     added, known = store.add_articles(report.articles)
     skipped = [(a, "already in the library") for a in known] + list(report.skipped)
     todo = pending(store, version, report.articles, embed=embed)
+    marks["added"] = time.time()
     base = dict(added=added, skipped=skipped, rejected=list(report.rejected), warnings=list(report.warnings))
     if not todo:
         return RayIngestReport(**base, analysed=0, already_done=len(report.articles))
     ray, started = _start_ray(address, num_cpus)
+    marks["ray_started"] = time.time()
+    ray_cpu: dict[str, float] = {}
     try:
         import ray.data
 
@@ -262,12 +344,15 @@ def ingest_ray(
         gpu_embed = gpus > 0
         pool = max(1, workers or cpus)
         rows = [{c: getattr(a, c) for c in COLUMNS} for a in todo]
-        ds = ray.data.from_items(rows, override_num_blocks=max(1, min(len(rows), pool * 4)))
+        ds = ray.data.from_items(rows, override_num_blocks=block_count(len(rows), batch_size, pool))
         ds = ds.map_batches(
             AnalyseActor,
             fn_constructor_args=(store.url, model, version, embed and not gpu_embed),
             batch_size=batch_size,
-            compute=ray.data.ActorPoolStrategy(size=pool),
+            # Two blocks queued per actor (Ray Data 2.60's default, set here so that an upgrade does
+            # not change it): the next one is at hand when a batch ends, and with blocks of one batch
+            # (``block_count``) no actor holds a long backlog at the end while the other idles.
+            compute=ray.data.ActorPoolStrategy(size=pool, max_tasks_in_flight_per_actor=IN_FLIGHT),
             num_cpus=1,
         )
         if gpu_embed:
@@ -281,23 +366,34 @@ def ingest_ray(
             )
         done, words, failed, cpu = 0, 0, [], 0.0
         batches: dict[str, set[str]] = {}
+        spans: dict[str, list] = {}
         origin = {a.id: a.origin for a in todo}
         for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
-            for i, err, node, b, w, c in zip(
-                batch["id"], batch["error"], batch["node"], batch["batch"], batch["words"], batch["cpu"], strict=True
+            marks.setdefault("first_out", time.time())
+            for i, err, node, b, w, c, actor, t in zip(
+                batch["id"], batch["error"], batch["node"], batch["batch"], batch["words"], batch["cpu"],
+                batch["actor"], batch["times"], strict=True
             ):
                 batches.setdefault(str(node), set()).add(str(b))
+                span = spans.setdefault(str(b), [str(actor), *map(float, t), 0, 0])
+                span[-2] += 1
                 cpu += float(c)
                 if err:
                     failed.append((origin.get(str(i), str(i)), str(err)))
                 else:
                     words += int(w)
+                    span[-1] += int(w)
                 done += 1
             if progress:
                 progress(done, len(todo))
+        marks["last_out"] = time.time()
+        if started:
+            ray_cpu = _process_cpu()
+            ray_cpu["driver"] = time.process_time() - driver_cpu0  # this call's share, not the process's
     finally:
         if started:
             ray.shutdown()
+    marks["end"] = time.time()
     nodes = dict(Counter({n: len(b) for n, b in batches.items()}))
     return RayIngestReport(
         **base,
@@ -307,4 +403,10 @@ def ingest_ray(
         nodes=nodes,
         words=words,
         cpu_s=cpu,
+        spans=tuple(
+            BatchSpan(actor, t0, t1, n, w, (l0, l1)) for actor, t0, t1, l0, l1, n, w in sorted(
+                spans.values(), key=lambda s: s[1])
+        ),
+        marks=marks,
+        ray_cpu=ray_cpu,
     )
