@@ -10,7 +10,10 @@ analysis says so (``Analysis.extra["limits"]``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
@@ -28,6 +31,34 @@ Progress = Callable[[int, int], None]
 def pipeline_version(nlp) -> str:
     """Version key of analyses made with ``nlp`` and the current rules."""
     return f"{pipeline_id(nlp)}+ent{ENTITY_RULES_VERSION}+att{RULES_VERSION}"
+
+
+def version_of_installed(model: str) -> str:
+    """``pipeline_version`` of the installed spaCy package ``model``, read from its meta.json
+    without loading the pipeline, or even importing spaCy (what a driver needs to know what is
+    left to do, and what a page needs to find stored analyses in well under a second)."""
+    import importlib.util
+
+    from components.errors import ModelNotInstalled
+
+    meta = None
+    try:
+        spec = importlib.util.find_spec(model)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin:
+        try:
+            meta = json.loads((Path(spec.origin).parent / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = None
+    if not isinstance(meta, dict):  # not a packaged pipeline laid out as usual: ask spaCy
+        import spacy.util
+
+        try:
+            meta = spacy.util.get_model_meta(spacy.util.get_package_path(model))
+        except (OSError, ModuleNotFoundError, ValueError) as exc:
+            raise ModelNotInstalled(f"spaCy pipeline {model!r} is not installed ({exc.__class__.__name__})") from exc
+    return pipeline_version(SimpleNamespace(meta=meta))
 
 
 def analyze_doc(article_id: str, doc, version: str, *, full_length: int | None = None) -> Analysis:

@@ -123,15 +123,21 @@ class LibraryWorker:
         similarity: the shared ``SimilarityEngine`` (None: no indexing job).
         first: article ids to handle before the others (the article a first visit opens).
         pool: analyse in this ``components.worker.AnalysisPool`` (None: on the job's own thread).
+        version: the version key of the analyses to make; needed when ``nlp`` is None (with a
+            pool the pipeline lives in the pool's children, so the caller need not load it).
     """
 
-    def __init__(self, store: Store, nlp, similarity=None, *, first: Sequence[str] = (), pool=None) -> None:
+    def __init__(
+        self, store: Store, nlp, similarity=None, *, first: Sequence[str] = (), pool=None, version: str | None = None
+    ) -> None:
+        if nlp is None and (pool is None or version is None):
+            raise ValueError("LibraryWorker needs the loaded pipeline, or a pool and the version key")
         self.store = store
         self.pool = pool
         self.nlp = nlp
         self.similarity = similarity
         self.first = list(first)
-        self.version = pipeline_version(nlp)
+        self.version = version or pipeline_version(nlp)
         self._lock = threading.Lock()
         self._status = {"analysis": JobStatus("analysis"), "index": JobStatus("index")}
         self._wake = {name: threading.Event() for name in self._status}

@@ -21,15 +21,20 @@ import streamlit as st
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from typing import TYPE_CHECKING  # noqa: E402
+
 from components.access import EDITOR, User  # noqa: E402
-from components.analysis import analysis_for, analyze_missing  # noqa: E402
-from components.corrections import CorrectionsService, EffectiveAnalysis  # noqa: E402
-from components.effective import effective_analysis  # noqa: E402
 from components.nlp import load_nlp, model_name  # noqa: E402
-from components.pipeline.stages import analysed_among, version_of_installed  # noqa: E402
 from components.records import Analysis, Article  # noqa: E402
 from components.store import Store  # noqa: E402
 from components.worker import INTERACTIVE, AnalysisFailed, AnalysisPool, process_enabled, shared_pool  # noqa: E402
+
+if TYPE_CHECKING:
+    from components.corrections import CorrectionsService, EffectiveAnalysis
+
+# What only an analysed page needs (the analysis and corrections modules, pandas through the
+# effective read path, numpy and scipy through the pipeline stages) is imported where it is used:
+# a cold start's first page shows the article's text after importing little more than the store.
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ID_FILE = "000_b880dba6bbaee506.txt"
@@ -61,12 +66,16 @@ def get_nlp():
 def version() -> str:
     """The current pipeline's version key, read from the installed model's meta.json: a page that
     only reads stored analyses (or hands the work to the analysis pool) never loads spaCy itself."""
+    from components.analysis import version_of_installed
+
     return version_of_installed(model_name())
 
 
 @st.cache_resource
 def get_corrections() -> CorrectionsService:
     """Analysts' corrections, notes and tags, over analyses of the current pipeline version."""
+    from components.corrections import CorrectionsService
+
     return CorrectionsService(get_store(), version())
 
 
@@ -108,6 +117,9 @@ def ensure_analysed(
         (pending, failed): the ids still being analysed (seconds running, None while queued) and
         those whose analysis failed, with the message naming the article.
     """
+    from components.analysis import analyze_missing
+    from components.pipeline.stages import analysed_among
+
     store, v = get_store(), version()
     wanted = list(dict.fromkeys(ids))
     done = analysed_among(store, v, wanted)  # a query the size of the request, not of the library
@@ -151,6 +163,9 @@ def open_effective(article_id: str, *, ready: bool = False) -> tuple[Article, Ef
         AnalysisPending: its analysis is being made in the pool (the page shows a pending state).
         components.worker.AnalysisFailed: its analysis failed (too slow, too big, the child died).
     """
+    from components.analysis import analysis_for
+    from components.effective import effective_analysis
+
     store = get_store()
     article = store.get_article(article_id)
     if article is None:
@@ -335,8 +350,12 @@ def get_worker():
     if not background_enabled():
         return None
     first = default_article_id()
+    pool = analysis_pool()
+    # With the pool the children hold the pipeline: the server loads spaCy (and torch) only for
+    # work done on its own threads, never on a first page's script run.
     return LibraryWorker(
-        get_store(), get_nlp(), get_similarity(), first=[first] if first else [], pool=analysis_pool()
+        get_store(), None if pool is not None else get_nlp(), get_similarity(),
+        first=[first] if first else [], pool=pool, version=version(),
     ).start()
 
 

@@ -13,10 +13,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from components.charts import with_text_colour
 from components.errors import SourcelightError
-from components.export import FORMATS, MEDIA_TYPES, export_bytes
 from dashboard import state
+
+# The chart helpers (pandas, plotly) and the exporters are imported by the functions that use
+# them: a page that draws neither (the first page of a cold start) does not wait for them.
 
 FORMAT_LABELS = {
     "jsonl": "JSONL",
@@ -36,6 +37,8 @@ FORMAT_HELP = {
 
 def plotly_chart(fig, **kwargs):
     """``st.plotly_chart`` with the figure's text in the current theme's text colour (readable)."""
+    from components.charts import with_text_colour
+
     try:
         theme = st.context.theme.type
     except AttributeError:  # no browser context (tests, bare mode)
@@ -97,6 +100,8 @@ def tag_filter(*, key: str) -> set[str] | None:
 
 def _deferred(article_ids: list[str] | None, fmt: str):
     """The export, made when the button is pressed (on Streamlit's download thread)."""
+    from components.export import export_bytes
+
     store, version, nlp = state.get_store(), state.version(), state.get_nlp()
     reader = state.analyst() or None  # the exports hold shareable notes and this user's own private ones
 
@@ -114,6 +119,8 @@ def export_buttons(article_ids: Sequence[str] | None, *, key: str, name: str = "
     analyses (model output with analysts' corrections) of ``article_ids``, or of every analysed
     article when None. Files are made only when a button is pressed, and carry the shareable notes
     plus the acting user's own private ones: nobody else's private note."""
+    from components.export import FORMATS, MEDIA_TYPES
+
     ids = list(article_ids) if article_ids is not None else None
     if ids is None and not state.get_store().analysed_ids(state.version()):
         st.caption("Nothing analysed yet: open an article first.")

@@ -116,3 +116,15 @@ def test_time_left_uses_the_measured_rate_then_the_prior():
 def test_the_setting_turns_the_worker_off(monkeypatch, value, on):
     monkeypatch.setenv("SOURCELIGHT_BACKGROUND", value)
     assert background_enabled() is on
+
+
+def test_a_worker_without_the_pipeline_needs_the_pool_and_the_version(tmp_path):
+    # The app hands analysis to the pool's children and never loads spaCy for the worker; without
+    # a pool (or without the version key to look for) the worker could analyse nothing.
+    store = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    with pytest.raises(ValueError, match="pipeline"):
+        LibraryWorker(store, None)
+    with pytest.raises(ValueError, match="pipeline"):
+        LibraryWorker(store, None, pool=object())
+    worker = LibraryWorker(store, None, pool=object(), version="v-test")
+    assert worker.version == "v-test" and worker.nlp is None

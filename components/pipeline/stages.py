@@ -10,15 +10,12 @@ half of it. One article that fails to analyse is reported by id and the rest of 
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from components.analysis import analyze_articles, pipeline_version
+from components.analysis import analyze_articles, pipeline_version, version_of_installed  # noqa: F401 (re-exported)
 from components.records import Analysis, Article
 from components.similarity.embed import Embedded, EmbeddingCache, Encoder, content_hash, embed_articles, vectors
 from components.store import Store, analyses_table
@@ -31,34 +28,6 @@ class BatchResult:
     analyses: tuple[Analysis, ...]
     embedded: tuple[Embedded, ...]
     failed: tuple[tuple[str, str], ...]
-
-
-def version_of_installed(model: str) -> str:
-    """``pipeline_version`` of the installed spaCy package ``model``, read from its meta.json
-    without loading the pipeline, or even importing spaCy (what a driver needs to know what is
-    left to do, and what a page needs to find stored analyses in well under a second)."""
-    import importlib.util
-
-    from components.errors import ModelNotInstalled
-
-    meta = None
-    try:
-        spec = importlib.util.find_spec(model)
-    except (ImportError, ValueError):
-        spec = None
-    if spec is not None and spec.origin:
-        try:
-            meta = json.loads((Path(spec.origin).parent / "meta.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            meta = None
-    if not isinstance(meta, dict):  # not a packaged pipeline laid out as usual: ask spaCy
-        import spacy.util
-
-        try:
-            meta = spacy.util.get_model_meta(spacy.util.get_package_path(model))
-        except (OSError, ModuleNotFoundError, ValueError) as exc:
-            raise ModelNotInstalled(f"spaCy pipeline {model!r} is not installed ({exc.__class__.__name__})") from exc
-    return pipeline_version(SimpleNamespace(meta=meta))
 
 
 def vector_key(article: Article) -> str:

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import zlib
 
-import pandas as pd
 import streamlit as st
 
-from components.attribution.review import review_queue, source_decisions, unsure_reasons
 from components.entities import DEFAULT_LABELS, LABEL_NAMES
 from components.render import attribution_title, esc, legend_html, preview_html, reading_html
-from components.sources import attribution_indices_for, attributions_of
 from components.textsafe import md
-from dashboard import page_cache, pending, state
-from dashboard.similar_panel import show_similar, show_similar_claims
-from dashboard.story_panel import show_article_story
+from dashboard import pending, state
 from dashboard.widgets import library_labels
+
+# pandas, plotly (the breakdown chart), the review queue and the Similar and Story panels are
+# imported by the functions that draw an analysed article: a first start shows the text of an
+# article still being analysed without waiting for them.
 
 NONE = "—"
 # The side panel is about 360 px wide at 1440 px with the sidebar open (less the 30-px tick
@@ -79,6 +78,8 @@ def entity_panel(analysis, *, key: str) -> str | None:
     """One row per real-world entity; choosing one (its table row, or the list) marks its mentions.
 
     Returns the chosen group id."""
+    import pandas as pd
+
     groups = sorted(analysis.groups, key=lambda g: (-len(g.mentions), g.name))
     if not groups:
         st.caption("No named entities found.")
@@ -145,6 +146,9 @@ def sources_panel(article, analysis, *, key: str) -> list[int] | None:
     """Breakdown of the article's sourcing; choosing a source (a chart bar, a table row or the
     list) returns its attribution indices and lists them. Choosing the same bar or row again
     clears the choice. Claims inside another source's report are shown again under it (↳)."""
+    from components.sources import attribution_indices_for, attributions_of
+    from dashboard import page_cache  # pandas and plotly: only once an analysed article is drawn
+
     atts = analysis.attributions
     if not atts:
         st.caption("No attributions found in this article.")
@@ -214,6 +218,8 @@ def sources_panel(article, analysis, *, key: str) -> list[int] | None:
 
 def attribution_panel(article, analysis, *, key: str) -> int | None:
     """Every attribution in reading order; choosing one spotlights it and shows its details."""
+    import pandas as pd
+
     atts = analysis.attributions
     if not atts:
         st.caption("No attributions found in this article.")
@@ -335,6 +341,10 @@ def page() -> None:
     if opened is None:
         st.error(f"Article {md(article_id)} is not in the library.")
         return
+    from components.attribution.review import review_queue, source_decisions, unsure_reasons
+    from dashboard.similar_panel import show_similar, show_similar_claims
+    from dashboard.story_panel import show_article_story
+
     article, (analysis, provenance, unanchored) = opened
     for u in unanchored:
         st.warning(
