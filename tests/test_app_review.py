@@ -205,14 +205,14 @@ def test_a_position_outside_the_queue_is_named_and_the_first_item_shown(three, r
 
 
 def test_a_rerun_of_the_read_page_asks_once_whether_the_article_is_analysed(seeded, monkeypatch):
+    from components.pipeline import stages
     from components.store import Store
-    from dashboard import state
 
     at = run(READ)  # analysed now
     aid = at.query_params["article"]
     asked: list[str] = []
     has = Store.has_analysis
-    among = state.analysed_among
+    among = stages.analysed_among  # dashboard.state imports it when it asks
 
     def counting_has(self, article_id, version):
         asked.append(article_id)
@@ -223,7 +223,7 @@ def test_a_rerun_of_the_read_page_asks_once_whether_the_article_is_analysed(seed
         return among(store, version, ids)
 
     monkeypatch.setattr(Store, "has_analysis", counting_has)
-    monkeypatch.setattr(state, "analysed_among", counting_among)
+    monkeypatch.setattr(stages, "analysed_among", counting_among)
     at.run()
     assert not at.exception and "sl-source sl-unresolved" in html_of(at)  # drawn from the stored analysis
     assert asked.count(aid) == 1, asked
