@@ -180,7 +180,8 @@ def test_missing_folder_for_a_reader_says_how_to_build_it(tmp_path):
     (lambda p: (p / "lexical.json").unlink(), "lexical.json is missing"),
     (lambda p: (p / "articles.f16").write_bytes(b"\x00" * 100), "articles.f16 is shorter"),
     (lambda p: (p / "passages.codes").write_bytes(b"\x00" * 8), "passages.codes is shorter"),
-    (lambda p: (p / "ids.txt").write_text("a\n"), "ids.txt/hashes.txt hold fewer"),
+    (lambda p: (p / "ids.txt").write_text("a\n"), "ids.txt holds fewer"),
+    (lambda p: (p / "hashes.txt").write_text("a\n"), "hashes.txt holds fewer"),
 ])
 def test_damaged_folder_is_refused_with_one_clear_message_and_rebuilt(tmp_path, damage, message):
     db = sa.create_engine(f"sqlite:///{tmp_path / 'cache.db'}")

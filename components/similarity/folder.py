@@ -71,6 +71,9 @@ SCAN_LIMIT = 20_000
 #: least this share of the rows they cover): until then those rows are read by row.
 POSTINGS_TAIL, POSTINGS_TAIL_SHARE = 20_000, 0.25
 _RANKERS = ("bm25", "names")
+#: Bytes of a ``hashes.txt`` line holding a SHA-256 content hash (``embed.content_hash``): a file
+#: of exactly ``n`` such lines is taken as whole at open and read on first use.
+_HASH_LINE = 65
 
 
 class IndexFolderError(SourcelightError):
@@ -189,19 +192,22 @@ class IndexFolder:
         try:
             self._check_sizes(meta)
             ids = (p / "ids.txt").read_text(encoding="utf-8").split("\n")[:n] if n else []
-            hashes = (p / "hashes.txt").read_text(encoding="utf-8").split("\n")[:n] if n else []
+            hashes_size = (p / "hashes.txt").stat().st_size if n else 0
             state = json.loads((p / "lexical.json").read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
             raise self._damaged(f"{Path(exc.filename).name} is missing") from None
         except (OSError, ValueError) as exc:
             raise self._damaged(f"cannot read it ({exc})") from None
-        if len(ids) != n or len(hashes) != n:
-            raise self._damaged(f"ids.txt/hashes.txt hold fewer than the {n} rows of meta.json")
+        if len(ids) != n:
+            raise self._damaged(f"ids.txt holds fewer than the {n} rows of meta.json")
         self._meta = meta
-        self.ids, self.hashes = ids, hashes
-        self.hash_rows: dict[str, list[int]] = {}
-        for row, h in enumerate(hashes):
-            self.hash_rows.setdefault(h, []).append(row)
+        self.ids = ids
+        # read on first use (a text search, a passage, an append), not at open: at 1M rows the
+        # file is 65 MB and the table a million dictionary entries (``bench/similarity.md``)
+        self._hashes: list[str] | None = None
+        self._hash_rows: dict[str, list[int]] | None = None
+        if hashes_size != n * _HASH_LINE:  # not one SHA-256 line per row: read and check now
+            self.hashes  # noqa: B018
         v, dtype = meta["vectors"], _DTYPES[meta["vectors"]]
         self.article_vectors = Rows32(_map(p / f"articles.{v}", dtype, (n, DIM)))
         self.title_vectors = Rows32(_map(p / f"titles.{v}", dtype, (n, DIM)))
@@ -230,6 +236,31 @@ class IndexFolder:
                 _map(p / f"{name}.data", np.float32, (nnz,)),
                 _map(p / f"{name}.norms", np.float64, (n,)), n_cols, postings=post)
         self.lexical = LexicalIndex.from_state(state, rankers["bm25"], rankers["names"])
+
+    @property
+    def hashes(self) -> list[str]:
+        """The content hash of every row (``hashes.txt``, read on first use)."""
+        if self._hashes is None:
+            n = len(self)
+            try:
+                hashes = (self.path / "hashes.txt").read_text(encoding="utf-8").split("\n")[:n] \
+                    if n else []
+            except OSError as exc:
+                raise self._damaged(f"cannot read hashes.txt ({exc})") from None
+            if len(hashes) != n:
+                raise self._damaged(f"hashes.txt holds fewer than the {n} rows of meta.json")
+            self._hashes = hashes
+        return self._hashes
+
+    @property
+    def hash_rows(self) -> dict[str, list[int]]:
+        """Content hash -> the rows with that text (built on first use)."""
+        if self._hash_rows is None:
+            table: dict[str, list[int]] = {}
+            for row, h in enumerate(self.hashes):
+                table.setdefault(h, []).append(row)
+            self._hash_rows = table
+        return self._hash_rows
 
     def _expected_sizes(self, meta: dict) -> dict[str, int]:
         n, m, v = int(meta["n"]), int(meta["m"]), meta["vectors"]
@@ -287,11 +318,11 @@ class IndexFolder:
 
     def passage_index(self) -> MappedVectors:
         codes = self.passage_codes
-        spans, hashes = self.passage_spans, self.hashes
+        spans = self.passage_spans
 
         def key(row: int) -> tuple[str, int]:
             owner = int(spans[row, 0])
-            return hashes[owner], row - int(self.passage_range[owner, 0])
+            return self.hashes[owner], row - int(self.passage_range[owner, 0])
 
         return MappedVectors(self.passage_vectors, None, codes, len(codes), self._limit, key=key)
 

@@ -107,23 +107,45 @@ class SignCodes:
         if count >= n:
             return np.arange(n)
         q = sign_codes(query[None, :], self.planes)[0]
-        dist = np.empty(n, np.uint16)
-        for s in range(0, n, 4 * SCAN_BLOCK):
-            block = np.asarray(self.codes[s : s + 4 * SCAN_BLOCK])
-            # four words' bit counts are four bytes of a uint32: one multiply adds them up
-            # (twice as fast as .sum(axis=1) here; a sum of 256 would wrap to 0, which only an
-            # exactly opposite vector reaches, and exact rescoring drops it)
-            quads = np.ascontiguousarray(np.bitwise_count(block ^ q)).view(np.uint32)
-            sums = (quads * np.uint32(0x01010101)) >> np.uint32(24)
-            out = sums[:, 0].astype(np.uint16)
-            for j in range(1, sums.shape[1]):
-                out += sums[:, j]
-            dist[s : s + len(block)] = out
-        # the ``count`` nearest (ties at the cut-off distance by row): a histogram of the
-        # 257 possible distances, cheaper than a partition of n values
-        cut = int(np.searchsorted(np.cumsum(np.bincount(dist, minlength=CODE_BITS + 1)), count))
-        inside = np.flatnonzero(dist < cut)
-        return np.concatenate([inside, np.flatnonzero(dist == cut)[: count - len(inside)]])
+        return _nearest(hamming(self.codes, q), count)
+
+
+def hamming(codes: np.ndarray, q: np.ndarray, words: int | None = None) -> np.ndarray:
+    """``uint16`` Hamming distances of every row of ``codes`` (uint64 words) to the code ``q``,
+    over the first ``words`` words (all by default), scanned in blocks with reused buffers."""
+    n, words = len(codes), words or codes.shape[1]
+    dist = np.empty(n, np.uint16)
+    if n == 0:
+        return dist
+    block = min(n, SCAN_BLOCK)
+    x = np.empty((block, words), np.uint64)
+    counts = np.empty((block, words), np.uint8)
+    q = np.ascontiguousarray(q[:words])
+    for s in range(0, n, block):
+        part = codes[s : s + block, :words]
+        m = len(part)
+        np.bitwise_xor(part, q, out=x[:m])
+        np.bitwise_count(x[:m], out=counts[:m])
+        # four words' bit counts are four bytes of a uint32: one multiply adds them up (a sum
+        # of 256 would wrap to 0, which only an exactly opposite vector reaches, and exact
+        # rescoring drops it)
+        quads = counts[:m].view(np.uint32)
+        sums = (quads * np.uint32(0x01010101)) >> np.uint32(24)
+        out = dist[s : s + m]
+        out[:] = sums[:, 0]
+        for j in range(1, sums.shape[1]):
+            out += sums[:, j].astype(np.uint16)
+    return dist
+
+
+def _nearest(dist: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the ``count`` smallest distances (ties at the cut-off by position): a
+    histogram of the possible distances, cheaper than a partition of n values."""
+    if count >= len(dist):
+        return np.arange(len(dist))
+    cut = int(np.searchsorted(np.cumsum(np.bincount(dist, minlength=CODE_BITS + 1)), count))
+    inside = np.flatnonzero(dist < cut)
+    return np.concatenate([inside, np.flatnonzero(dist == cut)[: count - len(inside)]])
 
 
 def graph_index(dim: int):
