@@ -20,7 +20,9 @@ Files (``n`` articles, ``m`` passages, ``DIM`` floats per vector):
   a half-written append.
 - ``ids.txt``, ``hashes.txt``: one line per row; ``articles.<v>``, ``titles.<v>``: ``(n, DIM)``
   (``<v>`` is ``f16`` or ``f32``); ``passages.<v>``: ``(m, DIM)``; ``articles.codes``,
-  ``passages.codes``: ``(n|m, CODE_BITS / 64)`` uint64 sign codes; ``passage_spans.i64``:
+  ``passages.codes``: ``(n|m, CODE_BITS / 64)`` uint64 sign codes, and ``articles.prefix``,
+  ``passages.prefix``: their first ``index.CODE_PREFIX_WORDS`` words again, contiguous (the
+  first stage of a shortlist; format 3); ``passage_spans.i64``:
   ``(m, 3)`` owner row, start, end; ``passage_range.i64``: ``(n, 2)`` each row's passages
   (shared by rows with the same text).
 - ``bm25.*`` and ``names.*``: ``indptr``/``indices``/``data``/``norms`` by row, and
@@ -48,16 +50,20 @@ from components.errors import SourcelightError
 from components.similarity.embed import DIM, Embedded
 from components.similarity.index import (
     CODE_BITS,
+    CODE_PREFIX_WORDS,
     EXACT_LIMIT,
     MappedVectors,
     Rows32,
     SignCodes,
     code_planes,
+    code_prefix,
     sign_codes,
 )
 from components.similarity.lexical import LexicalIndex, SparseRows, pack_rows
 
-FORMAT = 2
+#: 3: ``*.prefix`` files added (format 2 folders are refused: ``index --rebuild`` makes them
+#: again from the vectors in the SQL cache, embedding nothing).
+FORMAT = 3
 #: Precision of the vectors in a new folder: ``f16`` (``bench/similarity.md``: same ECB+ scores
 #: and ANN recall as ``f32``, half the bytes mapped). An existing folder keeps its own.
 VECTOR_DTYPE = "f16"
@@ -169,6 +175,10 @@ class IndexFolder:
             raise self._damaged("no meta.json, not an index folder") from None
         except (OSError, ValueError) as exc:
             raise self._damaged(f"meta.json unreadable ({exc})") from None
+        if isinstance(meta, dict) and isinstance(meta.get("format"), int) \
+                and 0 < meta["format"] < FORMAT:
+            raise self._damaged(f"made by an older version (format {meta['format']}, this "
+                                f"version reads format {FORMAT})")
         if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("dim") != DIM \
                 or meta.get("vectors") not in _DTYPES or meta.get("codes") != CODE_BITS:
             raise self._damaged(f"meta.json is not format {FORMAT} with {DIM}-d vectors")
@@ -212,8 +222,10 @@ class IndexFolder:
         self.article_vectors = Rows32(_map(p / f"articles.{v}", dtype, (n, DIM)))
         self.title_vectors = Rows32(_map(p / f"titles.{v}", dtype, (n, DIM)))
         self.passage_vectors = Rows32(_map(p / f"passages.{v}", dtype, (m, DIM)))
-        self.article_codes = SignCodes(_map(p / "articles.codes", np.uint64, (n, _WORDS)), DIM)
-        self.passage_codes = SignCodes(_map(p / "passages.codes", np.uint64, (m, _WORDS)), DIM)
+        self.article_codes = SignCodes(_map(p / "articles.codes", np.uint64, (n, _WORDS)), DIM,
+                                       _map(p / "articles.prefix", np.uint64, (n, CODE_PREFIX_WORDS)))
+        self.passage_codes = SignCodes(_map(p / "passages.codes", np.uint64, (m, _WORDS)), DIM,
+                                       _map(p / "passages.prefix", np.uint64, (m, CODE_PREFIX_WORDS)))
         self.passage_spans = _map(p / "passage_spans.i64", np.int64, (m, 3))
         self.passage_range = _map(p / "passage_range.i64", np.int64, (n, 2))
         rankers = {}
@@ -267,7 +279,8 @@ class IndexFolder:
         width = np.dtype(_DTYPES[v]).itemsize * DIM
         sizes = {f"articles.{v}": n * width, f"titles.{v}": n * width,
                  f"passages.{v}": m * width, "articles.codes": n * _WORDS * 8,
-                 "passages.codes": m * _WORDS * 8, "passage_spans.i64": m * 24,
+                 "passages.codes": m * _WORDS * 8, "articles.prefix": n * CODE_PREFIX_WORDS * 8,
+                 "passages.prefix": m * CODE_PREFIX_WORDS * 8, "passage_spans.i64": m * 24,
                  "passage_range.i64": n * 16}
         for name in _RANKERS:
             nnz = int(meta[name]["nnz"])
@@ -383,16 +396,22 @@ class IndexFolder:
         arts = np.stack([r.embedded.article for r in rows]).astype(np.float32)
         with open(p / f"articles.{v}", "ab") as f:
             f.write(arts.astype(dtype).tobytes())
+        codes = sign_codes(arts, planes)
         with open(p / "articles.codes", "ab") as f:
-            f.write(sign_codes(arts, planes).tobytes())
+            f.write(codes.tobytes())
+        with open(p / "articles.prefix", "ab") as f:
+            f.write(code_prefix(codes).tobytes())
         with open(p / f"titles.{v}", "ab") as f:
             f.write(np.stack([r.embedded.title for r in rows]).astype(dtype).tobytes())
         if pvecs:
             passages = np.concatenate(pvecs)
             with open(p / f"passages.{v}", "ab") as f:
                 f.write(passages.astype(dtype).tobytes())
+            codes = sign_codes(passages, planes)
             with open(p / "passages.codes", "ab") as f:
-                f.write(sign_codes(passages, planes).tobytes())
+                f.write(codes.tobytes())
+            with open(p / "passages.prefix", "ab") as f:
+                f.write(code_prefix(codes).tobytes())
         with open(p / "passage_spans.i64", "ab") as f:
             f.write(np.asarray(spans_out, np.int64).reshape(-1, 3).tobytes())
         with open(p / "passage_range.i64", "ab") as f:
@@ -475,6 +494,9 @@ class IndexFolder:
                                   np.zeros((0, DIM), dtype)).astype(dtype).tobytes()
         files["passages.codes"] = (np.concatenate(new_pcodes) if new_pcodes else
                                    np.zeros((0, _WORDS), np.uint64)).astype(np.uint64).tobytes()
+        for stem in ("articles", "passages"):  # the first words of the codes just written
+            codes = np.frombuffer(files[f"{stem}.codes"], np.uint64).reshape(-1, _WORDS)
+            files[f"{stem}.prefix"] = code_prefix(codes).tobytes()
         files["passage_spans.i64"] = (np.concatenate(new_spans) if new_spans else
                                       np.zeros((0, 3), np.int64)).astype(np.int64).tobytes()
         files["passage_range.i64"] = np.asarray(new_ranges, np.int64).reshape(-1, 2).tobytes()
