@@ -334,3 +334,24 @@ def test_code_prefixes_follow_appends_and_removals_and_a_reopened_folder_answers
         assert answers(reopened) == answers(engine)
         assert {m.id for m in reopened.similar("quake1", 1)} == {"quake2"}
         assert stages[:2] == [4, 8]
+
+
+def test_text_search_finds_every_row_of_a_repeated_text_without_the_hash_table(tmp_path):
+    """Rows with one text share one passage range: a passage hit names all of them, found
+    from ``passage_range`` alone (``hashes.txt`` and the hash table are not read for it)."""
+    title, text = next((t, x) for i, t, x in ITEMS if i == "tennis1")
+    items = ITEMS + [("tennis1-copy", title, text), ("tennis1-again", title, text)]
+    path = tmp_path / "index"
+    SimilarityEngine(None, FakeEncoder(), index_dir=path,
+                     texts=dict(TEXTS, **{"tennis1-copy": text, "tennis1-again": text}).get
+                     ).index_articles(items)
+    folder = IndexFolder(path)
+    for p in range(folder.passages):
+        owner = int(folder.passage_spans[p, 0])
+        assert sorted(folder.rows_of_passages(np.array([p]))) == \
+            sorted(folder.hash_rows[folder.hashes[owner]])
+    reader = SimilarityEngine(None, FakeEncoder(), index_dir=path, exact_limit=0)
+    assert reader._folder._hashes is None  # hashes.txt of SHA-256 lines: not read at open
+    found = {m.id for m in reader.search_text("Federer lifted the trophy", 5)}
+    assert {"tennis1", "tennis1-copy", "tennis1-again"} <= found
+    assert reader._folder._hash_rows is None

@@ -597,8 +597,12 @@ class SimilarityEngine:
             bm25 = lex.bm25_text_scores(query)
             ents = lex.name_text_scores(query)
             rows: set[int] = set()
-            for (h, _), _s in self._passages.search(qvec, CANDIDATES):
-                rows.update(self._articles.row(i) for i in self._ids_of_hash(h))
+            if self._folder is not None:  # rows straight from passage rows, no hash table
+                found, _s = self._passages.search_rows(qvec, CANDIDATES)
+                rows.update(self._folder.rows_of_passages(found))
+            else:
+                for (h, _), _s in self._passages.search(qvec, CANDIDATES):
+                    rows.update(self._articles.row(i) for i in self._ids_of_hash(h))
             rows.update(_top_nonzero(np.maximum(bm25, 0), CANDIDATES).tolist())
             cand = np.fromiter(sorted(rows), dtype=np.int64)
             best = self._best_passages(cand, qvec)

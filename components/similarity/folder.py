@@ -216,6 +216,7 @@ class IndexFolder:
         # file is 65 MB and the table a million dictionary entries (``bench/similarity.md``)
         self._hashes: list[str] | None = None
         self._hash_rows: dict[str, list[int]] | None = None
+        self._shared: dict[int, list[int]] | None = None  # see rows_of_passages
         if hashes_size != n * _HASH_LINE:  # not one SHA-256 line per row: read and check now
             self.hashes  # noqa: B018
         v, dtype = meta["vectors"], _DTYPES[meta["vectors"]]
@@ -273,6 +274,31 @@ class IndexFolder:
                 table.setdefault(h, []).append(row)
             self._hash_rows = table
         return self._hash_rows
+
+    def rows_of_passages(self, passages: np.ndarray) -> list[int]:
+        """The rows whose text holds these passage rows: each passage's owner, and every other
+        row with the same text (rows with one text share one passage range). Needs neither
+        ``hashes.txt`` nor the hash table: the shared ranges are found once, on first use,
+        from ``passage_range`` (a sort of its starts)."""
+        owners = np.unique(np.asarray(self.passage_spans[np.asarray(passages, np.int64), 0]))
+        if self._shared is None:
+            ranges = np.asarray(self.passage_range)
+            has = np.flatnonzero(ranges[:, 1] > ranges[:, 0])
+            starts = ranges[has, 0]
+            order = np.argsort(starts, kind="stable")
+            dup = np.flatnonzero(np.diff(starts[order]) == 0)
+            shared: dict[int, list[int]] = {}
+            for d in dup.tolist():
+                for row in (int(has[order[d]]), int(has[order[d + 1]])):
+                    group = shared.setdefault(int(ranges[row, 0]), [])
+                    if row not in group:
+                        group.append(row)
+            self._shared = shared
+        out: list[int] = []
+        starts = np.asarray(self.passage_range[owners, 0]).tolist()
+        for owner, start in zip(owners.tolist(), starts, strict=True):
+            out.extend(self._shared.get(start, [owner]))
+        return out
 
     def _expected_sizes(self, meta: dict) -> dict[str, int]:
         n, m, v = int(meta["n"]), int(meta["m"]), meta["vectors"]

@@ -361,6 +361,17 @@ class MappedVectors:
     def id_of(self, row: int) -> Hashable:
         return self.ids[row] if self.ids is not None else self._key(row)
 
+    def search_rows(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the ``k`` best inner products with ``query`` and their scores, best
+        first (``search`` without turning rows into ids)."""
+        k = min(k, len(self))
+        if k <= 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        query = np.asarray(query, dtype=np.float32).reshape(self.dim)
+        if self.approximate:
+            return search_rows(self._vecs, query, k, self._graph, self._graph_rows)
+        return search_rows(self._vecs, query, k)
+
     def search(self, query: np.ndarray, k: int, exclude: Iterable[Hashable] = ()
                ) -> list[tuple[Hashable, float]]:
         """As ``VectorIndex.search``."""
