@@ -49,7 +49,13 @@ def ann(n: int, queries: int, out: Path) -> None:
     """Recall@10 of the folder's approximate search (sign-code shortlist, exact rescoring)
     against exact float32 search, over ``n`` clustered synthetic vectors (``n / 20`` clusters,
     the hard case the usearch graph scored 0.916 on), stored as float32 and as float16."""
-    from components.similarity.index import CODE_BITS, SignCodes, code_planes, sign_codes
+    from components.similarity.index import (
+        CODE_BITS,
+        SignCodes,
+        code_planes,
+        code_prefix,
+        sign_codes,
+    )
 
     print(f"machine: {machine()}\nload average {os.getloadavg()}")
     out.mkdir(parents=True, exist_ok=True)
@@ -98,18 +104,24 @@ def ann(n: int, queries: int, out: Path) -> None:
         best_rows = np.take_along_axis(best_rows, keep, 1)
         best_scores = np.take_along_axis(best_scores, keep, 1)
     top = [set(r.tolist()) for r in best_rows]
+    # the folder's search (format 3): a 256-bit prefix stage, then whole codes
+    staged = SignCodes(codes.codes, 384, code_prefix(codes.codes))
     for label, store in (("float32", vecs), ("float16", half)):
-        for short in (500, 1000, 2000):
-            rec, lat = [], []
-            for j, q in enumerate(qs):
-                t = time.perf_counter()
-                cand = np.sort(codes.shortlist(q, 10, count=short))
-                scores = np.asarray(store[cand], np.float32) @ q
-                got = cand[np.argsort(-scores)[:10]]
-                lat.append((time.perf_counter() - t) * 1000)
-                rec.append(len(top[j] & set(got.tolist())) / 10)
-            print(f"  {label} rows, shortlist {short}: recall@10 {np.mean(rec):.3f} "
-                  f"(min {np.min(rec):.1f}), {pct(lat)} ({queries} queries)", flush=True)
+        for scan, sc, shorts in (("whole codes", codes, (500, 1000, 2000)),
+                                 ("two-stage", staged, (1000,))):
+            for short in shorts:
+                rec, lat, cpu = [], [], []
+                for j, q in enumerate(qs):
+                    t, c = time.perf_counter(), time.process_time()
+                    cand = np.sort(sc.shortlist(q, 10, count=short))
+                    scores = np.asarray(store[cand], np.float32) @ q
+                    got = cand[np.argsort(-scores)[:10]]
+                    lat.append((time.perf_counter() - t) * 1000)
+                    cpu.append((time.process_time() - c) * 1000)
+                    rec.append(len(top[j] & set(got.tolist())) / 10)
+                print(f"  {label} rows, {scan}, shortlist {short}: recall@10 {np.mean(rec):.3f} "
+                      f"(min {np.min(rec):.1f}), wall {pct(lat)}, CPU {pct(cpu)} ({queries} "
+                      f"queries, load {os.getloadavg()[0]:.1f})", flush=True)
     print(f"RSS at the end {rss()}; load average {os.getloadavg()}")
 
 
