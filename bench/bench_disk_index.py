@@ -49,7 +49,13 @@ def ann(n: int, queries: int, out: Path) -> None:
     """Recall@10 of the folder's approximate search (sign-code shortlist, exact rescoring)
     against exact float32 search, over ``n`` clustered synthetic vectors (``n / 20`` clusters,
     the hard case the usearch graph scored 0.916 on), stored as float32 and as float16."""
-    from components.similarity.index import CODE_BITS, SignCodes, code_planes, sign_codes
+    from components.similarity.index import (
+        CODE_BITS,
+        SignCodes,
+        code_planes,
+        code_prefix,
+        sign_codes,
+    )
 
     print(f"machine: {machine()}\nload average {os.getloadavg()}")
     out.mkdir(parents=True, exist_ok=True)
@@ -98,18 +104,24 @@ def ann(n: int, queries: int, out: Path) -> None:
         best_rows = np.take_along_axis(best_rows, keep, 1)
         best_scores = np.take_along_axis(best_scores, keep, 1)
     top = [set(r.tolist()) for r in best_rows]
+    # the folder's search (format 3): a 256-bit prefix stage, then whole codes
+    staged = SignCodes(codes.codes, 384, code_prefix(codes.codes))
     for label, store in (("float32", vecs), ("float16", half)):
-        for short in (500, 1000, 2000):
-            rec, lat = [], []
-            for j, q in enumerate(qs):
-                t = time.perf_counter()
-                cand = np.sort(codes.shortlist(q, 10, count=short))
-                scores = np.asarray(store[cand], np.float32) @ q
-                got = cand[np.argsort(-scores)[:10]]
-                lat.append((time.perf_counter() - t) * 1000)
-                rec.append(len(top[j] & set(got.tolist())) / 10)
-            print(f"  {label} rows, shortlist {short}: recall@10 {np.mean(rec):.3f} "
-                  f"(min {np.min(rec):.1f}), {pct(lat)} ({queries} queries)", flush=True)
+        for scan, sc, shorts in (("whole codes", codes, (500, 1000, 2000)),
+                                 ("two-stage", staged, (1000,))):
+            for short in shorts:
+                rec, lat, cpu = [], [], []
+                for j, q in enumerate(qs):
+                    t, c = time.perf_counter(), time.process_time()
+                    cand = np.sort(sc.shortlist(q, 10, count=short))
+                    scores = np.asarray(store[cand], np.float32) @ q
+                    got = cand[np.argsort(-scores)[:10]]
+                    lat.append((time.perf_counter() - t) * 1000)
+                    cpu.append((time.process_time() - c) * 1000)
+                    rec.append(len(top[j] & set(got.tolist())) / 10)
+                print(f"  {label} rows, {scan}, shortlist {short}: recall@10 {np.mean(rec):.3f} "
+                      f"(min {np.min(rec):.1f}), wall {pct(lat)}, CPU {pct(cpu)} ({queries} "
+                      f"queries, load {os.getloadavg()[0]:.1f})", flush=True)
     print(f"RSS at the end {rss()}; load average {os.getloadavg()}")
 
 
@@ -259,6 +271,8 @@ def main() -> None:
     p.add_argument("--queries", type=int, default=200)
     p.add_argument("--rebuild", action="store_true")
     p.add_argument("--measure-only", action="store_true")
+    p.add_argument("--cold", action="store_true", help="evict the folder's files from the page "
+                   "cache before opening it (posix_fadvise DONTNEED)")
     p = sub.add_parser("engine")
     p.add_argument("--articles", type=int, default=100_000)
     p.add_argument("--chunk", type=int, default=20_000)
@@ -275,18 +289,19 @@ def main() -> None:
     elif args.what == "synthetic":
         path = Path(args.dir) / f"folder_{args.articles}_{args.dtype}"
         if args.measure_only:
-            measure_folder(path, args.articles, args.queries)
+            measure_folder(path, args.articles, args.queries, args.cold)
             return
         print(f"machine: {machine()}\nload average {os.getloadavg()}", flush=True)
         if args.rebuild or not (path / "meta.json").exists():
             write_synthetic_folder(path, args.articles, args.dtype)
         else:
             print(f"reusing {path}")
+            add_code_prefixes(path)
         import subprocess
 
         subprocess.run([sys.executable, __file__, "synthetic", "--articles", str(args.articles),
                         "--dtype", args.dtype, "--dir", args.dir, "--queries", str(args.queries),
-                        "--measure-only"], check=True)
+                        "--measure-only"] + (["--cold"] if args.cold else []), check=True)
     else:
         path = OUT / f"folder_{args.articles}"
         if not args.measure_only:
@@ -321,7 +336,7 @@ def write_synthetic_folder(path: Path, n: int, dtype: str = "f16", words: int = 
 
     from components.similarity import folder as F
     from components.similarity.embed import DECAY, DIM, MODEL_NAME, TITLE_WEIGHT
-    from components.similarity.index import CODE_BITS, code_planes, sign_codes
+    from components.similarity.index import CODE_BITS, code_planes, code_prefix, sign_codes
     from components.similarity.lexical import K1, B
 
     t0 = time.perf_counter()
@@ -385,10 +400,12 @@ def write_synthetic_folder(path: Path, n: int, dtype: str = "f16", words: int = 
                                                  x[:, 1:])
         art = (art / np.linalg.norm(art, axis=1, keepdims=True)).astype(np.float32)
         pas = x[:, 1:].reshape(-1, DIM)
+        art_codes, pas_codes = sign_codes(art, planes), sign_codes(pas, planes)
         for name, arr in ((f"articles.{dt}", art.astype(vt)), (f"titles.{dt}", x[:, 0].astype(vt)),
                           (f"passages.{dt}", pas.astype(vt)),
-                          ("articles.codes", sign_codes(art, planes)),
-                          ("passages.codes", sign_codes(pas, planes))):
+                          ("articles.codes", art_codes), ("passages.codes", pas_codes),
+                          ("articles.prefix", code_prefix(art_codes)),
+                          ("passages.prefix", code_prefix(pas_codes))):
             with open(path / name, "ab") as f:
                 f.write(arr.tobytes())
         owners = np.repeat(np.arange(s, s + c), passages)
@@ -480,33 +497,87 @@ def build_folder(path: Path, n: int, chunk: int) -> None:
         del items, embedded
 
 
-def measure_folder(path: Path, n: int, queries: int) -> None:
-    """Open the folder read-only in this (fresh) process and time the queries."""
+def add_code_prefixes(path: Path) -> None:
+    """Bring a format-2 synthetic folder of this bench to format 3 in place: its
+    ``*.prefix`` files are the first words of the codes it holds, exactly what
+    ``write_synthetic_folder`` writes now (the product refuses format 2 and rebuilds; a bench
+    folder of a million rows is cheaper to complete than to write again)."""
+    import json
+
+    from components.similarity import folder as F
+    from components.similarity.index import CODE_BITS, CODE_PREFIX_WORDS
+
+    meta = json.loads((path / "meta.json").read_text())
+    if meta.get("format") != 2 or F.FORMAT != 3:
+        return
+    t = time.perf_counter()
+    for stem, rows in (("articles", meta["n"]), ("passages", meta["m"])):
+        codes = np.memmap(path / f"{stem}.codes", np.uint64, "r", shape=(rows, CODE_BITS // 64))
+        with open(path / f"{stem}.prefix", "wb") as f:
+            for s in range(0, rows, 500_000):
+                f.write(np.ascontiguousarray(codes[s:s + 500_000, :CODE_PREFIX_WORDS]).tobytes())
+    meta["format"] = 3
+    (path / "meta.json.tmp").write_text(json.dumps(meta))
+    os.replace(path / "meta.json.tmp", path / "meta.json")
+    print(f"format 2 -> 3: wrote the code prefixes of {path} in {time.perf_counter() - t:.1f} s")
+
+
+def evict(path: Path) -> None:
+    """Drop every file of the folder from the page cache (``posix_fadvise`` DONTNEED on each),
+    so that the open and the first queries read from disk: a cold start after a reboot."""
+    for f in path.iterdir():
+        if f.is_file():
+            fd = os.open(f, os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+
+def measure_folder(path: Path, n: int, queries: int, cold: bool = False) -> None:
+    """Open the folder read-only in this (fresh) process and time the queries (``cold``:
+    after evicting the folder's files from the page cache, ``evict``)."""
+    import json
+
     from bench_similarity import LookupEncoder
 
     from components.similarity.engine import SimilarityEngine
-    from components.similarity.folder import IndexFolder
 
     start = rss()
-    t = time.perf_counter()
-    probe = IndexFolder(path)
-    table_rows = np.random.default_rng(1).integers(0, len(probe), queries)
-    del probe
-    t = time.perf_counter()
+    rows_n = int(json.loads((path / "meta.json").read_text())["n"])
+    table_rows = np.random.default_rng(1).integers(0, rows_n, queries)
+    if cold:
+        evict(path)
+    t, c = time.perf_counter(), time.process_time()
     holder: dict[str, np.ndarray] = {}
     engine = SimilarityEngine(None, LookupEncoder(holder), index_dir=path)
-    opened = time.perf_counter() - t
+    opened, opened_cpu = time.perf_counter() - t, time.process_time() - c
     after_open = rss()
+    first = {}
+    if cold:  # the first query of each kind right after a cold open (pages read from disk)
+        r0 = int(table_rows[0])
+        t = time.perf_counter()
+        engine.similar(engine._folder.ids[r0], k=10)
+        first["similar"] = time.perf_counter() - t
+        holder["first query"] = np.asarray(engine._folder.title_vectors[r0])
+        t = time.perf_counter()
+        engine.search_text("first query", k=10)
+        first["search_text"] = time.perf_counter() - t
     folder = engine._folder
     n = len(engine)
     disk = sum(f.stat().st_size for f in path.iterdir()) / 2**30
     print(f"machine: {machine()}\nload average {os.getloadavg()}")
     print(f"opened {path} read-only: {n:,} articles, {folder.passages:,} passages, "
-          f"{disk:.1f} GiB on disk ({folder.vector_dtype} vectors), in {opened:.2f} s; "
+          f"{disk:.1f} GiB on disk ({folder.vector_dtype} vectors), "
+          f"{'COLD (every file evicted from the page cache first)' if cold else 'warm'}, in "
+          f"{opened:.2f} s wall, {opened_cpu:.2f} s CPU; "
           f"approximate (sign codes) for articles {engine._articles.approximate}, passages "
           f"{engine._passages.approximate}")
     print(f"  RSS before open {start['VmRSS']:.0f} MB, after open {after_open['VmRSS']:.0f} MB "
           f"(anon {after_open['RssAnon']:.0f}, file {after_open['RssFile']:.0f})", flush=True)
+    if first:
+        print(f"  first queries after the cold open: similar {first['similar']:.2f} s, "
+              f"search_text {first['search_text']:.2f} s (wall)", flush=True)
     ids = [folder.ids[r] for r in table_rows.tolist()]
     # text queries: the first words of a title (two names and topic words of its story), the
     # query vector the title's stored vector (encoding excluded)

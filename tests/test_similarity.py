@@ -465,3 +465,16 @@ def test_a_query_with_no_evidence_matches_nothing():
     ])
     assert engine.search_text("zxqv", 5) == []  # no word, no name, nothing close in meaning
     assert [m.id for m in engine.search_text("Federer final", 5)] == ["tennis"]
+
+
+def test_top_through_a_sampled_threshold_picks_the_rows_of_a_full_partition():
+    from components.similarity.engine import _top, _top_sampled
+
+    rng = np.random.default_rng(5)
+    sample = np.sort(rng.choice(50_000, 4_096, replace=False))
+    sparse = np.where(rng.random(50_000) < 0.01, rng.random(50_000), 0.0)  # mostly zero
+    for scores in (rng.random(50_000), sparse, np.zeros(50_000)):
+        for m in (1, 201, 20_000):
+            got = _top_sampled(scores, m, sample)
+            assert len(got) == m
+            assert np.sort(scores[got]).tolist() == np.sort(scores[_top(scores, m)]).tolist()

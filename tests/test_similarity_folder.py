@@ -174,13 +174,18 @@ def test_missing_folder_for_a_reader_says_how_to_build_it(tmp_path):
     (lambda p: (p / "meta.json").unlink(), "no meta.json"),
     (lambda p: (p / "meta.json").write_text("{not json"), "meta.json unreadable"),
     (lambda p: (p / "meta.json").write_bytes(b"\x00\xff" * 10), "meta.json unreadable"),
-    (lambda p: (p / "meta.json").write_text('{"format": 99}'), "is not format 2"),
+    (lambda p: (p / "meta.json").write_text('{"format": 99}'), "is not format 3"),
     (lambda p: (p / "meta.json").write_text(
-        (p / "meta.json").read_text().replace('"f16"', '"f8"')), "is not format 2"),
+        (p / "meta.json").read_text().replace('"format": 3', '"format": 2')),
+     "made by an older version (format 2"),
+    (lambda p: (p / "articles.prefix").unlink(), "articles.prefix is shorter"),
+    (lambda p: (p / "meta.json").write_text(
+        (p / "meta.json").read_text().replace('"f16"', '"f8"')), "is not format 3"),
     (lambda p: (p / "lexical.json").unlink(), "lexical.json is missing"),
     (lambda p: (p / "articles.f16").write_bytes(b"\x00" * 100), "articles.f16 is shorter"),
     (lambda p: (p / "passages.codes").write_bytes(b"\x00" * 8), "passages.codes is shorter"),
-    (lambda p: (p / "ids.txt").write_text("a\n"), "ids.txt/hashes.txt hold fewer"),
+    (lambda p: (p / "ids.txt").write_text("a\n"), "ids.txt holds fewer"),
+    (lambda p: (p / "hashes.txt").write_text("a\n"), "hashes.txt holds fewer"),
 ])
 def test_damaged_folder_is_refused_with_one_clear_message_and_rebuilt(tmp_path, damage, message):
     db = sa.create_engine(f"sqlite:///{tmp_path / 'cache.db'}")
@@ -261,3 +266,92 @@ def test_index_library_appends_a_large_library_in_parts(tmp_path, monkeypatch):
     assert json.loads((tmp_path / "index" / "meta.json").read_text())["generation"] >= 4
     assert seen[-1] == (len(ITEMS), len(ITEMS)) and all(t == len(ITEMS) for _, t in seen)
     assert {m.id for m in engine.similar("quake1", 2)} == {"quake2", "quake3"}
+
+
+def test_two_stage_shortlist_finds_the_exact_neighbours_of_a_clustered_set(monkeypatch):
+    """Tight clusters under heavy noise (the 1M bench's shape, smaller): the 256-bit prefix
+    stage keeps the rows whose whole codes then pick the shortlist, and rescoring that
+    shortlist finds the exact top 10 as often as a scan of the whole codes does."""
+    from components.similarity import index as index_mod
+    from components.similarity.index import SignCodes, code_planes, code_prefix, sign_codes
+
+    rng = np.random.default_rng(11)
+    n = 20_000
+    centres = rng.standard_normal((n // 20, 384)).astype(np.float32)
+    vecs = centres[rng.integers(0, len(centres), n)] + 0.8 * rng.standard_normal((n, 384))
+    vecs = (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
+    codes = sign_codes(vecs, code_planes(384))
+    monkeypatch.setattr(index_mod, "PREFIX_KEEP", 2_000)
+    monkeypatch.setattr(index_mod, "PREFIX_OVERSAMPLE", 10)
+    scanned: list[tuple[int, int]] = []
+    real = index_mod.hamming
+    monkeypatch.setattr(index_mod, "hamming", lambda c, q: scanned.append(c.shape) or real(c, q))
+    two = SignCodes(codes, 384, code_prefix(codes))
+    one = SignCodes(codes, 384)
+    queries = vecs[rng.integers(0, n, 40)] + 0.05 * rng.standard_normal((40, 384))
+    queries = (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
+    recall = {"two": [], "one": []}
+    for q in queries:
+        truth = set(brute_force(vecs, q, 10))
+        for name, sc in (("two", two), ("one", one)):
+            rows = sc.shortlist(q, 10, count=200)
+            got = rows[np.argsort(-(vecs[rows] @ q))[:10]]
+            recall[name].append(len(truth & set(got.tolist())) / 10)
+    assert scanned[:2] == [(n, 4), (2_000, 8)]  # the prefixes of all, whole codes of 2,000
+    assert np.mean(recall["two"]) >= 0.95
+    assert np.mean(recall["two"]) >= np.mean(recall["one"]) - 0.02
+
+
+def test_code_prefixes_follow_appends_and_removals_and_a_reopened_folder_answers_alike(tmp_path):
+    from components.similarity import index as index_mod
+
+    path = tmp_path / "index"
+    engine = SimilarityEngine(None, FakeEncoder(), index_dir=path, texts=TEXTS.get, exact_limit=60)
+
+    def check() -> None:
+        for stem, rows in (("articles", len(engine)), ("passages", engine._folder.passages)):
+            codes = np.fromfile(path / f"{stem}.codes", np.uint64).reshape(-1, 8)
+            prefix = np.fromfile(path / f"{stem}.prefix", np.uint64).reshape(-1, 4)
+            assert len(codes) == len(prefix) == rows
+            assert (prefix == codes[:, :4]).all()
+
+    for s in range(0, len(ITEMS), 60):
+        engine.index_articles(ITEMS[: s + 60])
+        check()
+    assert engine._articles.approximate
+    assert engine.remove(["quake3", ITEMS[50][0]]) == 2
+    check()
+    assert "quake3" not in engine
+    with pytest.MonkeyPatch.context() as mp:  # the prefix stage in use even at this size
+        mp.setattr(index_mod, "CODE_SHORTLIST", 20)
+        mp.setattr(index_mod, "PREFIX_KEEP", 40)
+        mp.setattr(index_mod, "PREFIX_OVERSAMPLE", 2)
+        stages: list[int] = []
+        real = index_mod.hamming
+        mp.setattr(index_mod, "hamming", lambda c, q: stages.append(c.shape[1]) or real(c, q))
+        reopened = SimilarityEngine(None, FakeEncoder(), index_dir=path, texts=TEXTS.get,
+                                    exact_limit=60)
+        assert answers(reopened) == answers(engine)
+        assert {m.id for m in reopened.similar("quake1", 1)} == {"quake2"}
+        assert stages[:2] == [4, 8]
+
+
+def test_text_search_finds_every_row_of_a_repeated_text_without_the_hash_table(tmp_path):
+    """Rows with one text share one passage range: a passage hit names all of them, found
+    from ``passage_range`` alone (``hashes.txt`` and the hash table are not read for it)."""
+    title, text = next((t, x) for i, t, x in ITEMS if i == "tennis1")
+    items = ITEMS + [("tennis1-copy", title, text), ("tennis1-again", title, text)]
+    path = tmp_path / "index"
+    SimilarityEngine(None, FakeEncoder(), index_dir=path,
+                     texts=dict(TEXTS, **{"tennis1-copy": text, "tennis1-again": text}).get
+                     ).index_articles(items)
+    folder = IndexFolder(path)
+    for p in range(folder.passages):
+        owner = int(folder.passage_spans[p, 0])
+        assert sorted(folder.rows_of_passages(np.array([p]))) == \
+            sorted(folder.hash_rows[folder.hashes[owner]])
+    reader = SimilarityEngine(None, FakeEncoder(), index_dir=path, exact_limit=0)
+    assert reader._folder._hashes is None  # hashes.txt of SHA-256 lines: not read at open
+    found = {m.id for m in reader.search_text("Federer lifted the trophy", 5)}
+    assert {"tennis1", "tennis1-copy", "tennis1-again"} <= found
+    assert reader._folder._hash_rows is None

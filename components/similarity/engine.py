@@ -55,6 +55,36 @@ def _top(scores: np.ndarray, m: int) -> np.ndarray:
     return np.argpartition(-scores, m - 1)[:m]
 
 
+def _top_sampled(scores: np.ndarray, m: int, sample: np.ndarray) -> np.ndarray:
+    """``_top(scores, m)`` for a large ``scores``: only the scores above a threshold taken
+    from the ``sample`` rows (where about ``4 m`` of all would lie above it) are partitioned;
+    the whole array when fewer than ``m`` pass. The same rows as ``_top`` (ties aside), for
+    one comparison pass instead of a partition of ``n`` values (1M rows: about 1 ms vs 8)."""
+    share = 1.0 - 4.0 * m / max(len(scores), 1)
+    if share <= 0 or len(sample) == 0:
+        return _top(scores, m)
+    above = np.flatnonzero(scores > np.quantile(scores[sample], share))
+    if len(above) < m:
+        return _top(scores, m)
+    return above[_top(scores[above], m)]
+
+
+def _zscore_at(scores: np.ndarray, at: np.ndarray, without: int | None = None) -> np.ndarray:
+    """``fusion.zscore(scores, mask)[at]``, ``mask`` every row but ``without`` (all rows when
+    ``None``), from the sum and the sum of squares: no masked copy of ``n`` scores and no second
+    pass for the deviation (used above ``EXACT_LIMIT``, where ``n`` is large)."""
+    scores = np.asarray(scores, np.float64)
+    n, total, squares = len(scores), float(scores.sum()), float(np.dot(scores, scores))
+    if without is not None:
+        x = float(scores[without])
+        n, total, squares = n - 1, total - x, squares - x * x
+    if n <= 0:
+        return np.zeros(len(at))
+    mean = total / n
+    std = max(squares / n - mean * mean, 0.0) ** 0.5
+    return (scores[at] - mean) / (std if std > 1e-12 else 1.0)
+
+
 @dataclass(frozen=True)
 class Match:
     """One similar article: its id, the fused score, and why it matched.
@@ -226,6 +256,8 @@ class SimilarityEngine:
         return len(self._articles)
 
     def __contains__(self, article_id: str) -> bool:
+        if self._folder is not None:
+            return article_id in self._articles._row
         return self._hash_of(article_id) is not None
 
     def index_articles(
@@ -425,27 +457,28 @@ class SimilarityEngine:
         vecs = self._articles.vectors
         bm25 = lex.cosines("bm25", row)
         ents = lex.cosines("entities", row)
-        others = np.ones(n, bool)
-        others[row] = False
         if not self._articles.approximate:
+            others = np.ones(n, bool)
+            others[row] = False
             emb = vecs @ vecs[row]
             cand = np.flatnonzero(others)
-            z_emb = fusion.zscore(emb, others)[cand]
+            fused = (fusion.zscore(bm25, others)[cand] + fusion.zscore(emb, others)[cand]
+                     + fusion.ENTITY_WEIGHT * fusion.zscore(ents, others)[cand])
         else:
             qid = self._articles.ids[row]
             rows = {self._articles.row(i) for i, _ in
                     self._articles.search(vecs[row], CANDIDATES, exclude=[qid])}
+            sample, sample_t = self._stat_rows()
             for scores in (bm25, ents):
-                rows.update(_top(scores, CANDIDATES + 1).tolist())
+                rows.update(_top_sampled(scores, CANDIDATES + 1, sample).tolist())
             rows.discard(row)
             cand = np.fromiter(sorted(rows), dtype=np.int64)
-            sample = self._stat_rows()[0]
-            ref = vecs[sample[sample != row]] @ vecs[row]
+            ref = (vecs[row] @ sample_t["embedding"])[sample != row]  # the cached sample rows
             emb = np.zeros(n, np.float32)
             emb[cand] = vecs[cand] @ vecs[row]
             z_emb = (emb[cand] - ref.mean()) / max(float(ref.std()), 1e-12)
-        fused = (fusion.zscore(bm25, others)[cand] + z_emb
-                 + fusion.ENTITY_WEIGHT * fusion.zscore(ents, others)[cand])
+            fused = (_zscore_at(bm25, cand, row) + z_emb
+                     + fusion.ENTITY_WEIGHT * _zscore_at(ents, cand, row))
         return cand, fused, {"embedding": emb, "bm25": bm25, "entities": ents}
 
     def _stat_rows(self) -> tuple[np.ndarray, dict[str, object]]:
@@ -571,14 +604,24 @@ class SimilarityEngine:
             bm25 = lex.bm25_text_scores(query)
             ents = lex.name_text_scores(query)
             rows: set[int] = set()
-            for (h, _), _s in self._passages.search(qvec, CANDIDATES):
-                rows.update(self._articles.row(i) for i in self._ids_of_hash(h))
-            top = np.argpartition(-bm25, min(CANDIDATES, n - 1))[: CANDIDATES]
+            if self._folder is not None:  # rows straight from passage rows, no hash table
+                found, _s = self._passages.search_rows(qvec, CANDIDATES)
+                rows.update(self._folder.rows_of_passages(found))
+            else:
+                for (h, _), _s in self._passages.search(qvec, CANDIDATES):
+                    rows.update(self._articles.row(i) for i in self._ids_of_hash(h))
+            if self._articles.approximate:
+                top = _top_sampled(bm25, CANDIDATES, self._stat_rows()[0])
+            else:
+                top = np.argpartition(-bm25, min(CANDIDATES, n - 1))[: CANDIDATES]
             rows.update(int(r) for r in top if bm25[r] > 0)
             cand = np.fromiter(sorted(rows), dtype=np.int64)
             best = self._best_passages(cand, qvec)
-            fused = (fusion.zscore(bm25)[cand] + fusion.zscore(best)
-                     + fusion.ENTITY_WEIGHT * fusion.zscore(ents)[cand])
+            if self._articles.approximate:
+                z_bm25, z_ents = _zscore_at(bm25, cand), _zscore_at(ents, cand)
+            else:
+                z_bm25, z_ents = fusion.zscore(bm25)[cand], fusion.zscore(ents)[cand]
+            fused = z_bm25 + fusion.zscore(best) + fusion.ENTITY_WEIGHT * z_ents
             evidence = (bm25[cand] > 0) | (ents[cand] > 0) | (best >= MIN_PASSAGE_COSINE)
             order = [p for p in np.argsort(-fused, kind="stable").tolist() if evidence[p]][:k]
             qnames = set(lex.query_name_keys(query))

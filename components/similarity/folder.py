@@ -20,7 +20,9 @@ Files (``n`` articles, ``m`` passages, ``DIM`` floats per vector):
   a half-written append.
 - ``ids.txt``, ``hashes.txt``: one line per row; ``articles.<v>``, ``titles.<v>``: ``(n, DIM)``
   (``<v>`` is ``f16`` or ``f32``); ``passages.<v>``: ``(m, DIM)``; ``articles.codes``,
-  ``passages.codes``: ``(n|m, CODE_BITS / 64)`` uint64 sign codes; ``passage_spans.i64``:
+  ``passages.codes``: ``(n|m, CODE_BITS / 64)`` uint64 sign codes, and ``articles.prefix``,
+  ``passages.prefix``: their first ``index.CODE_PREFIX_WORDS`` words again, contiguous (the
+  first stage of a shortlist; format 3); ``passage_spans.i64``:
   ``(m, 3)`` owner row, start, end; ``passage_range.i64``: ``(n, 2)`` each row's passages
   (shared by rows with the same text).
 - ``bm25.*`` and ``names.*``: ``indptr``/``indices``/``data``/``norms`` by row, and
@@ -48,16 +50,20 @@ from components.errors import SourcelightError
 from components.similarity.embed import DIM, Embedded
 from components.similarity.index import (
     CODE_BITS,
+    CODE_PREFIX_WORDS,
     EXACT_LIMIT,
     MappedVectors,
     Rows32,
     SignCodes,
     code_planes,
+    code_prefix,
     sign_codes,
 )
 from components.similarity.lexical import LexicalIndex, SparseRows, pack_rows
 
-FORMAT = 2
+#: 3: ``*.prefix`` files added (format 2 folders are refused: ``index --rebuild`` makes them
+#: again from the vectors in the SQL cache, embedding nothing).
+FORMAT = 3
 #: Precision of the vectors in a new folder: ``f16`` (``bench/similarity.md``: same ECB+ scores
 #: and ANN recall as ``f32``, half the bytes mapped). An existing folder keeps its own.
 VECTOR_DTYPE = "f16"
@@ -71,6 +77,9 @@ SCAN_LIMIT = 20_000
 #: least this share of the rows they cover): until then those rows are read by row.
 POSTINGS_TAIL, POSTINGS_TAIL_SHARE = 20_000, 0.25
 _RANKERS = ("bm25", "names")
+#: Bytes of a ``hashes.txt`` line holding a SHA-256 content hash (``embed.content_hash``): a file
+#: of exactly ``n`` such lines is taken as whole at open and read on first use.
+_HASH_LINE = 65
 
 
 class IndexFolderError(SourcelightError):
@@ -166,6 +175,10 @@ class IndexFolder:
             raise self._damaged("no meta.json, not an index folder") from None
         except (OSError, ValueError) as exc:
             raise self._damaged(f"meta.json unreadable ({exc})") from None
+        if isinstance(meta, dict) and isinstance(meta.get("format"), int) \
+                and 0 < meta["format"] < FORMAT:
+            raise self._damaged(f"made by an older version (format {meta['format']}, this "
+                                f"version reads format {FORMAT})")
         if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("dim") != DIM \
                 or meta.get("vectors") not in _DTYPES or meta.get("codes") != CODE_BITS:
             raise self._damaged(f"meta.json is not format {FORMAT} with {DIM}-d vectors")
@@ -189,25 +202,31 @@ class IndexFolder:
         try:
             self._check_sizes(meta)
             ids = (p / "ids.txt").read_text(encoding="utf-8").split("\n")[:n] if n else []
-            hashes = (p / "hashes.txt").read_text(encoding="utf-8").split("\n")[:n] if n else []
+            hashes_size = (p / "hashes.txt").stat().st_size if n else 0
             state = json.loads((p / "lexical.json").read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
             raise self._damaged(f"{Path(exc.filename).name} is missing") from None
         except (OSError, ValueError) as exc:
             raise self._damaged(f"cannot read it ({exc})") from None
-        if len(ids) != n or len(hashes) != n:
-            raise self._damaged(f"ids.txt/hashes.txt hold fewer than the {n} rows of meta.json")
+        if len(ids) != n:
+            raise self._damaged(f"ids.txt holds fewer than the {n} rows of meta.json")
         self._meta = meta
-        self.ids, self.hashes = ids, hashes
-        self.hash_rows: dict[str, list[int]] = {}
-        for row, h in enumerate(hashes):
-            self.hash_rows.setdefault(h, []).append(row)
+        self.ids = ids
+        # read on first use (a text search, a passage, an append), not at open: at 1M rows the
+        # file is 65 MB and the table a million dictionary entries (``bench/similarity.md``)
+        self._hashes: list[str] | None = None
+        self._hash_rows: dict[str, list[int]] | None = None
+        self._shared: dict[int, list[int]] | None = None  # see rows_of_passages
+        if hashes_size != n * _HASH_LINE:  # not one SHA-256 line per row: read and check now
+            self.hashes  # noqa: B018
         v, dtype = meta["vectors"], _DTYPES[meta["vectors"]]
         self.article_vectors = Rows32(_map(p / f"articles.{v}", dtype, (n, DIM)))
         self.title_vectors = Rows32(_map(p / f"titles.{v}", dtype, (n, DIM)))
         self.passage_vectors = Rows32(_map(p / f"passages.{v}", dtype, (m, DIM)))
-        self.article_codes = SignCodes(_map(p / "articles.codes", np.uint64, (n, _WORDS)), DIM)
-        self.passage_codes = SignCodes(_map(p / "passages.codes", np.uint64, (m, _WORDS)), DIM)
+        self.article_codes = SignCodes(_map(p / "articles.codes", np.uint64, (n, _WORDS)), DIM,
+                                       _map(p / "articles.prefix", np.uint64, (n, CODE_PREFIX_WORDS)))
+        self.passage_codes = SignCodes(_map(p / "passages.codes", np.uint64, (m, _WORDS)), DIM,
+                                       _map(p / "passages.prefix", np.uint64, (m, CODE_PREFIX_WORDS)))
         self.passage_spans = _map(p / "passage_spans.i64", np.int64, (m, 3))
         self.passage_range = _map(p / "passage_range.i64", np.int64, (n, 2))
         rankers = {}
@@ -231,12 +250,63 @@ class IndexFolder:
                 _map(p / f"{name}.norms", np.float64, (n,)), n_cols, postings=post)
         self.lexical = LexicalIndex.from_state(state, rankers["bm25"], rankers["names"])
 
+    @property
+    def hashes(self) -> list[str]:
+        """The content hash of every row (``hashes.txt``, read on first use)."""
+        if self._hashes is None:
+            n = len(self)
+            try:
+                hashes = (self.path / "hashes.txt").read_text(encoding="utf-8").split("\n")[:n] \
+                    if n else []
+            except OSError as exc:
+                raise self._damaged(f"cannot read hashes.txt ({exc})") from None
+            if len(hashes) != n:
+                raise self._damaged(f"hashes.txt holds fewer than the {n} rows of meta.json")
+            self._hashes = hashes
+        return self._hashes
+
+    @property
+    def hash_rows(self) -> dict[str, list[int]]:
+        """Content hash -> the rows with that text (built on first use)."""
+        if self._hash_rows is None:
+            table: dict[str, list[int]] = {}
+            for row, h in enumerate(self.hashes):
+                table.setdefault(h, []).append(row)
+            self._hash_rows = table
+        return self._hash_rows
+
+    def rows_of_passages(self, passages: np.ndarray) -> list[int]:
+        """The rows whose text holds these passage rows: each passage's owner, and every other
+        row with the same text (rows with one text share one passage range). Needs neither
+        ``hashes.txt`` nor the hash table: the shared ranges are found once, on first use,
+        from ``passage_range`` (a sort of its starts)."""
+        owners = np.unique(np.asarray(self.passage_spans[np.asarray(passages, np.int64), 0]))
+        if self._shared is None:
+            ranges = np.asarray(self.passage_range)
+            has = np.flatnonzero(ranges[:, 1] > ranges[:, 0])
+            starts = ranges[has, 0]
+            order = np.argsort(starts, kind="stable")
+            dup = np.flatnonzero(np.diff(starts[order]) == 0)
+            shared: dict[int, list[int]] = {}
+            for d in dup.tolist():
+                for row in (int(has[order[d]]), int(has[order[d + 1]])):
+                    group = shared.setdefault(int(ranges[row, 0]), [])
+                    if row not in group:
+                        group.append(row)
+            self._shared = shared
+        out: list[int] = []
+        starts = np.asarray(self.passage_range[owners, 0]).tolist()
+        for owner, start in zip(owners.tolist(), starts, strict=True):
+            out.extend(self._shared.get(start, [owner]))
+        return out
+
     def _expected_sizes(self, meta: dict) -> dict[str, int]:
         n, m, v = int(meta["n"]), int(meta["m"]), meta["vectors"]
         width = np.dtype(_DTYPES[v]).itemsize * DIM
         sizes = {f"articles.{v}": n * width, f"titles.{v}": n * width,
                  f"passages.{v}": m * width, "articles.codes": n * _WORDS * 8,
-                 "passages.codes": m * _WORDS * 8, "passage_spans.i64": m * 24,
+                 "passages.codes": m * _WORDS * 8, "articles.prefix": n * CODE_PREFIX_WORDS * 8,
+                 "passages.prefix": m * CODE_PREFIX_WORDS * 8, "passage_spans.i64": m * 24,
                  "passage_range.i64": n * 16}
         for name in _RANKERS:
             nnz = int(meta[name]["nnz"])
@@ -287,11 +357,11 @@ class IndexFolder:
 
     def passage_index(self) -> MappedVectors:
         codes = self.passage_codes
-        spans, hashes = self.passage_spans, self.hashes
+        spans = self.passage_spans
 
         def key(row: int) -> tuple[str, int]:
             owner = int(spans[row, 0])
-            return hashes[owner], row - int(self.passage_range[owner, 0])
+            return self.hashes[owner], row - int(self.passage_range[owner, 0])
 
         return MappedVectors(self.passage_vectors, None, codes, len(codes), self._limit, key=key)
 
@@ -352,16 +422,22 @@ class IndexFolder:
         arts = np.stack([r.embedded.article for r in rows]).astype(np.float32)
         with open(p / f"articles.{v}", "ab") as f:
             f.write(arts.astype(dtype).tobytes())
+        codes = sign_codes(arts, planes)
         with open(p / "articles.codes", "ab") as f:
-            f.write(sign_codes(arts, planes).tobytes())
+            f.write(codes.tobytes())
+        with open(p / "articles.prefix", "ab") as f:
+            f.write(code_prefix(codes).tobytes())
         with open(p / f"titles.{v}", "ab") as f:
             f.write(np.stack([r.embedded.title for r in rows]).astype(dtype).tobytes())
         if pvecs:
             passages = np.concatenate(pvecs)
             with open(p / f"passages.{v}", "ab") as f:
                 f.write(passages.astype(dtype).tobytes())
+            codes = sign_codes(passages, planes)
             with open(p / "passages.codes", "ab") as f:
-                f.write(sign_codes(passages, planes).tobytes())
+                f.write(codes.tobytes())
+            with open(p / "passages.prefix", "ab") as f:
+                f.write(code_prefix(codes).tobytes())
         with open(p / "passage_spans.i64", "ab") as f:
             f.write(np.asarray(spans_out, np.int64).reshape(-1, 3).tobytes())
         with open(p / "passage_range.i64", "ab") as f:
@@ -444,6 +520,9 @@ class IndexFolder:
                                   np.zeros((0, DIM), dtype)).astype(dtype).tobytes()
         files["passages.codes"] = (np.concatenate(new_pcodes) if new_pcodes else
                                    np.zeros((0, _WORDS), np.uint64)).astype(np.uint64).tobytes()
+        for stem in ("articles", "passages"):  # the first words of the codes just written
+            codes = np.frombuffer(files[f"{stem}.codes"], np.uint64).reshape(-1, _WORDS)
+            files[f"{stem}.prefix"] = code_prefix(codes).tobytes()
         files["passage_spans.i64"] = (np.concatenate(new_spans) if new_spans else
                                       np.zeros((0, 3), np.int64)).astype(np.int64).tobytes()
         files["passage_range.i64"] = np.asarray(new_ranges, np.int64).reshape(-1, 2).tobytes()
