@@ -13,7 +13,14 @@ and joins the best one when the score reaches ``THRESHOLD``; otherwise it founds
 The date penalty grows from 0 at ``DATE_SLACK`` days outside the story's date range to
 ``DATE_WEIGHT`` at ``DATE_SLACK + DATE_SPAN`` days (unknown dates cost nothing). Without
 embeddings (no index yet) the embedding's weight goes to the words, with a threshold measured
-for that case. A story's id comes from its first article, so ids never change as stories grow;
+for that case. A story's id comes from its first article, so ids never change as stories grow.
+
+As a story grows (``RECHECK_SIZE`` members, then each doubling) it is re-checked: its members are
+clustered with average linkage on their pairwise scores, and a group far from the rest (often
+another event with the same team or people) becomes a story of its own; small stories that the
+grown story now reaches join it. A re-check rewrites only the machine's own decisions: the
+articles analysts placed (``StoryIndex.pinned``) never move.
+
 ``bench/bench_stories.py`` measured the constants (see bench/README.md, Stories).
 
 The candidates are scored together in numpy: words and names share one vocabulary of integer
@@ -67,6 +74,9 @@ SEED_TERMS = 8
 #: Measured on the odd ECB+ topics only (bench/README.md, Stories, third round).
 RECHECK_SIZE, RECHECK_GROWTH = 8, 2.0
 SPLIT_BELOW, SPLIT_MIN = 0.44, 3
+#: At a re-check, stories of at most ATTACH_MAX members (founded early, when the grown story was
+#: still too small to reach) join it when each of their members scores THRESHOLD against it now.
+ATTACH_MAX = 2
 #: The cut for a story whose members mostly lack embeddings (words and names only score lower).
 SPLIT_BELOW_LEXICAL = 0.25
 
@@ -357,9 +367,11 @@ class StoryIndex:
         s.checked = size
         members = self.members(story_id)
         groups = self._split_groups(members)
-        if len(groups) < 2:
-            return []
         moved: list[tuple[str, str]] = []
+        if ATTACH_MAX:
+            moved += self._attach_small(story_id)
+        if len(groups) < 2:
+            return moved
         keep = self._keeper(story_id, groups)
         for g in groups:
             if g is keep:
@@ -374,6 +386,42 @@ class StoryIndex:
             self.stories[sid].checked = len(movable)
         if moved:
             s.checked = len(s.members)
+        return moved
+
+    def _attach_small(self, story_id: str) -> list[tuple[str, str]]:
+        """Small stories (at most ``ATTACH_MAX`` members with embeddings, none placed by analysts,
+        among the ``CANDIDATES`` nearest by centroid) whose every member now scores at least
+        ``THRESHOLD`` against the grown story join it."""
+        s = self.stories[story_id]
+        if s.row < 0:
+            return []
+        n_rows = len(self._row_story)
+        sims = self._unit[:n_rows] @ self._unit[s.row]
+        k = min(CANDIDATES, n_rows)
+        top = np.argpartition(-sims, k - 1)[:k] if k < n_rows else np.arange(n_rows)
+        moved: list[tuple[str, str]] = []
+        for r in top.tolist():
+            sid = self._row_story[r]
+            other = self.stories.get(sid) if sid is not None else None
+            if other is None or sid == story_id or len(other.members) > ATTACH_MAX:
+                continue
+            arts = list(other.members)
+            if any(a in self.pinned for a in arts):
+                continue
+            ok = True
+            for a in arts:
+                terms, names, vec, day = self._weighted[a]
+                if vec is None:
+                    ok = False
+                    break
+                score = float(self._scores(StoryFeatures(a, {}, {}, vec, day), [story_id], (terms, names))[0])
+                if score < THRESHOLD:
+                    ok = False
+                    break
+            if ok:
+                for a in arts:
+                    self.move(a, story_id)
+                    moved.append((a, story_id))
         return moved
 
     def _keeper(self, story_id: str, groups: list[list[str]]) -> list[str]:
