@@ -177,6 +177,30 @@ def test_recheck_never_moves_what_analysts_placed():
     assert {index.story_of[f"l{i}"] for i in range(2, 5)} == {index.story_of["l2"]} != {"s-folded"}
 
 
+def test_recheck_attaches_an_early_straggler_of_the_same_event(monkeypatch):
+    from components.stories import grouping
+
+    monkeypatch.setattr(grouping, "RECHECK_SIZE", 7)
+    rng = np.random.default_rng(1)
+    event = rng.standard_normal(384)
+    feats = [article_features(f"c{i}", t, x, vector=event + 0.3 * rng.standard_normal(384))
+             for i, (t, x) in enumerate(CUP + CUP_MORE)]
+    index = StoryIndex()
+    # an early report was left in a story of its own (the cup story was too small to reach then)
+    index.place(feats[0], "s-early")
+    _folded(index, feats[1:7], "s-cup")
+    got = index.assign(feats[7])
+    assert got.story_id == "s-cup" and ("c0", "s-cup") in got.regrouped
+    assert index.story_of["c0"] == "s-cup" and "s-early" not in index.stories
+    # an analyst's placement is never attached elsewhere
+    index = StoryIndex()
+    index.place(feats[0], "s-early")
+    _folded(index, feats[1:7], "s-cup")
+    index.pinned = {"c0"}
+    index.assign(feats[7])
+    assert index.story_of["c0"] == "s-early"
+
+
 @pytest.mark.parametrize("cue, expected", [
     ("denied", "deny"), ("rejected", "deny"), ("dismissed", "deny"), ("confirmed", "affirm"),
     ("said", "affirm"), ("did not confirm", "deny"), ("didn't deny", "affirm"), ("asked", "neutral"),
