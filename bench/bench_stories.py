@@ -19,7 +19,7 @@ the latency of adding one more article to the full index (p50 / p95 / max over 2
 ``--against REV`` instead times the same articles through the grouping of git revision REV and
 of this tree in one run (the ratio, and whether the decisions are the same).
 
-``--half tune`` / ``--half held-out``: only the odd-numbered / even-numbered ECB+ topics (the
+``--half tune`` / ``--half held-out`` (or ``odd`` / ``even``): only the odd-numbered / even-numbered ECB+ topics (the
 constants are chosen on the first; the second is only reported). Without it, all topics are
 grouped and each half is also grouped and scored as a library of its own.
 """
@@ -131,6 +131,7 @@ HALVES = {"tune": lambda topic: int(topic) % 2 == 1, "held-out": lambda topic: i
 
 def cmd_quality(args) -> None:
     rows = load_corpus()
+    args.half = {"odd": "tune", "even": "held-out"}.get(args.half, args.half)
     if args.half != "all":
         rows = [r for r in rows if HALVES[args.half](r["topic"])]
     gold = {r["id"]: r["story_id"] for r in rows}
@@ -272,8 +273,9 @@ def main() -> None:
     q = sub.add_parser("quality")
     q.add_argument("--orders", type=int, default=3, help="shuffled arrival orders (default 3)")
     q.add_argument("--grid", action="store_true", help="the parameter sweep behind the constants")
-    q.add_argument("--half", choices=["all", "tune", "held-out"], default="all",
-                   help="all topics (each half also reported alone), or only one half (default all)")
+    q.add_argument("--half", choices=["all", "tune", "held-out", "odd", "even"], default="all",
+                   help="all topics (each half also reported alone), or only one half: tune = odd "
+                        "topics, held-out = even topics (default all)")
     q.set_defaults(func=cmd_quality)
     s = sub.add_parser("scale")
     s.add_argument("--articles", type=int, default=100_000)

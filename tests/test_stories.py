@@ -82,6 +82,125 @@ def test_embeddings_are_used_when_given():
     assert index.assign(article_features("u2", *other, vector=b)).new
 
 
+# Two events with the same team, coach and striker (a cup final won, a league match lost a month
+# later), written for these tests: the re-check of a grown story tells them apart.
+CUP = [
+    ("Halvik Rovers beat Tarnby City 3-1 to lift the Nordcup",
+     "Halvik Rovers won the Nordcup final 3-1 against Tarnby City at Skarholt Arena. Striker Jonas Brekke "
+     "scored twice and coach Mats Ekdal said the cup belonged to the Halvik fans."),
+    ("Brekke double wins Nordcup for Halvik",
+     "Jonas Brekke scored two goals as Halvik Rovers beat Tarnby City in the Nordcup final at Skarholt Arena. "
+     "Tarnby City pulled one back late, but Rovers held on to win 3-1."),
+    ("Nordcup final: Rovers down Tarnby at Skarholt",
+     "Coach Mats Ekdal lifted the Nordcup after Halvik Rovers defeated Tarnby City 3-1 at Skarholt Arena, with "
+     "two goals from Jonas Brekke and a header from the captain."),
+    ("Tarnby City beaten in Nordcup final",
+     "Tarnby City lost the Nordcup final 3-1 to Halvik Rovers at Skarholt Arena. Tarnby keeper Ole Sand said "
+     "Jonas Brekke was unstoppable."),
+    ("Halvik celebrates Nordcup win over Tarnby",
+     "Thousands of fans filled the Halvik harbour to greet Rovers after the 3-1 Nordcup final win over Tarnby "
+     "City at Skarholt Arena. Mats Ekdal held up the trophy."),
+]
+LEAGUE = [
+    ("Halvik Rovers lose 0-2 at Oskvik FC",
+     "Halvik Rovers lost 0-2 to Oskvik FC at Brennvik Park in the league. Coach Mats Ekdal said his team "
+     "missed Jonas Brekke, who was injured in the warm-up."),
+    ("Oskvik FC beat Rovers at Brennvik Park",
+     "Oskvik FC beat Halvik Rovers 2-0 at Brennvik Park, with goals from Aron Vik in each half. Rovers coach "
+     "Mats Ekdal called the defending poor."),
+    ("Aron Vik double sinks Halvik",
+     "Aron Vik scored both goals as Oskvik FC defeated Halvik Rovers 2-0 at Brennvik Park, ending a run of "
+     "five league wins for Mats Ekdal's side."),
+    ("Brekke injury costs Rovers at Oskvik",
+     "Without the injured Jonas Brekke, Halvik Rovers fell 2-0 at Brennvik Park to Oskvik FC, whose striker "
+     "Aron Vik scored twice in the league match."),
+    ("Oskvik FC climb the league with win over Halvik",
+     "Oskvik FC moved up the league table after a 2-0 win over Halvik Rovers at Brennvik Park. Aron Vik "
+     "scored twice and Oskvik coach Per Lund praised the crowd."),
+]
+# More reports of the cup final alone: one event, told in many ways.
+CUP_MORE = [
+    ("Rovers take the Nordcup at Skarholt Arena",
+     "Halvik Rovers took the Nordcup at Skarholt Arena, beating Tarnby City 3-1 after two Jonas Brekke goals."),
+    ("Ekdal: Nordcup is for the Halvik fans",
+     "Mats Ekdal dedicated the Nordcup to the Halvik fans after Rovers beat Tarnby City 3-1 in the final at "
+     "Skarholt Arena."),
+    ("Tarnby City keeper Sand praises Brekke after Nordcup final",
+     "Ole Sand, the Tarnby City keeper, said Jonas Brekke won the Nordcup final for Halvik Rovers, who beat "
+     "Tarnby 3-1 at Skarholt Arena."),
+]
+
+
+def _folded(index: StoryIndex, items, story: str = "s-folded") -> list[str]:
+    """Place articles into one story, as a machine that had joined them all would have."""
+    for f in items:
+        index.place(f, story)
+    return [f.article_id for f in items]
+
+
+def test_recheck_splits_a_story_of_two_events_with_the_same_actors():
+    index = StoryIndex()
+    cup, league = _features(CUP, "c"), _features(LEAGUE, "l")
+    # the machine folded both matches into one story (the cup final first); the next cup report to
+    # arrive makes the story large enough for a re-check
+    _folded(index, [*cup[:4], *league])
+    got = index.assign(cup[4])
+    assert got.story_id == "s-folded" and not got.new
+    groups = {frozenset(m) for m in index.groups().values()}
+    assert groups == {frozenset(f.article_id for f in cup), frozenset(f.article_id for f in league)}
+    # the story keeps its id (its first article's group stays); the other match is a new story,
+    # and the rewritten decisions are reported so the service can save them
+    new_id = index.story_of["l0"]
+    assert new_id != "s-folded" and sorted(got.regrouped) == sorted((f.article_id, new_id) for f in league)
+    # a later report of the league match joins the split-off story
+    late = article_features("l9", "Oskvik FC beat Halvik Rovers 2-0 at Brennvik Park",
+                            "Aron Vik scored twice for Oskvik FC against Halvik Rovers at Brennvik Park.")
+    assert index.assign(late).story_id == new_id
+
+
+def test_recheck_leaves_a_coherent_story_whole():
+    index = StoryIndex()
+    feats = _features(CUP + CUP_MORE, "c")
+    got = [index.assign(f) for f in feats]
+    assert len(index.stories) == 1 and len(index.members(got[0].story_id)) == len(feats)
+    assert index.recheck(got[0].story_id, force=True) == []
+    assert all(not g.regrouped for g in got)
+
+
+def test_recheck_never_moves_what_analysts_placed():
+    index = StoryIndex()
+    cup, league = _features(CUP, "c"), _features(LEAGUE, "l")
+    _folded(index, [*cup[:4], *league])
+    index.pinned = {"l0", "l1"}  # an analyst put these two league reports into this story
+    index.assign(cup[4])
+    assert index.story_of["l0"] == index.story_of["l1"] == "s-folded"
+    assert {index.story_of[f"l{i}"] for i in range(2, 5)} == {index.story_of["l2"]} != {"s-folded"}
+
+
+def test_recheck_attaches_an_early_straggler_of_the_same_event(monkeypatch):
+    from components.stories import grouping
+
+    monkeypatch.setattr(grouping, "RECHECK_SIZE", 7)
+    rng = np.random.default_rng(1)
+    event = rng.standard_normal(384)
+    feats = [article_features(f"c{i}", t, x, vector=event + 0.3 * rng.standard_normal(384))
+             for i, (t, x) in enumerate(CUP + CUP_MORE)]
+    index = StoryIndex()
+    # an early report was left in a story of its own (the cup story was too small to reach then)
+    index.place(feats[0], "s-early")
+    _folded(index, feats[1:7], "s-cup")
+    got = index.assign(feats[7])
+    assert got.story_id == "s-cup" and ("c0", "s-cup") in got.regrouped
+    assert index.story_of["c0"] == "s-cup" and "s-early" not in index.stories
+    # an analyst's placement is never attached elsewhere
+    index = StoryIndex()
+    index.place(feats[0], "s-early")
+    _folded(index, feats[1:7], "s-cup")
+    index.pinned = {"c0"}
+    index.assign(feats[7])
+    assert index.story_of["c0"] == "s-early"
+
+
 @pytest.mark.parametrize("cue, expected", [
     ("denied", "deny"), ("rejected", "deny"), ("dismissed", "deny"), ("confirmed", "affirm"),
     ("said", "affirm"), ("did not confirm", "deny"), ("didn't deny", "affirm"), ("asked", "neutral"),
@@ -165,6 +284,90 @@ def test_move_split_undo_are_corrections_with_history(library):
     svc.move(arts[0].id, None, analyst="Ana")
     alone = svc.story_of(arts[0].id)
     assert alone.article_ids == (arts[0].id,) and alone.id != flood.id
+
+
+def test_service_saves_the_recheck_and_analysts_changes_survive_it(tmp_path, monkeypatch):
+    from components.stories import grouping
+
+    store = Store(str(tmp_path / "recheck.db"))
+    outlets = ["Daily Ledger", "Northern Post", "Radio Elsa", "Coast Herald", "Evening Star"]
+    cup = [_article(t, x, o, "2031-05-10") for (t, x), o in zip(CUP, outlets, strict=True)]
+    more = [_article(t, x, o, "2031-05-11") for (t, x), o in zip(CUP_MORE, outlets, strict=False)]
+    league = [_article(t, x, o, "2031-05-12") for (t, x), o in zip(LEAGUE, outlets, strict=True)]
+    store.add_articles(cup[:3] + league)
+    svc = StoryService(store)
+    svc.update()
+    cup_id, league_id = svc.story_of(cup[0].id).id, svc.story_of(league[0].id).id
+    assert cup_id != league_id
+    # an analyst folds three league reports into the cup story (a wrong call, but theirs)
+    for a in league[:3]:
+        svc.move(a.id, cup_id, analyst="Ana")
+    rechecks: list[tuple[str, list]] = []
+    real = grouping.StoryIndex.recheck
+
+    def spy(index, story_id, force=False):
+        moved = real(index, story_id, force)
+        rechecks.append((story_id, moved))
+        return moved
+
+    monkeypatch.setattr(grouping.StoryIndex, "recheck", spy)
+    monkeypatch.setattr(grouping, "RECHECK_SIZE", 4)
+
+    def check(reader: StoryService, split_off: tuple[str, ...] = ()) -> None:
+        members = reader.members()
+        assert {members[a.id] for a in league[:3]} == {cup_id}
+        assert {members[a.id] for a in league[3:]} == {league_id}
+        for aid in split_off:
+            assert members[aid] != cup_id
+
+    # new cup reports join the cup story and re-check it: the league reports the analyst placed stay,
+    # in memory and read back by a fresh service
+    store.add_articles(cup[3:])
+    svc.update()
+    assert any(sid == cup_id for sid, _ in rechecks) and all(not moved for _, moved in rechecks)
+    check(svc)
+    check(StoryService(store))
+    # a split by another analyst, then more arrivals and re-checks: both changes hold
+    split = svc.split(cup_id, [cup[1].id, cup[3].id], analyst="Ben")
+    store.add_articles(more)
+    svc.update()
+    check(svc, (cup[1].id, cup[3].id))
+    fresh = StoryService(store)
+    check(fresh, (cup[1].id, cup[3].id))
+    assert {fresh.members()[cup[1].id], fresh.members()[cup[3].id]} == {split.after["story"]}
+    # once the moves are undone, the machine's own decision for those articles shows again
+    for c in svc.history(cup_id):
+        if c.action == "move" and c.active:
+            svc.undo(c.id, analyst="Ana")
+    assert {svc.members()[a.id] for a in league} == {league_id}
+
+
+def test_service_saves_a_recheck_split(tmp_path, monkeypatch):
+    from components.stories import grouping
+
+    store = Store(str(tmp_path / "recheck-machine.db"))
+    outlets = ["Daily Ledger", "Northern Post", "Radio Elsa", "Coast Herald", "Evening Star"]
+    cup = [_article(t, x, o, "2031-05-10") for (t, x), o in zip(CUP, outlets, strict=True)]
+    league = [_article(t, x, o, "2031-05-12") for (t, x), o in zip(LEAGUE, outlets, strict=True)]
+    # the machine joins loosely (a low threshold folds both matches into one story) ...
+    monkeypatch.setattr(grouping, "THRESHOLD_LEXICAL", 0.05)
+    monkeypatch.setattr(grouping, "RECHECK_SIZE", 100)
+    store.add_articles(cup[:4] + league)
+    svc = StoryService(store)
+    svc.update()
+    assert len({s.id for s in svc.stories()}) == 1
+    folded = svc.stories()[0].id
+    # ... until the story's re-check, when the next report arrives, splits the league match off
+    monkeypatch.setattr(grouping, "RECHECK_SIZE", 8)
+    store.add_articles(cup[4:])
+    (got,) = svc.update()
+    fresh = StoryService(store)
+    assert {frozenset(s.article_ids) for s in fresh.stories()} == {frozenset(a.id for a in cup),
+                                                                 frozenset(a.id for a in league)}
+    # the group holding the story's first article keeps its id; the other's rows were rewritten
+    (other,) = [s for s in fresh.stories() if s.id != folded]
+    assert sorted(got.regrouped) == sorted((aid, other.id) for aid in other.article_ids if aid != got.article_id)
+    assert len(got.regrouped) >= len(league) - 1
 
 
 def test_effective_members_replays_in_order():

@@ -1,7 +1,9 @@
 """Stories kept in the database: the machine's grouping, analysts' moves and splits on top.
 
 The machine's decision for each article (its story, the score, in arrival order) is one row of
-``story_members``, written when the article is grouped and never rewritten. Analysts' changes
+``story_members``, written when the article is grouped; the machine rewrites its own rows only
+when the re-check of a grown story splits a group off into a new story (``grouping.recheck``),
+and never those of articles an active analyst's change placed. Analysts' changes
 are ordinary corrections (``corrections`` table, target ``"story"``: who, when, before → after,
 undoable with :meth:`CorrectionsService.undo`): ``move`` puts one article into another story (or
 a new one), ``split`` takes some articles out of a story into a new one. The stories anyone reads
@@ -128,6 +130,20 @@ def effective_members(machine: Sequence[tuple[str, str]], corrections: Iterable[
     return members
 
 
+def pinned_articles(corrections: Iterable[Correction]) -> set[str]:
+    """The articles active story corrections placed (moved, or split off): the machine's re-check
+    never moves them, so analysts' changes replay the same however the machine regroups."""
+    out: set[str] = set()
+    for c in corrections:
+        if not c.active or c.target != STORY:
+            continue
+        if c.action == "move" and c.spans.get("article"):
+            out.add(c.spans["article"])
+        elif c.action == "split":
+            out.update(c.spans.get("articles", []))
+    return out
+
+
 class StoryService:
     """The library's stories: grouping new articles, reading stories, analysts' moves and splits.
 
@@ -240,8 +256,10 @@ class StoryService:
     def _load_index(self) -> StoryIndex:
         """The in-memory index with every grouped article in its effective story."""
         machine = self._machine()
-        members = effective_members(machine, self.story_corrections())
+        corrections = self.story_corrections()
+        members = effective_members(machine, corrections)
         index = StoryIndex()
+        index.pinned = pinned_articles(corrections)
         ids = [aid for aid, _ in machine]
         for i in range(0, len(ids), 500):
             for a in self.store.get_articles(ids[i : i + 500]):
@@ -250,7 +268,9 @@ class StoryService:
 
     def _sync(self, index: StoryIndex) -> None:
         """Bring the index's membership up to date with corrections made since it was built."""
-        for aid, sid in self.members().items():
+        corrections = self.story_corrections()
+        index.pinned = pinned_articles(corrections)
+        for aid, sid in effective_members(self._machine(), corrections).items():
             if index.story_of.get(aid) not in (None, sid):
                 index.move(aid, sid)
 
@@ -266,7 +286,8 @@ class StoryService:
         """Group the library's new articles (or just ``article_ids`` among them), in arrival order.
 
         Each decision is saved at once (one short transaction per 200 articles), so an interrupted
-        run keeps what it grouped.
+        run keeps what it grouped; so are the machine's earlier rows a re-check rewrote (the
+        articles it split off a grown story, ``Assignment.regrouped``).
         """
         with self._lock:
             todo = self.pending()
@@ -282,18 +303,27 @@ class StoryService:
             seq = (self._read(sa.select(sa.func.max(t.c.seq)))[0][0] or 0) + 1
             done: list[Assignment] = []
             for i in range(0, len(todo), 200):
-                rows = []
+                rows: dict[str, dict] = {}
+                rewritten: dict[str, str] = {}  # stored rows a re-check moved: article -> story
                 for a in self.store.get_articles(todo[i : i + 200]):
                     f = self._features(a)
                     got = index.assign(f)
                     done.append(got)
-                    rows.append({"article_id": a.id, "story_id": got.story_id, "seq": seq, "score": got.score,
-                                 "signals": "embedding" if f.vector is not None else "lexical", "at": now()})
+                    rows[a.id] = {"article_id": a.id, "story_id": got.story_id, "seq": seq, "score": got.score,
+                                  "signals": "embedding" if f.vector is not None else "lexical", "at": now()}
+                    for aid, sid in got.regrouped:
+                        if aid in rows:
+                            rows[aid]["story_id"] = sid
+                        else:
+                            rewritten[aid] = sid
                     seq += 1
-                if rows:
+                if rows or rewritten:
                     try:
                         with self.engine.begin() as conn:
-                            conn.execute(t.insert(), rows)
+                            if rows:
+                                conn.execute(t.insert(), list(rows.values()))
+                            for aid, sid in rewritten.items():
+                                conn.execute(t.update().where(t.c.article_id == aid).values(story_id=sid, at=now()))
                     except sa.exc.IntegrityError:
                         self._index = None  # another process grouped some of them: rebuild next time
                         raise StoreError("stories: another process grouped these articles at the same "
