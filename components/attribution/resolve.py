@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 
 from components.attribution import identity
-from components.attribution.canonical import NameBook, classify, clean_name
+from components.attribution.canonical import NameBook, classify, clean_name, name_modifies_person
 from components.attribution.lexicon import Lexicon
 from components.attribution.quotes import QuoteIndex
 
@@ -428,7 +428,8 @@ class Resolver:
             if named is not None:
                 return Resolution(named, "person", "resolved", self.who.first_span.get(named))
         named_inside = [m for m in self.book.in_span(np.start_char, np.end_char)
-                        if m[2] == "PERSON" or m[0] <= head.idx < m[1]]
+                        if (m[2] == "PERSON" or m[0] <= head.idx < m[1])
+                        and not (m[2] == "PERSON" and self._modifier_name(m, head))]
         title_head = head.lemma_.lower() in self.lex.reference_heads or \
             head.lower_ in self.rules.titles_in_names
         trailing = self._trailing_name(np)
@@ -450,6 +451,13 @@ class Resolver:
                 return found
         name, stype = classify(np, self.book)
         return Resolution(name, stype, "named")
+
+    def _modifier_name(self, m, head) -> bool:
+        """A mention that only qualifies a person noun ('the Wooster professor'): not a name
+        of the source, so the phrase is read as a description (``name_modifies_person``)."""
+        tok = self.doc.char_span(m[0], m[1], alignment_mode="expand")
+        return tok is not None and len(tok) > 0 and tok.root.head.i == head.i and \
+            name_modifies_person(tok.root, head)
 
     def _fullest_name(self, m) -> str:
         """A body's fullest name in the article: 'US Embassy' said as 'US Embassy in London'."""
