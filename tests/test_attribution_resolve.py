@@ -278,9 +278,23 @@ RULES10_MODIFIER_NAMES = [
     ("Tom Becker was charged on Tuesday. The Becker lawyer said his client would plead not "
      "guilty.", "The Becker lawyer", "Tom Becker"),
 ]
-# negatives: a name heading a title phrase or in apposition to it is the person
+# negatives: a name heading a title phrase or in apposition to it is the person, and so is the
+# holder of a title a body possesses ("the Institute's director, Dr. Paul Grant"), which the
+# small parser hangs on the body as two appositions
 RULES10_PERSON_NAMES = [
+    ("The vaccine trial began in May. The United States' National Institute of Lung and Heart "
+     "Disease's director, Dr. Paul Grant, said results were due in the autumn.",
+     "The United States' National Institute of Lung and Heart Disease's director, Dr. Paul Grant",
+     "Paul Grant"),
+    ("The United States' National Institute of Allergy and Lung Disease's director, Dr. Paul "
+     "Grant, said the virus was spreading.", "The United States' National Institute of Allergy "
+     "and Lung Disease's director, Dr. Paul Grant", "Paul Grant"),
+    ("The Acme Institute's director, Paul Grant, said results were due in the autumn.",
+     "The Acme Institute's director, Paul Grant", "Paul Grant"),
     ("Coach Ben Hartley said the team played well.", "Coach Ben Hartley", "Ben Hartley"),
+    # a real coordination of two sources keeps both
+    ("Acme Corp and the union's lawyer, Ann Lindqvist, said the strike was over.",
+     "Acme Corp and the union's lawyer, Ann Lindqvist", "Acme Corp; Ann Lindqvist"),
     ("Tom Becker was charged on Tuesday. His lawyer, Ann Lindqvist, said he would plead not "
      "guilty.", "His lawyer, Ann Lindqvist", "Ann Lindqvist"),
 ]
