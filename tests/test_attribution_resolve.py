@@ -266,3 +266,49 @@ def test_rules9_authors_and_campaigns(nlp, text, source, canonical):
     got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
     assert source in got, got
     assert got[source] == canonical, got
+
+
+# rules-10: a person's name before a person noun only qualifies it ('the Wooster professor' is
+# a professor at Wooster, 'The Becker lawyer' is Becker's lawyer): never that name
+RULES10_MODIFIER_NAMES = [
+    # text, source as written, the name it must not get
+    ("Dr. Helen Marsh leads the survey team at Wooster. \"The ice is thinning fast,\" said study "
+     "co-author Karen Dale. The Wooster professor added, \"We do not know how fast.\"",
+     "The Wooster professor", "Wooster"),
+    ("Tom Becker was charged on Tuesday. The Becker lawyer said his client would plead not "
+     "guilty.", "The Becker lawyer", "Tom Becker"),
+]
+# negatives: a name heading a title phrase or in apposition to it is the person, and so is the
+# holder of a title a body possesses ("the Institute's director, Dr. Paul Grant"), which the
+# small parser hangs on the body as two appositions
+RULES10_PERSON_NAMES = [
+    ("The vaccine trial began in May. The United States' National Institute of Lung and Heart "
+     "Disease's director, Dr. Paul Grant, said results were due in the autumn.",
+     "The United States' National Institute of Lung and Heart Disease's director, Dr. Paul Grant",
+     "Paul Grant"),
+    ("The United States' National Institute of Allergy and Lung Disease's director, Dr. Paul "
+     "Grant, said the virus was spreading.", "The United States' National Institute of Allergy "
+     "and Lung Disease's director, Dr. Paul Grant", "Paul Grant"),
+    ("The Acme Institute's director, Paul Grant, said results were due in the autumn.",
+     "The Acme Institute's director, Paul Grant", "Paul Grant"),
+    ("Coach Ben Hartley said the team played well.", "Coach Ben Hartley", "Ben Hartley"),
+    # a real coordination of two sources keeps both
+    ("Acme Corp and the union's lawyer, Ann Lindqvist, said the strike was over.",
+     "Acme Corp and the union's lawyer, Ann Lindqvist", "Acme Corp; Ann Lindqvist"),
+    ("Tom Becker was charged on Tuesday. His lawyer, Ann Lindqvist, said he would plead not "
+     "guilty.", "His lawyer, Ann Lindqvist", "Ann Lindqvist"),
+]
+
+
+@pytest.mark.parametrize("text, source, wrong", RULES10_MODIFIER_NAMES)
+def test_rules10_name_before_person_noun_is_not_the_source(nlp, text, source, wrong):
+    got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
+    assert source in got, got
+    assert got[source] != wrong, got
+
+
+@pytest.mark.parametrize("text, source, canonical", RULES10_PERSON_NAMES)
+def test_rules10_title_with_name_keeps_the_person(nlp, text, source, canonical):
+    got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
+    assert source in got, got
+    assert got[source] == canonical, got

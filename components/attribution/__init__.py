@@ -16,7 +16,7 @@ from components.records import Attribution
 # 6: speaker resolution, round 2; 7: German „…“ quotes paired (components.quotemarks);
 # 8: sources named through the entity groups on every path (CLI and app), a group whose full
 # name is a PERSON is a person.
-RULES_VERSION = "attribution-rules-9"
+RULES_VERSION = "attribution-rules-10"
 
 __all__ = ["RULES_VERSION", "extract_attributions", "to_contract"]
 

@@ -222,6 +222,8 @@ def classify(np_tokens, book: NameBook) -> tuple[str, str]:
             tok = book.doc.char_span(m[0], m[1], alignment_mode="expand")
             if tok is not None and tok.root.head.i == head.i and tok.root.dep_ in (
                     "appos", "compound", "nmod"):
+                if name_modifies_person(tok.root, head):
+                    continue
                 if tok.root.dep_ == "compound" and hl in lex.official_heads:
                     # 'the Biden campaign', 'the Trump administration': the person's body, not
                     # the person ('Joe Biden's campaign' still names him for a reader)
@@ -246,6 +248,22 @@ def classify(np_tokens, book: NameBook) -> tuple[str, str]:
     if head.pos_ == "PROPN":
         return clean_name(text), "person"
     return common_name(np_tokens), "unnamed"
+
+
+def name_modifies_person(name_root, head) -> bool:
+    """A person's name before a person noun that is not that person: "the Wooster professor",
+    "a Smith lawyer" are a professor and a lawyer of someone else (a college the small NER may
+    tag as a person, a client), never the name itself. Only the nouns in
+    ``modifier_name_heads`` (``data/resolution.json``): a noun that speaks for the name ("a
+    Woolworths spokesperson", "Acme officials") keeps the name as its source, and a name in
+    apposition ("the professor, Ann Lee") or heading the phrase ("professor Ann Lee") is the
+    person."""
+    from components.attribution.identity import load_rules
+
+    if name_root.dep_ not in ("compound", "nmod") or head.pos_ != "NOUN":
+        return False
+    return head.lemma_.lower() in load_rules().modifier_name_heads or \
+        head.lower_ in load_rules().modifier_name_heads
 
 
 def _author(np_tokens, head, book: NameBook) -> tuple[str, str] | None:

@@ -32,6 +32,7 @@ class ResolutionRules:
     title_deps: frozenset[str]
     titles_in_names: frozenset[str]
     person_heads: frozenset[str]
+    modifier_name_heads: frozenset[str]
     group_heads: frozenset[str]
     author_heads: frozenset[str]
     body_pronouns: frozenset[str]
@@ -64,6 +65,7 @@ def load_rules() -> ResolutionRules:
         title_deps=words("title_deps", "deps"),
         titles_in_names=words("titles_in_names", "words"),
         person_heads=words("person_heads", "words"),
+        modifier_name_heads=words("modifier_name_heads", "words"),
         group_heads=words("group_heads", "words"),
         author_heads=words("author_heads", "words"),
         body_pronouns=words("body_pronouns", "words"),

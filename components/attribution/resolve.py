@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 
 from components.attribution import identity
-from components.attribution.canonical import NameBook, classify, clean_name
+from components.attribution.canonical import NameBook, classify, clean_name, name_modifies_person
 from components.attribution.lexicon import Lexicon
 from components.attribution.quotes import QuoteIndex
 
@@ -428,7 +428,8 @@ class Resolver:
             if named is not None:
                 return Resolution(named, "person", "resolved", self.who.first_span.get(named))
         named_inside = [m for m in self.book.in_span(np.start_char, np.end_char)
-                        if m[2] == "PERSON" or m[0] <= head.idx < m[1]]
+                        if (m[2] == "PERSON" or m[0] <= head.idx < m[1])
+                        and not (m[2] == "PERSON" and self._modifier_name(m, head))]
         title_head = head.lemma_.lower() in self.lex.reference_heads or \
             head.lower_ in self.rules.titles_in_names
         trailing = self._trailing_name(np)
@@ -436,6 +437,9 @@ class Resolver:
             # 'incoming chair of the House Intelligence Committee Representative Adam Schiff':
             # the title's holder is the name that closes the phrase, not the body inside it
             return Resolution(trailing, "person", "named")
+        holder = self._possessed_title_holder(head)
+        if holder is not None:
+            return Resolution(holder, "person", "named")
         appos = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
         if (title_head or head.lemma_.lower() in self.person_heads) and appos and \
                 not any(m[2] == "PERSON" for m in named_inside):
@@ -450,6 +454,42 @@ class Resolver:
                 return found
         name, stype = classify(np, self.book)
         return Resolution(name, stype, "named")
+
+    def _possessed_title_holder(self, head) -> str | None:
+        """"The Acme Institute of Health's director, Dr. Ann Lee": the small parser makes the
+        body the head and hangs the title and the name on it as appositions; the title
+        possessed by the body ('s director) with one person's name after it is that person,
+        not the body."""
+        if head.pos_ != "PROPN":
+            return None
+        titles = [c for c in head.children if c.dep_ in ("appos", "conj") and c.pos_ == "NOUN"
+                  and c.i > 0 and self.doc[c.i - 1].dep_ == "case"
+                  and c.lemma_.lower() in self.person_heads | self.lex.reference_heads
+                  and (c.dep_ == "appos" or self._and_inside_name(head, c))]
+        if not titles:
+            return None
+        # the name after the title, in the title's subtree ('director, Dr. Ann Lee') or hung on
+        # the body next to it; the phrase shown for a conjunct may stop before either
+        after = titles[0].idx + len(titles[0].text)
+        edge = max(titles[0].right_edge.i, head.right_edge.i)
+        people = {m[3] for m in self.book.in_span(after, self.doc[edge].idx + len(self.doc[edge]))
+                  if m[2] == "PERSON" and m[0] >= after}
+        return next(iter(people)) if len(people) == 1 else None
+
+    def _and_inside_name(self, head, conj) -> bool:
+        """The 'and' that made ``conj`` a conjunct of ``head`` lies inside one entity mention
+        ('[Institute of Allergy and Infectious Disease's] director'): part of a body's name,
+        not a second source."""
+        ccs = [t for t in self.doc[head.i + 1 : conj.i] if t.dep_ == "cc"]
+        return bool(ccs) and any(ms <= head.idx and ccs[0].idx < me for ms, me, _, _ in
+                                 self.book.in_span(head.idx, ccs[0].idx + 1))
+
+    def _modifier_name(self, m, head) -> bool:
+        """A mention that only qualifies a person noun ('the Wooster professor'): not a name
+        of the source, so the phrase is read as a description (``name_modifies_person``)."""
+        tok = self.doc.char_span(m[0], m[1], alignment_mode="expand")
+        return tok is not None and len(tok) > 0 and tok.root.head.i == head.i and \
+            name_modifies_person(tok.root, head)
 
     def _fullest_name(self, m) -> str:
         """A body's fullest name in the article: 'US Embassy' said as 'US Embassy in London'."""
