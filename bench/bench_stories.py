@@ -234,7 +234,8 @@ def cmd_scale(args) -> None:
     if args.against:
         # the same articles through the grouping of another revision and this one, one run
         times, members = {}, {}
-        for label, cls in ((args.against, grouping_at(args.against).StoryIndex), ("this tree", StoryIndex)):
+        runs = [(rev, grouping_at(rev).StoryIndex) for rev in args.against] + [("this tree", StoryIndex)]
+        for label, cls in runs:
             index = cls()
             t = time.perf_counter()
             for f in feats[: args.articles]:
@@ -242,9 +243,10 @@ def cmd_scale(args) -> None:
             times[label], members[label] = time.perf_counter() - t, dict(index.story_of)
             print(f"  {label}: {args.articles} articles in {times[label]:.1f} s, {len(index.stories)} stories, "
                   f"load {os.getloadavg()[0]:.1f}", flush=True)
-        same = sum(members[args.against][k] == v for k, v in members["this tree"].items())
-        print(f"ratio {args.against} / this tree: {times[args.against] / times['this tree']:.2f}x; "
-              f"the same story for {same} of {args.articles} articles")
+        for rev in args.against:
+            same = sum(members[rev][k] == v for k, v in members["this tree"].items())
+            print(f"ratio {rev} / this tree: {times[rev] / times['this tree']:.2f}x; "
+                  f"the same story for {same} of {args.articles} articles")
         return
     index = StoryIndex()
     t, cpu = time.perf_counter(), time.process_time()
@@ -279,7 +281,8 @@ def main() -> None:
     q.set_defaults(func=cmd_quality)
     s = sub.add_parser("scale")
     s.add_argument("--articles", type=int, default=100_000)
-    s.add_argument("--against", metavar="REV", help="also time the grouping of git revision REV, same articles")
+    s.add_argument("--against", metavar="REV", action="append",
+                   help="also time the grouping of git revision REV, same articles (repeatable)")
     s.set_defaults(func=cmd_scale)
     args = p.parse_args()
     args.func(args)

@@ -201,6 +201,28 @@ def test_recheck_attaches_an_early_straggler_of_the_same_event(monkeypatch):
     assert index.story_of["c0"] == "s-early"
 
 
+def test_recheck_attaches_a_straggler_that_stories_of_another_year_would_crowd_out(monkeypatch):
+    from components.stories import grouping
+
+    monkeypatch.setattr(grouping, "RECHECK_SIZE", 7)
+    rng = np.random.default_rng(2)
+    event = rng.standard_normal(384)
+    index = StoryIndex()
+    # last year's final, told the same way, left many one-article stories whose centroids are
+    # nearer the grown story than this year's straggler is: a year apart, none can join it
+    title, text = CUP[0]
+    for i in range(grouping.CANDIDATES + 10):
+        index.place(article_features(f"y{i}", title, text, "2023-03-04",
+                                     vector=event + 0.05 * rng.standard_normal(384)), f"s-last-year-{i}")
+    feats = [article_features(f"c{i}", t, x, "2024-03-04", vector=event + 0.3 * rng.standard_normal(384))
+             for i, (t, x) in enumerate(CUP + CUP_MORE)]
+    index.place(feats[0], "s-early")
+    _folded(index, feats[1:7], "s-cup")
+    got = index.assign(feats[7])
+    assert got.story_id == "s-cup" and ("c0", "s-cup") in got.regrouped
+    assert all(index.story_of[f"y{i}"] == f"s-last-year-{i}" for i in range(grouping.CANDIDATES + 10))
+
+
 @pytest.mark.parametrize("cue, expected", [
     ("denied", "deny"), ("rejected", "deny"), ("dismissed", "deny"), ("confirmed", "affirm"),
     ("said", "affirm"), ("did not confirm", "deny"), ("didn't deny", "affirm"), ("asked", "neutral"),

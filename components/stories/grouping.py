@@ -329,13 +329,15 @@ class StoryIndex:
         n = len(data)
 
         def gram(which: int) -> np.ndarray:
-            from scipy.sparse import csr_matrix
-
+            # a dense (members x their own vocabulary) matrix: a story's members share few enough
+            # ids that this is cheaper than a sparse product over the whole vocabulary
             lens = [len(d[which]) for d in data]
             cols = np.fromiter(chain.from_iterable(d[which].keys() for d in data), np.int64, sum(lens))
             vals = np.fromiter(chain.from_iterable(d[which].values() for d in data), np.float64, sum(lens))
-            m = csr_matrix((vals, cols, np.concatenate([[0], np.cumsum(lens)])), shape=(n, len(self._vocab)))
-            return (m @ m.T).toarray()
+            used, inv = np.unique(cols, return_inverse=True)
+            m = np.zeros((n, len(used)))
+            m[np.repeat(np.arange(n), lens), inv] = vals
+            return m @ m.T
 
         words, names = gram(0), gram(1)
         total = W_WORDS_LEXICAL * words + W_NAMES_LEXICAL * names
@@ -396,9 +398,18 @@ class StoryIndex:
         if s.row < 0:
             return []
         n_rows = len(self._row_story)
-        sims = self._unit[:n_rows] @ self._unit[s.row]
-        k = min(CANDIDATES, n_rows)
-        top = np.argpartition(-sims, k - 1)[:k] if k < n_rows else np.arange(n_rows)
+        if s.lo <= s.hi:
+            # only stories within reach of the grown story's dates (as for an arriving article's
+            # candidates): DATE_SLACK + DATE_SPAN days or more outside them, every member of a small
+            # story meets the full date penalty, so it could never reach THRESHOLD
+            reach = DATE_SLACK + DATE_SPAN
+            rows = np.flatnonzero((self._row_lo[:n_rows] - s.hi < reach) & (s.lo - self._row_hi[:n_rows] < reach))
+        else:
+            rows = np.arange(n_rows)
+        # einsum, not BLAS (see _candidates)
+        sims = np.einsum("ij,j->i", self._unit[rows], self._unit[s.row])
+        k = min(CANDIDATES, len(rows))
+        top = rows[np.argpartition(-sims, k - 1)[:k]] if k < len(rows) else rows
         moved: list[tuple[str, str]] = []
         for r in top.tolist():
             sid = self._row_story[r]
