@@ -106,13 +106,22 @@ export default function (component) {
   let box = window.__slPresentKeys;
   if (!box || box.token !== token) box = window.__slPresentKeys = { token, seq: 0, events: [], send: null };
   box.send = setStateValue;
+  // Pressed while a rerun remounted this component (a few seconds at most): send those presses now.
+  // Older ones were made as the analyst left the page: never replayed on coming back.
+  if (box.pending && Date.now() - box.pending < 5000) {
+    setStateValue("presses", { token: box.token, events: box.events.slice() });
+  }
+  box.pending = 0;
   const push = (what) => {
     const b = window.__slPresentKeys;
-    if (!b || !b.send) return false;
+    // No component mounted: counted only if this page is still on screen (a rerun is remounting
+    // it), never after the analyst left Present for another page.
+    if (!b || (!b.send && !document.querySelector(".st-key-present_keys_box"))) return false;
     b.seq += 1;
     b.events.push([b.seq, what]);
     if (b.events.length > 100) b.events.splice(0, b.events.length - 100);
-    b.send("presses", { token: b.token, events: b.events.slice() });
+    if (b.send) b.send("presses", { token: b.token, events: b.events.slice() });
+    else b.pending = b.pending || Date.now();
     return true;
   };
   if (!window.__slPresentKeysInstalled) {
