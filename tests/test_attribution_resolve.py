@@ -15,6 +15,19 @@ def _run(nlp, text):
     return extract_attributions(nlp(text))
 
 
+def _names(nlp, text) -> dict:
+    """Each attribution's source as written -> its canonical name."""
+    return {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
+
+
+def _assert_named(nlp, text, source, canonical) -> dict:
+    """Assert ``source`` is found with ``canonical`` as its name; return every source's name."""
+    got = _names(nlp, text)
+    assert source in got, got
+    assert got[source] == canonical, got
+    return got
+
+
 RESOLUTION = [
     # text, source as written, canonical, type
     ("Mary Smith arrived late. She said that the meeting had been cancelled.",
@@ -154,9 +167,7 @@ TURNS = [
 
 @pytest.mark.parametrize("text, source, canonical", TURNS)
 def test_quoted_turn_keeps_its_speaker_in_reach(nlp, text, source, canonical):
-    got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
-    assert source in got, got
-    assert got[source] == canonical, got
+    _assert_named(nlp, text, source, canonical)
 
 
 # rules-9: a source phrase never crosses a paragraph break; "both X" refers back like "the X";
@@ -185,9 +196,7 @@ RULES9_SOURCES = [
 
 @pytest.mark.parametrize("text, source, canonical", RULES9_SOURCES)
 def test_rules9_source_phrase_and_author(nlp, text, source, canonical):
-    got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
-    assert source in got, got
-    assert got[source] == canonical, got
+    got = _assert_named(nlp, text, source, canonical)
     # the sign-off line is no speaker of the next paragraph
     assert not any("One of the family" in s for s in got), got
 
@@ -214,9 +223,7 @@ RULES9_NAMES = [
 
 @pytest.mark.parametrize("text, source, canonical", RULES9_NAMES)
 def test_rules9_title_holder_and_acronyms(nlp, text, source, canonical):
-    got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
-    assert source in got, got
-    assert got[source] == canonical, got
+    _assert_named(nlp, text, source, canonical)
 
 
 def test_never_names_cover_every_pronoun_the_scorer_counts(shared_dir):
@@ -263,9 +270,7 @@ RULES9_AUTHORS = [
 
 @pytest.mark.parametrize("text, source, canonical", RULES9_AUTHORS)
 def test_rules9_authors_and_campaigns(nlp, text, source, canonical):
-    got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
-    assert source in got, got
-    assert got[source] == canonical, got
+    _assert_named(nlp, text, source, canonical)
 
 
 # rules-10: a person's name before a person noun only qualifies it ('the Wooster professor' is
@@ -302,13 +307,11 @@ RULES10_PERSON_NAMES = [
 
 @pytest.mark.parametrize("text, source, wrong", RULES10_MODIFIER_NAMES)
 def test_rules10_name_before_person_noun_is_not_the_source(nlp, text, source, wrong):
-    got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
+    got = _names(nlp, text)
     assert source in got, got
     assert got[source] != wrong, got
 
 
 @pytest.mark.parametrize("text, source, canonical", RULES10_PERSON_NAMES)
 def test_rules10_title_with_name_keeps_the_person(nlp, text, source, canonical):
-    got = {a.source.text(text): a.source_canonical for a in _run(nlp, text) if a.source}
-    assert source in got, got
-    assert got[source] == canonical, got
+    _assert_named(nlp, text, source, canonical)
