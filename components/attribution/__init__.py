@@ -15,8 +15,9 @@ from components.records import Attribution
 
 # 6: speaker resolution, round 2; 7: German „…“ quotes paired (components.quotemarks);
 # 8: sources named through the entity groups on every path (CLI and app), a group whose full
-# name is a PERSON is a person.
-RULES_VERSION = "attribution-rules-10"
+# name is a PERSON is a person; 11: a person title in apposition makes a person, 'this person'
+# and 'one of them' point back, sentences cut at paragraph breaks, two reports kept apart.
+RULES_VERSION = "attribution-rules-11"
 
 __all__ = ["RULES_VERSION", "extract_attributions", "to_contract"]
 

@@ -24,6 +24,9 @@ TRAILING_CONJ = re.compile(r"[\s,]+(and|but|or|as well as)[\s,]*$", re.I)
 STRIP_CHARS = " \t\n,;:—–-"
 WORDS = re.compile(r"\w+")
 SUBJ = ("nsubj",)
+#: Subordinators of a background clause (reason, contrast): a participle after one is the
+#: reporting clause's, when the background clause's subject is a thing (``_out_of_background``).
+BACKGROUND_MARKS = frozenset({"as", "because", "since", "although", "though", "whereas"})
 RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
 EXPLETIVES = {"it", "there"}
 
@@ -121,7 +124,10 @@ def _subject(verb, depth: int = 0, control: frozenset[str] = frozenset(),
             return None  # 'when asked', 'if confirmed': not the same speaker frame
         if verb.dep_ == "xcomp" and control and verb.head.lemma_.lower() not in control:
             return None  # 'voted to condemn': only control verbs pass their subject down
-        return _subject(verb.head, depth + 1, control, verb.i if verb.dep_ == "advcl" else -1)
+        head = verb.head
+        if verb.dep_ == "advcl":
+            head = _out_of_background(head)
+        return _subject(head, depth + 1, control, verb.i if verb.dep_ == "advcl" else -1)
     if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
         return verb.head
     if depth < 3 and verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep" \
@@ -131,6 +137,24 @@ def _subject(verb, depth: int = 0, control: frozenset[str] = frozenset(),
         # the participle's preposition hangs on
         return _subject(verb.head.head, depth + 1, control, verb.i)
     return None
+
+
+def _out_of_background(head):
+    """The clause a participle adjunct ('…, while noting …') really hangs on: the parser often
+    attaches it to the last clause before it, and when that clause is a background clause of
+    the reporting one ('X called it dubious, as the market is saturated and margins are thin,
+    while noting Y') whose subject is a thing that cannot speak (a common noun, no entity), the
+    speaker is the reporting clause's subject (X), not 'margins'."""
+    top = head
+    while top.dep_ == "conj" and top.head.i != top.i:
+        top = top.head
+    if top.dep_ != "advcl" or top.head.i == top.i or not any(
+            c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in top.children):
+        return head
+    subj = next((c for c in head.children if c.dep_ in SUBJ), None)
+    if subj is None or subj.pos_ != "NOUN" or subj.ent_type_:
+        return head
+    return top.head
 
 
 def _source_span(subj, avoid: list[tuple[int, int]], text: str) -> tuple[int, int]:

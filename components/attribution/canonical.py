@@ -56,6 +56,8 @@ class NameBook:
                 if label in PERSON_LABELS:
                     name = self._longest(name, full)
                 self.mentions.append((e.start_char, e.end_char, label, name))
+        self._place_of_title()
+        self._titled_people()
         self._surnames_as_people()
         self._bodies_of()
         self.mentions.sort()
@@ -79,6 +81,62 @@ class NameBook:
             if words >= want and any(m.start < e and s < m.end for m in group.mentions):
                 return "PERSON"
         return group.label
+
+    def _place_of_title(self) -> None:
+        """'Prime Minister of [India Narendra Modi]': the small NER runs the place of a title
+        'X of PLACE' into the holder's name. A person's name (or a run after a title) right
+        after ' of ' whose first words are a place the article names on its own ('India') is
+        the rest
+        ('Narendra Modi'); every mention with that name gets the shorter one."""
+        from components.attribution.identity import load_rules
+
+        titles = load_rules().titles_in_names | self.lex.reference_heads
+        # a place only ('of India'): 'President of the Iranian Chess Federation' is no place
+        # ('Iranian', NORP) before a name
+        places = {name for _, _, label, name in self.mentions if label in ("GPE", "LOC")}
+        fixed: dict[str, str] = {}
+        for ms, _me, label, name in self.mentions:
+            words = name.split()
+            if len(words) < 3 or self.text[max(ms - 4, 0):ms] != " of " or not all(
+                    w[:1].isupper() for w in words):
+                continue
+            # a person by its label, or (the NER often calls the run a body) by the title
+            before = self.text[:ms - 4].split()
+            if label not in PERSON_LABELS and not (before and before[-1].lower() in titles):
+                continue
+            for k in range(len(words) - 2, 0, -1):  # the holder keeps two words at least
+                if " ".join(words[:k]) in places:
+                    fixed[name] = " ".join(words[k:])
+                    break
+        if fixed:
+            self.mentions = [(ms, me, "PERSON" if name in fixed else label, fixed.get(name, name))
+                             for ms, me, label, name in self.mentions]
+
+    def _titled_people(self) -> None:
+        """A name of two or more capitalised words the NER typed as a body or place, with a noun
+        only a person can be in apposition either way ('Ann Lee, the government commissioner
+        for energy'; ``person_titles`` in ``data/resolution.json``), is a person: every mention
+        of that canonical name becomes one (and a lone surname of it, next)."""
+        from components.attribution.identity import load_rules
+
+        titles = load_rules().person_titles
+        people: set[str] = set()
+        for ms, me, label, name in self.mentions:
+            words = name.split()
+            if label not in BODY_LABELS or len(words) < 2 or not all(w[:1].isupper() for w in words):
+                continue
+            sp = self.doc.char_span(ms, me, alignment_mode="expand")
+            if sp is None or not len(sp):
+                continue
+            root = sp.root
+            appos = [c for c in root.children if c.dep_ == "appos" and c.i >= sp.end]
+            if root.dep_ == "appos" and root.head.i < sp.start:
+                appos.append(root.head)
+            if any(a.pos_ == "NOUN" and a.lemma_.lower() in titles for a in appos):
+                people.add(name)
+        if people:
+            self.mentions = [(ms, me, "PERSON" if name in people else label, name)
+                             for ms, me, label, name in self.mentions]
 
     def _surnames_as_people(self) -> None:
         """A one-word mention the NER typed as a place or body ('Kidston', GPE) that is the

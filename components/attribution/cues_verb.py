@@ -146,6 +146,14 @@ class VerbCues(ExtractorBase):
                     chosen.extend([c, *tail[:1]])
             elif dep == "prt" and c.lower_ in cue.preps:
                 extra = c
+        if any(c.dep_ == "ccomp" and c.i > verb.i for c in chosen):
+            # 'X said A was hurt; Radio Y reported he had surgery': the parser hangs the first
+            # report on the second verb as a clause before it; a clause of a verb that has its
+            # own subject and a reporting sense, before a cue with its own clause after it, is
+            # an attribution of its own, not the content of this one
+            chosen = [c for c in chosen if not (
+                c.dep_ == "ccomp" and c.i < verb.i and c.lemma_.lower() in self.lex.verbs
+                and any(k.dep_ == "nsubj" for k in c.children))]
         if not chosen and "ccomp" in slots:
             # 'told a meeting of island leaders that few people understood ...': a that-clause
             # the parser hung on the object as a relative clause

@@ -32,6 +32,9 @@ class ResolutionRules:
     title_deps: frozenset[str]
     titles_in_names: frozenset[str]
     person_heads: frozenset[str]
+    person_titles: frozenset[str]
+    anaphoric_person_nouns: frozenset[str]
+    partitive_words: frozenset[str]
     modifier_name_heads: frozenset[str]
     group_heads: frozenset[str]
     author_heads: frozenset[str]
@@ -65,6 +68,9 @@ def load_rules() -> ResolutionRules:
         title_deps=words("title_deps", "deps"),
         titles_in_names=words("titles_in_names", "words"),
         person_heads=words("person_heads", "words"),
+        person_titles=words("person_titles", "words"),
+        anaphoric_person_nouns=words("anaphoric_person_nouns", "words"),
+        partitive_words=words("partitive_words", "words"),
         modifier_name_heads=words("modifier_name_heads", "words"),
         group_heads=words("group_heads", "words"),
         author_heads=words("author_heads", "words"),
@@ -117,10 +123,10 @@ def build(doc, book, quotes, rules: ResolutionRules | None = None, sents=None) -
         book: the article's ``NameBook`` (canonical names of mentions).
         quotes: the article's ``QuoteIndex`` (or None).
         rules: the resolution rules (loaded from the data file when None).
-        sents: ``list(doc.sents)`` when the caller has it (finding sentences walks the doc).
+        sents: ``sentences(doc)`` when the caller has it (finding sentences walks the doc).
     """
     rules = rules or load_rules()
-    sent_of = sentence_index(doc, sents)
+    sent_of = sentence_index(doc, sentences(doc) if sents is None else sents)
     who = WhoIsWho()
     for ms, me, label, name in book.mentions:
         sp = doc.char_span(ms, me, alignment_mode="expand")
@@ -175,6 +181,23 @@ def build(doc, book, quotes, rules: ResolutionRules | None = None, sents=None) -
     for ms in who.by_sent.values():
         ms.sort(key=lambda m: m.start)
     return who
+
+
+def sentences(doc) -> list:
+    """The article's sentences for salience: the parser's, cut after every paragraph break
+    inside one (the small model sometimes runs a sentence over a line break: 'The mother said
+    "…" / One of the children said "…"' as one sentence would make the first speaker of it
+    the most salient for a 'this person' in the second paragraph)."""
+    out = []
+    for sent in doc.sents:
+        start = sent.start
+        if "\n" in sent.text.rstrip():
+            for t in sent[:-1]:
+                if t.is_space and "\n" in t.text and t.i + 1 < sent.end:
+                    out.append(doc[start : t.i + 1])
+                    start = t.i + 1
+        out.append(doc[start : sent.end])
+    return out
 
 
 def sentence_index(doc, sents=None) -> list[int]:

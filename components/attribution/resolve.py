@@ -84,7 +84,7 @@ class Resolver:
         self.quotes = quotes
         self.rules = identity.load_rules()
         self.book = NameBook(doc, groups, lex)
-        self.sents = list(doc.sents)
+        self.sents = identity.sentences(doc)
         self.who = identity.build(doc, self.book, quotes, self.rules, self.sents)
         self.sent_of = identity.sentence_index(doc, self.sents)
         self.history: list[_Seen] = []
@@ -183,7 +183,9 @@ class Resolver:
             parts.append(res)
             words |= {t.lemma_.lower() for t in np if not t.is_punct}
             plural = plural or np.root.tag_ in ("NNS", "NNPS")
-            personish = personish or np.root.lemma_.lower() in self.person_heads
+            group = self._partitive_of(np.root)
+            personish = personish or np.root.lemma_.lower() in self.person_heads or (
+                group is not None and group.lemma_.lower() in self.person_heads)
         res = self._combine(parts, (s, e))
         if len(heads) == 1 and res.status == "named" and res.name and np is not None:
             res = self._missed_conjuncts(np, res)
@@ -421,6 +423,14 @@ class Resolver:
                     return Resolution(res.name, res.stype, "resolved",
                                       res.antecedent or (ant_np.start_char, ant_np.end_char))
             return self._relative_after_comma(head, pos)
+        if len(np) == 2 and np[0].lower_ in ("this", "that") and \
+                head.lemma_.lower() in self.rules.anaphoric_person_nouns:
+            # 'this person', 'that man': they only point back, like 'he'/'she'
+            want = self.lex.gender.role_nouns.get(head.lemma_.lower())
+            return self._pronoun(low, pos, agree=(want, True, False))
+        group = self._partitive_of(head)
+        if group is not None and group.pos_ == "PRON" and group.lower_ in self.rules.plural_pronouns:
+            return self._one_of_them(head.lower_, pos)
         if len(np) == 1 and head.pos_ == "PRON" and not acronym:
             return self._pronoun(low, pos)
         if INITIALS.match(text):
@@ -595,21 +605,59 @@ class Resolver:
             found.add(g)
         return found.pop() if len(found) == 1 else None
 
-    def _pronoun(self, low: str, pos: int) -> Resolution:
+    def _partitive_of(self, head):
+        """The group of a partitive head ('One of [the nurses]', 'one of [them]'), else None."""
+        if head.lemma_.lower() not in self.rules.partitive_words and head.lower_ not in self.rules.partitive_words:
+            return None
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                return next((g for g in c.children if g.dep_ == "pobj"), None)
+        return None
+
+    def _one_of_them(self, word: str, pos: int) -> Resolution:
+        """'One of the nurses said … One of them said': 'them' is the group of the latest
+        partitive or plural source within ``max_sentences_back`` sentences, and the source is
+        'one of' that group; coordinated names ('Ann Lee and Bo Park … one of them') or no
+        group in reach leave it open (which one is unknown)."""
+        k0 = self._sent(pos)
+        for seen in reversed(self.history):
+            if seen.pos >= pos:
+                continue
+            if k0 - seen.sent > self.rules.max_sentences_back:
+                break
+            if len(seen.names) != 1:
+                if seen.plural:
+                    return UNRESOLVED
+                continue
+            name = seen.names[0]
+            first, _, rest = name.partition(" of ")
+            if rest and first.lower() in self.rules.partitive_words:
+                return Resolution(f"{word.lower()} of {rest}", seen.stype, "resolved", seen.ante)
+            if seen.plural:
+                group = name if name.split()[0][:1].isupper() else f"the {name}"
+                return Resolution(f"{word.lower()} of {group}", seen.stype, "resolved", seen.ante)
+        return UNRESOLVED
+
+    def _pronoun(self, low: str, pos: int, agree: tuple[str | None, bool, bool] | None = None) -> Resolution:
         """A pronoun source by agreement and salience: the subject of its own sentence before
         it, then of the sentences before (at most ``max_sentences_back``; quoted ones do not
         count towards it for an earlier speaker: ``_last_turn``), sources first; a
-        candidate of the other gender, number or kind is skipped; nothing fits → unresolved."""
-        if low in ("i", "me", "we", "us"):
+        candidate of the other gender, number or kind is skipped; nothing fits → unresolved.
+        ``agree`` (gender or None, person, plural) stands in for the pronoun's own agreement
+        ('this person', 'that man' point back as a person pronoun does)."""
+        if agree is None and low in ("i", "me", "we", "us"):
             # the speaker of a transcript turn or of the quotation around it
             speakers = [seen for seen in self.history if seen.stype == "person" and len(seen.names) == 1]
             if speakers and low in ("i", "me"):
                 seen = speakers[-1]
                 return Resolution(seen.names[0], "person", "resolved", seen.ante)
             return self._speakers_body(pos) if low in ("we", "us") else UNRESOLVED
-        want = self.lex.gender.pronouns.get(low)
-        person = low in self.lex.person_pronouns
-        plural = low in self.rules.plural_pronouns
+        if agree is not None:
+            want, person, plural = agree
+        else:
+            want = self.lex.gender.pronouns.get(low)
+            person = low in self.lex.person_pronouns
+            plural = low in self.rules.plural_pronouns
         quoted_pron = self.quotes is not None and bool(self.quotes.overlapping(pos, pos + len(low)))
         k0 = self._sent(pos)
         window = range(k0, max(k0 - self.rules.max_sentences_back, 0) - 1, -1)
