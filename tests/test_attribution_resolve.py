@@ -417,3 +417,39 @@ RULES11_TITLE_OF_PLACE = [
 @pytest.mark.parametrize("text, source, canonical", RULES11_TITLE_OF_PLACE)
 def test_rules11_place_of_a_title_is_not_in_the_name(nlp, text, source, canonical):
     _assert_named(nlp, text, source, canonical)
+
+
+# 'the father' / 'the mother' of a family the article names by one surname: the one member of
+# that gender ('Tom and Maria Vance': Tom Vance); two of that gender: open, never 'father'
+RULES11_FAMILY = [
+    ("A judge sentenced Tom and Maria Vance to ten years on Friday. Both parents had pleaded "
+     "guilty.\nThe father said \"I am sorry for everything.\"\nThe mother said \"We failed them.\"",
+     "The father", "Tom Vance"),
+    ("A judge sentenced Tom and Maria Vance to ten years on Friday. Both parents had pleaded "
+     "guilty.\nThe father said \"I am sorry for everything.\"\nThe mother said \"We failed them.\"",
+     "The mother", "Maria Vance"),
+    ("Mark Vance and his son Peter Vance were both released on Monday.\nThe father said \"We never "
+     "lost hope.\"", "The father", None),
+]
+
+
+@pytest.mark.parametrize("text, source, canonical", RULES11_FAMILY)
+def test_rules11_father_and_mother_of_a_named_family(nlp, text, source, canonical):
+    _assert_named(nlp, text, source, canonical)
+
+
+# 'She' after a clause whose subject describes a woman ('after a woman, aged 40, called'), with
+# no named person in reach: that description; a name in reach, or the other gender, wins
+RULES11_GENDERED_DESCRIPTIONS = [
+    ("Officers came to the house after a woman, aged 40, called for help. She said the door had "
+     "been forced.", "She", "woman"),
+    ("Police arrived after one of the sons, aged 15, ran to a neighbour. She said the boy was "
+     "shaking.", "She", None),
+    ("Dr. Ana Ruiz treated the patients. The nurses were tired after one of the men, aged 60, "
+     "collapsed. She said the ward was full.", "She", "Ana Ruiz"),
+]
+
+
+@pytest.mark.parametrize("text, source, canonical", RULES11_GENDERED_DESCRIPTIONS)
+def test_rules11_pronoun_after_a_gendered_description(nlp, text, source, canonical):
+    _assert_named(nlp, text, source, canonical)

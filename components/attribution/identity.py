@@ -35,6 +35,7 @@ class ResolutionRules:
     person_titles: frozenset[str]
     anaphoric_person_nouns: frozenset[str]
     partitive_words: frozenset[str]
+    family_role_nouns: frozenset[str]
     modifier_name_heads: frozenset[str]
     group_heads: frozenset[str]
     author_heads: frozenset[str]
@@ -71,6 +72,7 @@ def load_rules() -> ResolutionRules:
         person_titles=words("person_titles", "words"),
         anaphoric_person_nouns=words("anaphoric_person_nouns", "words"),
         partitive_words=words("partitive_words", "words"),
+        family_role_nouns=words("family_role_nouns", "words"),
         modifier_name_heads=words("modifier_name_heads", "words"),
         group_heads=words("group_heads", "words"),
         author_heads=words("author_heads", "words"),

@@ -23,6 +23,14 @@ reading order of the sources (the history is what a reader has seen), each givin
   given that title; "the parties" → the article's one coordinated source; "they"/"we" inside
   what a person said → the one body their own source phrase names; "the minister" → a holder
   of the title named since the earlier source, just before (several: unresolved).
+- "this person", "that man" point back like a person pronoun; "one of them" is one of the
+  group of the latest partitive or plural source ("One of the nurses" → "one of the nurses";
+  coordinated names: unresolved);
+- "the father", "the mother" of a family named by one surname ("Tom and Maria Vance") → its one
+  member of that gender (several or none: unresolved);
+- "she"/"he" with no agreeing named person in reach → a clause subject that describes a person
+  of that gender ("after a woman, aged 40, called …" → "woman").
+Sentences for salience are the parser's, cut at paragraph breaks (``identity.sentences``).
 A floating quote inherits the resolution of the attribution it continues. A name made only of
 pronouns or relative words is never given (``data/resolution.json``, ``never_names``); an
 acronym in capitals ("WHO", "US") is a name.
@@ -33,7 +41,13 @@ import re
 from dataclasses import dataclass, field
 
 from components.attribution import identity
-from components.attribution.canonical import NameBook, classify, clean_name, name_modifies_person
+from components.attribution.canonical import (
+    NameBook,
+    classify,
+    clean_name,
+    common_name,
+    name_modifies_person,
+)
 from components.attribution.lexicon import Lexicon
 from components.attribution.quotes import QuoteIndex
 
@@ -570,6 +584,10 @@ class Resolver:
                 if later:
                     return UNRESOLVED
                 return Resolution(seen.names[0], seen.stype, "resolved", seen.ante)
+        if hl in self.rules.family_role_nouns and len(np) == 2:
+            family = self._family_member(hl)
+            if family is not None:
+                return family
         mods = {t.lemma_.lower() for t in np if t.i != head.i and t.pos_ in ("NOUN", "ADJ", "PROPN")}
         hits = self.who.with_title(hl, pos)
         if len(hits) > 1 and mods:
@@ -589,6 +607,32 @@ class Resolver:
             # as a name. The referent is open.
             return UNRESOLVED
         return None
+
+    def _family_member(self, noun: str) -> Resolution | None:
+        """'The father said' in an article naming a family by one surname ('Tom and Rita
+        Vance'): the one member of the noun's gender; several or none of it: unresolved; no
+        family named (two people sharing a surname): None, the phrase is read as written."""
+        by_surname: dict[str, set[str]] = {}
+        for _, _, label, name in self.book.mentions:
+            parts = name.split()
+            if label == "PERSON" and len(parts) >= 2:
+                by_surname.setdefault(parts[-1], set()).add(name)
+        members = {n: self.who.first_span.get(n) for names in by_surname.values() if len(names) > 1
+                   for n in names}
+        for start, end, names, kind in self.who.groups:
+            # 'Tom and Rita Vance': a first name coordinated with a full name shares its surname
+            if kind == "person" and len(names) == 2:
+                short, full = sorted(names, key=lambda n: len(n.split()))
+                if len(short.split()) == 1 and len(full.split()) >= 2:
+                    members.setdefault(f"{short} {full.split()[-1]}", (start, end))
+                    members.setdefault(full, self.who.first_span.get(full))
+        if not members:
+            return None
+        want = self.lex.gender.role_nouns.get(noun)
+        fits = sorted(n for n in members if want is not None and self._gender(n) == want)
+        if len(fits) != 1:
+            return UNRESOLVED
+        return Resolution(fits[0], "person", "resolved", members[fits[0]])
 
     def _note(self, name: str, toks, words: dict[str, str]) -> None:
         """Record the genders that ``words`` among ``toks`` give the person ``name``."""
@@ -786,10 +830,66 @@ class Resolver:
                             and not (self.quotes is not None and self.quotes.overlapping(t.idx, t.idx + 1)):
                         res = self._fullest(t.lemma_.lower(), t.idx) or self._group(t.lemma_.lower(), t.idx)
                         cands.append((0, t.idx, res or UNRESOLVED))
+            if not cands and person and not plural and want is not None \
+                    and not self._named_in_reach(window, pos, want, quoted_pron):
+                # 'after one of their daughters escaped … She said': a clause subject that
+                # describes a person of the pronoun's gender, when no named person who agrees
+                # is in reach at all (a name found further back wins over a description)
+                cands = self._gendered_descriptions(k, pos, want, quoted_pron)
             if cands:
                 cands.sort(key=lambda c: (c[0], c[1]))
                 return cands[0][2]
         return None
+
+    def _named_in_reach(self, window, pos: int, want: str, quoted_pron: bool) -> bool:
+        """Whether a named person who agrees with ``want`` is a source or a mention in the
+        ``window`` sentences before ``pos``."""
+        ks = set(window)
+        if any(seen.sent in ks and seen.pos < pos and seen.stype == "person"
+               and self._agrees_seen(seen, True, False, want) for seen in self.history):
+            return True
+        return any(m.start < pos and not (m.quoted and not quoted_pron)
+                   and self._agrees_mention(m, True, False, want) is not None
+                   for k in ks for m in self.who.by_sent.get(k, []))
+
+    def _subject_after_prep(self, t) -> bool:
+        """'after one of their daughters, aged 17, escaped': the small parser reads the
+        subordinator as a preposition and the clause's subject as its object; a finite verb
+        right after the phrase shows the clause."""
+        if t.dep_ != "pobj" or t.head.lower_ not in ("after", "before", "until", "since", "when"):
+            return False
+        finite = ("VBD", "VBZ", "VBP")
+        if any(c.dep_ == "acl" and c.tag_ in finite and c.i > t.i for c in t.children):
+            return True  # '… after a woman, aged 40, called for help' (the verb hung on her)
+        nxt = t.right_edge.i + 1
+        return nxt < len(self.doc) and self.doc[nxt].tag_ in finite
+
+    def _gendered_descriptions(self, k: int, pos: int, want: str, quoted_pron: bool):
+        """Clause subjects of sentence ``k`` (before ``pos``, outside quotations unless the
+        pronoun is quoted) that are common-noun descriptions of a person of gender ``want``:
+        the head ('the woman') or a partitive's group ('one of the daughters') is a gendered
+        role noun (``data/gender.json``); named as written ('one of the daughters')."""
+        out = []
+        roles = self.lex.gender.role_nouns
+        for t in self._sent_tokens(k):
+            if t.idx >= pos or t.pos_ not in ("NOUN", "NUM", "PRON"):
+                continue
+            if t.dep_ not in self.rules.subject_deps and not self._subject_after_prep(t):
+                continue
+            group = self._partitive_of(t)
+            noun = group if group is not None and group.pos_ == "NOUN" else t
+            if noun.pos_ != "NOUN" or roles.get(noun.lemma_.lower()) != want or noun.ent_type_:
+                continue
+            if not quoted_pron and self.quotes is not None and self.quotes.overlapping(t.idx, t.idx + 1):
+                continue
+            np = self._np(t.i, (t.idx, t.idx + len(t.text)))
+            if np is None or not len(np):
+                continue
+            end = max((x.i for x in np if x.i <= noun.i), default=t.i)
+            phrase = self.doc[np.start : end + 1]
+            out.append((0, t.idx, Resolution(common_name(phrase), "unnamed", "resolved",
+                                             (phrase.start_char, phrase.end_char))))
+        return out
 
     def _sent_tokens(self, k: int):
         return self.sents[k] if 0 <= k < len(self.sents) else ()
