@@ -453,3 +453,19 @@ RULES11_GENDERED_DESCRIPTIONS = [
 @pytest.mark.parametrize("text, source, canonical", RULES11_GENDERED_DESCRIPTIONS)
 def test_rules11_pronoun_after_a_gendered_description(nlp, text, source, canonical):
     _assert_named(nlp, text, source, canonical)
+
+
+# a partitive of people is named as written: a nationality or body inside it only qualifies
+# the people ('one of the Canadian hockey players' is no word of 'Canadian'), and 'He' after it
+# is that player
+RULES11_PARTITIVES = [
+    ("One of the Norwegian nurses said the ward was full.", "One of the Norwegian nurses",
+     "one of the Norwegian nurses"),
+    ("Last winter one of the Canadian hockey players refused to travel to the final. He said the "
+     "schedule was unfair.", "He", "one of the Canadian hockey players"),
+]
+
+
+@pytest.mark.parametrize("text, source, canonical", RULES11_PARTITIVES)
+def test_rules11_partitive_of_people_is_named_as_written(nlp, text, source, canonical):
+    _assert_named(nlp, text, source, canonical)

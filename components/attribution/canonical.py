@@ -300,12 +300,29 @@ def classify(np_tokens, book: NameBook) -> tuple[str, str]:
         return common_name(np_tokens), "unnamed"
     if hl in lex.official_heads or hl in lex.media_heads:
         return common_name(np_tokens), ("media" if hl in lex.media_heads else "official")
+    if _partitive_of_people(head, lex):
+        # 'one of the Iranian chess players': a body or nationality that only qualifies the
+        # people of a partitive does not name them
+        return common_name(np_tokens), "unnamed"
     for m in mentions:
         if m[2] in BODY_LABELS:
             return m[3], "official"
     if head.pos_ == "PROPN":
         return clean_name(text), "person"
     return common_name(np_tokens), "unnamed"
+
+
+def _partitive_of_people(head, lex: Lexicon) -> bool:
+    """'One of the nurses', 'some of the Iranian players': a partitive head (``partitive_words``)
+    whose 'of' group is a noun of people (person heads, role and unnamed-source nouns)."""
+    from components.attribution.identity import load_rules
+
+    rules = load_rules()
+    if head.lower_ not in rules.partitive_words:
+        return False
+    people = rules.person_heads | lex.unnamed_heads | frozenset(lex.gender.role_nouns)
+    return any(g.dep_ == "pobj" and g.pos_ == "NOUN" and g.lemma_.lower() in people
+               for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)
 
 
 def name_modifies_person(name_root, head) -> bool:
