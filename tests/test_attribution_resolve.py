@@ -348,13 +348,13 @@ def test_rules11_person_title_in_apposition_makes_a_person(nlp, text, source, ca
 # 'them' to the group of the latest partitive or plural source; with a paragraph break inside
 # one parser sentence, the speaker of the nearer paragraph is the nearer one
 RULES11_POINTING_BACK = [
-    ("One of the nurses said, \"We were exhausted every night.\" However, this person also said "
+    ("One of the nurses said, \"We were exhausted every night.\" Yet this person insisted "
      "that the staff had been well supported.", "this person", "one of the nurses"),
-    ("One of the nurses said, \"We were exhausted every night.\"\nOne of them even went as far "
-     "as to say, \"I would do it all again.\"", "One of them", "one of the nurses"),
+    ("One of the nurses said, \"We were exhausted every night.\"\nOne of them added, \"I "
+     "would do it all again.\"", "One of them", "one of the nurses"),
     ("The father said \"I love my children.\"\nThe mother said \"I miss them every day.\"\nOne "
-     "of the children said, \"I still have bad dreams.\" However, this person also said that "
-     "they had forgiven their parents.", "this person", "one of the children"),
+     "of the children said, \"I still have bad dreams.\" Yet this person insisted that they "
+     "had forgiven their parents.", "this person", "one of the children"),
 ]
 
 
