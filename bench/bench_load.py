@@ -82,6 +82,7 @@ class Results:
     end: float = float("inf")  # when the timed window ends (monotonic clock), once it has opened
     warmup_cpu: float | None = None  # CPU seconds the server used during the warm-up
     window_load: str = ""  # the load average when the timed window opened
+    window_wall: float = 0.0  # the same moment on the wall clock (to match the server's timed runs)
     heavy_running: bool = False
     heavy: list[str] = field(default_factory=list)
     interrupted: bool = False  # stopped by SIGTERM before the sessions ended
@@ -160,6 +161,7 @@ def warmed_up(res: Results, args) -> None:
         res.window = args.duration
         res.end = time.monotonic() + args.duration
         res.window_load = load()
+        res.window_wall = time.time()
         res.measuring.set()
 
 
@@ -444,6 +446,26 @@ async def drive(url: str, titles: dict[str, str], seed: str, args, tmp: Path, se
     return res
 
 
+def server_runs(path: Path, res: Results) -> None:
+    """The server's own time per whole script run in the timed window (``SOURCELIGHT_PROFILE_RUNS``,
+    written by ``dashboard/sampler.py``; an app without it writes nothing): the server's share of
+    the latency, without the browser's."""
+    if not path.exists():
+        print("server-side script runs: not timed by this app")
+        return
+    import json
+
+    by_page: dict[str, list[float]] = defaultdict(list)
+    for text in path.read_text(encoding="utf-8").splitlines():
+        run = json.loads(text)
+        if res.window_wall <= run["t"] <= res.window_wall + res.window:
+            by_page[run["page"] or "home"].append(run["s"])
+    print("server-side, each whole script run in the timed window (wall time on the server, no browser):")
+    for page, xs in sorted(by_page.items()):
+        print("  " + line(f"run of {page}", xs))
+    print("  " + line("all runs", [x for xs in by_page.values() for x in xs]))
+
+
 def wait_listening(proc: subprocess.Popen, port: int, seconds: float = 300) -> None:
     """Wait until the server answers its health check (it exits: stop with its status)."""
     import urllib.request
@@ -507,8 +529,10 @@ def main() -> None:
         env = dict(os.environ, SOURCELIGHT_DB=str(tmp / "load.db"), SOURCELIGHT_SEEDS=str(seeds), HF_HUB_OFFLINE="1")
         if args.in_process:
             env["SOURCELIGHT_ANALYSIS_PROCESS"] = "0"
+        runs = tmp / "runs.jsonl"
         if args.profile:
             env["SOURCELIGHT_PROFILE_SAMPLES"] = str(args.profile.resolve())
+        env["SOURCELIGHT_PROFILE_RUNS"] = str(runs)  # the server times its script runs (an app that can)
         t = time.perf_counter()
         if args.library_db:
             shutil.copyfile(args.library_db, env["SOURCELIGHT_DB"])  # the same library for every run
@@ -580,6 +604,7 @@ def main() -> None:
             print(f"the rest of the machine in the timed window: Chromium and Playwright {res.browser_cpu:.1f} s, "
                   f"every process together {res.machine_cpu:.1f} s of {os.cpu_count() * res.window:.0f} core-seconds "
                   f"(so other jobs about {others:.1f} s)")
+        server_runs(runs, res)
         print(f"errors in the timed window: {len(res.errors)}   target 0")
         for e in res.errors[:20]:
             print(f"  {e}")

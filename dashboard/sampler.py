@@ -5,10 +5,18 @@ then ``dashboard/server.py`` starts one daemon thread that, every few millisecon
 Python thread's own CPU clock (``time.pthread_getcpuclockid``) and charges the CPU that thread used
 since the last sample to the stack it is in now (``sys._current_frames``). A thread that waited
 (the event loop in ``epoll``, an idle script thread) used no CPU and is not charged, so the counts
-are CPU seconds, not wall time. It also records the whole process's CPU and that of its native
-threads (``/proc/self/task``) that Python cannot see. Every few seconds and at exit it writes PATH
-as JSON: ``{"process_cpu_s", "sampled_cpu_s", "threads": {name: cpu_s}, "stacks": {"thread;f1;f2…":
-cpu_s}}``; ``bench/profile_report.py PATH`` prints the top stacks and functions.
+are CPU seconds, not wall time. CPU used in a short burst between two samples is charged to where
+the thread is at the second one, often the wait after it: the event loop's ``EpollSelector.select``
+stands for its own small callbacks (websocket messages), not for time in the kernel. It also
+records the whole process's CPU and that of its native threads (``/proc/self/task``) that Python
+cannot see. Every few seconds and at exit it writes PATH as JSON: ``{"process_cpu_s",
+"sampled_cpu_s", "threads": {name: cpu_s}, "stacks": {"thread;f1;f2…": cpu_s}}``;
+``bench/profile_report.py PATH`` prints the top stacks and functions.
+
+``SOURCELIGHT_PROFILE_RUNS=PATH`` (also set by ``--profile``) times every whole script run on the
+server (``dashboard/app.py`` calls ``run_started`` and ``run_finished``): one JSON line per run,
+``{"t": unix start, "s": seconds, "page": url path, "end": how it ended}``, the server's own share of
+an interaction's latency, without the browser's.
 
 Imports no Streamlit: a diagnostic beside the app, not part of any page.
 """
@@ -25,11 +33,13 @@ from collections import defaultdict
 from pathlib import Path
 
 ENV = "SOURCELIGHT_PROFILE_SAMPLES"
+RUNS_ENV = "SOURCELIGHT_PROFILE_RUNS"
 INTERVAL_S = 0.005
 WRITE_EVERY_S = 5.0
 MAX_DEPTH = 60
 
 _started = False
+_runs_lock = threading.Lock()
 
 
 def _frame_name(frame) -> str:
@@ -92,7 +102,8 @@ class Sampler:
                 if cpu is None:
                     continue
                 seen.add(ident)
-                before = self.last.get(ident)
+                # A thread first seen after the first sample was born since the last one: all its CPU is new.
+                before = self.last.get(ident, 0.0 if self.samples else None)
                 self.last[ident] = cpu
                 if before is None or cpu <= before:
                     continue
@@ -160,3 +171,20 @@ def start_from_env() -> Sampler | None:
     threading.Thread(target=sampler.run, name="sourcelight-sampler", daemon=True).start()
     atexit.register(sampler.write)
     return sampler
+
+
+def run_started() -> tuple[float, float] | None:
+    """The start of a script run (wall clock, monotonic), or None when runs are not timed."""
+    if not os.environ.get(RUNS_ENV):
+        return None
+    return time.time(), time.perf_counter()
+
+
+def run_finished(started: tuple[float, float] | None, page: str, end: str = "done") -> None:
+    """Append the run begun at ``started`` to the ``SOURCELIGHT_PROFILE_RUNS`` file."""
+    target = os.environ.get(RUNS_ENV, "").strip()
+    if started is None or not target:
+        return
+    line = json.dumps({"t": started[0], "s": time.perf_counter() - started[1], "page": page, "end": end})
+    with _runs_lock, open(target, "a", encoding="utf-8") as f:
+        f.write(line + "\n")
