@@ -73,7 +73,7 @@ if nav.url_path != "present" and auth.mode() == auth.NONE:  # single-user mode: 
 _end = "stopped"  # st.rerun, st.switch_page and st.stop leave by an exception
 try:
     nav.run()
-    sidebar_progress()  # after the page, so a first visit sees its article before the worker starts
+    sidebar_progress(nav.url_path)  # after the page, so a first visit sees its article before the worker starts
     with st.sidebar:
         st.caption(WIKINEWS_CREDIT)
     _end = "done"
