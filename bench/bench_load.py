@@ -456,10 +456,14 @@ def server_runs(path: Path, res: Results) -> None:
     import json
 
     by_page: dict[str, list[float]] = defaultdict(list)
+    warm: list[float] = []
     for text in path.read_text(encoding="utf-8").splitlines():
         run = json.loads(text)
         if res.window_wall <= run["t"] <= res.window_wall + res.window:
             by_page[run["page"] or "home"].append(run["s"])
+        elif run["t"] < res.window_wall:
+            warm.append(run["s"])
+    print("server-side, " + line("script runs in the warm-up", warm))
     print("server-side, each whole script run in the timed window (wall time on the server, no browser):")
     for page, xs in sorted(by_page.items()):
         print("  " + line(f"run of {page}", xs))
@@ -512,7 +516,8 @@ def main() -> None:
                     help="run Playwright's driver and Chromium at niceness N (a stand-in for readers' own machines)")
     ap.add_argument("--library-db", type=Path, default=None,
                     help="start from a copy of this SQLite library (built from the same seeds: ingest and index "
-                         "then add nothing), to compare runs on one library without analysing it each time")
+                         "then add nothing), to compare runs on one library without analysing it each time; "
+                         "when the file does not exist, the library is built and saved there")
     ap.add_argument("--app-root", type=Path, default=ROOT,
                     help="the checkout whose app is served and whose CLI builds the library (compare two branches)")
     args = ap.parse_args()
@@ -534,7 +539,7 @@ def main() -> None:
             env["SOURCELIGHT_PROFILE_SAMPLES"] = str(args.profile.resolve())
         env["SOURCELIGHT_PROFILE_RUNS"] = str(runs)  # the server times its script runs (an app that can)
         t = time.perf_counter()
-        if args.library_db:
+        if args.library_db and args.library_db.exists():
             shutil.copyfile(args.library_db, env["SOURCELIGHT_DB"])  # the same library for every run
             cli(env, args.app_root, "ingest", str(seeds))  # adds nothing when it was built from these seeds
             cli(env, args.app_root, "index")
@@ -543,6 +548,9 @@ def main() -> None:
             cli(env, args.app_root, "ingest", str(seeds))
             cli(env, args.app_root, "index")
             print(f"library analysed and indexed beforehand (CLI): {time.perf_counter() - t:.0f} s")
+            if args.library_db:  # named but not there yet: kept for the next runs
+                shutil.copyfile(env["SOURCELIGHT_DB"], args.library_db)
+                print(f"library saved as {args.library_db} for the next runs")
         from components.store import Store
 
         summaries = Store(env["SOURCELIGHT_DB"]).list_articles()
