@@ -6,6 +6,8 @@ while another session uploads and analyses a heavy article. Local only, bounded 
     .venv/bin/python bench/bench_load.py --in-process             # the same, analysing on the page's thread
     .venv/bin/python bench/bench_load.py --navigate app --think 2-5 --browser-nice 10   # analysts inside the app
     .venv/bin/python bench/bench_load.py --library-db LIB.db --app-root /tmp/base       # another checkout, same library
+    .venv/bin/python bench/bench_load.py --navigate app --think 2-5 --browser-nice 10 --ramp 20 --profile /tmp/p.json
+        # readers arriving over 20 s; where the server's CPU goes: bench/profile_report.py /tmp/p.json
 
 Modes (printed with every figure set): ``--navigate reload`` (the default, the hardest: every open
 is a ``page.goto``, a new Streamlit session) or ``app`` (one load per session, then the sidebar's
