@@ -6,13 +6,23 @@ while another session uploads and analyses a heavy article. Local only, bounded 
     .venv/bin/python bench/bench_load.py --in-process             # the same, analysing on the page's thread
     .venv/bin/python bench/bench_load.py --navigate app --think 2-5 --browser-nice 10   # analysts inside the app
     .venv/bin/python bench/bench_load.py --library-db LIB.db --app-root /tmp/base       # another checkout, same library
+    .venv/bin/python bench/bench_load.py --navigate app --think 2-5 --browser-nice 10 --ramp 20 --profile /tmp/p.json
+        # readers arriving over 20 s; where the server's CPU goes: bench/profile_report.py /tmp/p.json
 
 Modes (printed with every figure set): ``--navigate reload`` (the default, the hardest: every open
 is a ``page.goto``, a new Streamlit session) or ``app`` (one load per session, then the sidebar's
 article picker, the Present button and the sidebar's page links: Streamlit's client-side page
-switch, one websocket; the extra kinds ``first load`` and ``page``); ``--think A-B`` seconds of
-pause after each interaction; ``--browser-nice N`` runs the browser below the server, a stand-in
-for readers on their own machines. A failed interaction is counted once and its cycle skipped.
+switch, one websocket; the extra kinds ``page``, and ``reload`` for a session loading the page
+again after a failure); ``--think A-B`` seconds of pause after each interaction; ``--browser-nice
+N`` runs the browser below the server, a stand-in for readers on their own machines. A failed
+interaction is counted once and its cycle skipped.
+
+Warm-up, then the timed window: sessions arrive spread over ``--ramp`` seconds, and each first
+loads the Read page once (timeout ``--first-timeout``, tried again on failure); those first loads
+and their failures are printed apart. When every session has loaded (or given up), the timed
+window of ``--duration`` seconds opens for all of them at once: every interaction in it counts,
+every error in it is reported, and the server's CPU is measured over it. The heavy upload starts
+10 s into the window.
 
 Builds a temporary library of the bundled seeds (``--wikinews N``: the seed article and the first
 N Wikinews articles), analysed and indexed beforehand through the command line (``ingest``,
@@ -66,11 +76,22 @@ class Results:
 
     times: dict[str, list[tuple[float, bool]]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
+    warmup: list[float] = field(default_factory=list)  # each session's first load, before the timed window
+    warmup_errors: list[str] = field(default_factory=list)
+    warmed: int = 0  # sessions done with their warm-up (loaded, or given up)
+    measuring: asyncio.Event = field(default_factory=asyncio.Event)  # set when every session is warmed
+    window: float = 0.0  # seconds of the timed window (from the last warm-up to the end)
+    end: float = float("inf")  # when the timed window ends (monotonic clock), once it has opened
+    warmup_cpu: float | None = None  # CPU seconds the server used during the warm-up
+    window_load: str = ""  # the load average when the timed window opened
+    window_wall: float = 0.0  # the same moment on the wall clock (to match the server's timed runs)
     heavy_running: bool = False
     heavy: list[str] = field(default_factory=list)
     interrupted: bool = False  # stopped by SIGTERM before the sessions ended
     server_cpu: float | None = None  # CPU seconds the server process used while the readers ran
     children_cpu: float | None = None  # the same for its children alive at the end (the analysis pool)
+    browser_cpu: float | None = None  # the same for Playwright's driver and Chromium (alive at the end)
+    machine_cpu: float | None = None  # CPU seconds the whole machine was busy (every process, /proc/stat)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -135,14 +156,29 @@ def mode_line(args) -> str:
     return f"mode: navigation {nav}; think time {think}; {nice}{ramp}"
 
 
-async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, end: float, res: Results, args):
-    """One reader: open, rerun, choose a source, step Present, in turn, until ``end``.
+def warmed_up(res: Results, args) -> None:
+    """One more session is done with its warm-up; the last one starts the timed window."""
+    res.warmed += 1
+    if res.warmed == args.sessions:
+        res.window = args.duration
+        res.end = time.monotonic() + args.duration
+        res.window_load = load()
+        res.window_wall = time.time()
+        res.measuring.set()
 
-    ``args.navigate == "reload"``: every page is a ``page.goto``. ``"app"``: one ``page.goto`` at
-    the start, then the sidebar's article picker, the Present button and the sidebar's page links.
-    ``args.think``: a random pause (uniform seconds) after each interaction."""
+
+async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, res: Results, args):
+    """One reader: arrive (``--ramp``), load the app once (the warm-up, timed apart), then open,
+    rerun, choose a source, step Present, in turn, until the timed window ends.
+
+    ``args.navigate == "reload"``: every page is a ``page.goto``. ``"app"``: the warm-up's load,
+    then the sidebar's article picker, the Present button and the sidebar's page links (a session
+    whose page failed loads it again, timed as ``reload``). ``args.think``: a random pause (uniform
+    seconds) after each interaction."""
     timeout_ms = int(args.timeout * 1000)
     ctx = await browser.new_context(viewport={"width": 1440, "height": 900})
+    ctx.set_default_timeout(timeout_ms)
+    ctx.set_default_navigation_timeout(timeout_ms)
     page = await ctx.new_page()
     page.on("pageerror", lambda exc: res.errors.append(f"session {n}: page exception: {exc}"))
     rnd = random.Random(n)
@@ -206,7 +242,7 @@ async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, 
         await timed("open", lambda: page.goto(f"{url}/read?article={aid}"),
                     lambda: page.wait_for_selector(".sl-article", timeout=timeout_ms))
         await rerun()
-        if time.monotonic() >= end:
+        if time.monotonic() >= res.end:
             return
         await page.goto(f"{url}/read?article={seed}")
         await page.wait_for_selector(".sl-article", timeout=timeout_ms)
@@ -219,7 +255,7 @@ async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, 
         aid = rnd.choice(others)
         await pick(aid)
         await rerun()
-        if time.monotonic() >= end:
+        if time.monotonic() >= res.end:
             return
         await pick(seed)
         await source()
@@ -234,13 +270,37 @@ async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, 
         await timed("page", nav_read.click, lambda: page.wait_for_function(on_read, timeout=timeout_ms))
 
     async def start() -> None:
-        await timed("first load", lambda: page.goto(f"{url}/read?article={seed}"),
+        await timed("reload", lambda: page.goto(f"{url}/read?article={seed}"),
                     lambda: page.wait_for_selector(".sl-article", timeout=timeout_ms))
 
-    reload_first = args.navigate == "app"  # in-app sessions load the page once, and again after a failure
+    async def warm_up(deadline: float) -> bool:
+        """The session's first load, with ``--first-timeout``, tried again until ``deadline``;
+        timed and counted apart from the window (``res.warmup``, ``res.warmup_errors``)."""
+        first_ms = int(args.first_timeout * 1000)
+        while time.monotonic() < deadline:
+            t0 = time.perf_counter()
+            try:
+                await page.goto(f"{url}/read?article={seed}", timeout=first_ms)
+                await page.wait_for_selector(".sl-article", timeout=first_ms)
+            except Exception as exc:  # noqa: BLE001 - counted, and tried again
+                res.warmup_errors.append(f"session {n}: first load: {exc.__class__.__name__}: "
+                                         f"{str(exc).splitlines()[0]}")
+                continue
+            res.warmup.append(time.perf_counter() - t0)
+            return True
+        return False
+
     try:
-        await asyncio.sleep(n * args.ramp / max(1, args.sessions))  # --ramp: readers arrive one by one
-        while time.monotonic() < end:
+        arrive = n * args.ramp / max(1, args.sessions)  # --ramp: readers arrive one by one
+        deadline = time.monotonic() + args.ramp + 2 * args.first_timeout
+        await asyncio.sleep(arrive)
+        try:
+            loaded = await warm_up(deadline)
+        finally:
+            warmed_up(res, args)
+        await res.measuring.wait()  # every session has loaded (or given up): the timed window opens
+        reload_first = args.navigate == "app" and not loaded
+        while time.monotonic() < res.end:
             try:
                 if reload_first:
                     await start()
@@ -256,11 +316,14 @@ async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, 
 
 async def uploader(
     browser, url: str, copies: int, res: Results, tmp: Path, start_after: float, heavy_timeout_ms: int,
-    heavy_deadline: float = float("inf"),
+    heavy_grace: float,
 ) -> None:
-    """Upload ``copies`` heavy articles one after another and open each until it is analysed."""
+    """``start_after`` seconds into the timed window, upload ``copies`` heavy articles one after
+    another and open each until it is analysed (given up ``heavy_grace`` s after the window)."""
     from components.articles import load_bytes
 
+    await res.measuring.wait()
+    heavy_deadline = res.end + heavy_grace
     await asyncio.sleep(start_after)
     ctx = await browser.new_context(viewport={"width": 1440, "height": 900})
     page = await ctx.new_page()
@@ -290,6 +353,12 @@ async def uploader(
     finally:
         res.heavy_running = False
         await ctx.close()
+
+
+def machine_busy() -> float:
+    """CPU seconds the machine has been busy since boot, all cores (``/proc/stat``: all but idle and iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:8]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def descendants(root: int) -> set[int]:
@@ -336,21 +405,30 @@ async def drive(url: str, titles: dict[str, str], seed: str, args, tmp: Path, se
         await warm.goto(f"{url}/read?article={seed}", timeout=600_000)
         await warm.wait_for_selector(".sl-article", timeout=600_000)  # models loaded before timing
         await warm.close()
-        end = time.monotonic() + args.duration
-        tasks = [session(n, browser, url, titles, seed, end, res, args) for n in range(args.sessions)]
+        tasks = [session(n, browser, url, titles, seed, res, args) for n in range(args.sessions)]
         tasks.append(uploader(browser, url, args.heavy, res, tmp, start_after=min(10, args.duration / 4),
-                              heavy_timeout_ms=int(args.heavy_timeout * 1000), heavy_deadline=end + args.heavy_grace))
-        async def server_cpu() -> None:
+                              heavy_timeout_ms=int(args.heavy_timeout * 1000), heavy_grace=args.heavy_grace))
+
+        async def server_cpu() -> None:  # the warm-up's CPU, then the timed window's
+            warm = cpu_seconds(server_pid)
+            await res.measuring.wait()
             before = cpu_seconds(server_pid)
+            res.warmup_cpu = before - warm
             kids = {p: cpu_seconds(p) for p in descendants(server_pid)}
-            await asyncio.sleep(max(0.0, end - time.monotonic()))
+            server_tree = descendants(server_pid) | {server_pid}
+            browsers = {p: cpu_seconds(p) for p in descendants(os.getpid()) - server_tree}
+            busy = machine_busy()
+            await asyncio.sleep(max(0.0, res.end - time.monotonic()))
+            res.machine_cpu = machine_busy() - busy
             res.server_cpu = cpu_seconds(server_pid) - before
             res.children_cpu = sum(cpu_seconds(p) - kids.get(p, 0.0) for p in descendants(server_pid))
+            server_tree = descendants(server_pid) | {server_pid}
+            res.browser_cpu = sum(cpu_seconds(p) - browsers.get(p, 0.0) for p in descendants(os.getpid()) - server_tree)
 
         tasks.append(server_cpu())
         if args.browser_nice:
             async def keep_reniced() -> None:  # renderers forked by the zygote for new contexts
-                while time.monotonic() < end:
+                while time.monotonic() < res.end:
                     renice_browser(server_pid, args.browser_nice)
                     await asyncio.sleep(2)
             tasks.append(keep_reniced())
@@ -368,6 +446,30 @@ async def drive(url: str, titles: dict[str, str], seed: str, args, tmp: Path, se
         stopper.cancel()
         await browser.close()
     return res
+
+
+def server_runs(path: Path, res: Results) -> None:
+    """The server's own time per whole script run in the timed window (``SOURCELIGHT_PROFILE_RUNS``,
+    written by ``dashboard/sampler.py``; an app without it writes nothing): the server's share of
+    the latency, without the browser's."""
+    if not path.exists():
+        print("server-side script runs: not timed by this app")
+        return
+    import json
+
+    by_page: dict[str, list[float]] = defaultdict(list)
+    warm: list[float] = []
+    for text in path.read_text(encoding="utf-8").splitlines():
+        run = json.loads(text)
+        if res.window_wall <= run["t"] <= res.window_wall + res.window:
+            by_page[run["page"] or "home"].append(run["s"])
+        elif run["t"] < res.window_wall:
+            warm.append(run["s"])
+    print("server-side, " + line("script runs in the warm-up", warm))
+    print("server-side, each whole script run in the timed window (wall time on the server, no browser):")
+    for page, xs in sorted(by_page.items()):
+        print("  " + line(f"run of {page}", xs))
+    print("  " + line("all runs", [x for xs in by_page.values() for x in xs]))
 
 
 def wait_listening(proc: subprocess.Popen, port: int, seconds: float = 300) -> None:
@@ -393,6 +495,12 @@ def main() -> None:
     ap.add_argument("--heavy", type=int, default=1, help="heavy articles uploaded one after another")
     ap.add_argument("--wikinews", type=int, default=None, help="only the seed and the first N Wikinews articles")
     ap.add_argument("--timeout", type=float, default=30, help="seconds before an interaction counts as an error")
+    ap.add_argument("--first-timeout", type=float, default=120,
+                    help="seconds each session's first load (the warm-up, reported apart) may take before it is "
+                         "tried again; the warm-up ends after --ramp plus twice this")
+    ap.add_argument("--profile", type=Path, default=None, metavar="PATH",
+                    help="the server samples where its CPU goes into PATH (dashboard/sampler.py; "
+                         "bench/profile_report.py PATH prints it)")
     ap.add_argument("--heavy-timeout", type=float, default=600,
                     help="seconds a heavy upload may take to be added, and again to show its analysis")
     ap.add_argument("--heavy-grace", type=float, default=120,
@@ -410,7 +518,8 @@ def main() -> None:
                     help="run Playwright's driver and Chromium at niceness N (a stand-in for readers' own machines)")
     ap.add_argument("--library-db", type=Path, default=None,
                     help="start from a copy of this SQLite library (built from the same seeds: ingest and index "
-                         "then add nothing), to compare runs on one library without analysing it each time")
+                         "then add nothing), to compare runs on one library without analysing it each time; "
+                         "when the file does not exist, the library is built and saved there")
     ap.add_argument("--app-root", type=Path, default=ROOT,
                     help="the checkout whose app is served and whose CLI builds the library (compare two branches)")
     args = ap.parse_args()
@@ -427,8 +536,12 @@ def main() -> None:
         env = dict(os.environ, SOURCELIGHT_DB=str(tmp / "load.db"), SOURCELIGHT_SEEDS=str(seeds), HF_HUB_OFFLINE="1")
         if args.in_process:
             env["SOURCELIGHT_ANALYSIS_PROCESS"] = "0"
+        runs = tmp / "runs.jsonl"
+        if args.profile:
+            env["SOURCELIGHT_PROFILE_SAMPLES"] = str(args.profile.resolve())
+        env["SOURCELIGHT_PROFILE_RUNS"] = str(runs)  # the server times its script runs (an app that can)
         t = time.perf_counter()
-        if args.library_db:
+        if args.library_db and args.library_db.exists():
             shutil.copyfile(args.library_db, env["SOURCELIGHT_DB"])  # the same library for every run
             cli(env, args.app_root, "ingest", str(seeds))  # adds nothing when it was built from these seeds
             cli(env, args.app_root, "index")
@@ -437,6 +550,9 @@ def main() -> None:
             cli(env, args.app_root, "ingest", str(seeds))
             cli(env, args.app_root, "index")
             print(f"library analysed and indexed beforehand (CLI): {time.perf_counter() - t:.0f} s")
+            if args.library_db:  # named but not there yet: kept for the next runs
+                shutil.copyfile(env["SOURCELIGHT_DB"], args.library_db)
+                print(f"library saved as {args.library_db} for the next runs")
         from components.store import Store
 
         summaries = Store(env["SOURCELIGHT_DB"]).list_articles()
@@ -472,9 +588,15 @@ def main() -> None:
               + ("on the page's thread" if args.in_process else "in the pool of child processes"))
         for text in res.heavy:
             print(text)
+        print(line("warm-up: first load", res.warmup)
+              + f"   (each session's first load, timeout {args.first_timeout:g} s, not in the figures below;"
+              f" {len(res.warmup_errors)} failed)")
+        if res.warmup_cpu is not None:
+            print(f"server process CPU during the warm-up: {res.warmup_cpu:.1f} s")
+        print(f"timed window: {res.window:.0f} s from the last warm-up, load average then {res.window_load}")
         everything: list[float] = []
         during: list[float] = []
-        for kind in ("first load", "open", "rerun", "source", "page", "present"):
+        for kind in ("reload", "open", "rerun", "source", "page", "present"):
             if kind not in res.times:
                 continue
             xs = [s for s, _ in res.times[kind]]
@@ -485,11 +607,20 @@ def main() -> None:
         print(line("overall, during heavy", during))
         if res.server_cpu is not None:
             n = len(everything)
-            print(f"server process CPU while the readers ran: {res.server_cpu:.1f} s"
+            print(f"server process CPU in the timed window: {res.server_cpu:.1f} s"
                   + (f" ({res.server_cpu / n:.3f} s per completed interaction, n={n})" if n else "")
                   + f"; its children (analysis pool): {res.children_cpu:.1f} s")
-        print(f"errors: {len(res.errors)}   target 0")
+            others = max(0.0, res.machine_cpu - res.server_cpu - res.children_cpu - res.browser_cpu)
+            print(f"the rest of the machine in the timed window: Chromium and Playwright {res.browser_cpu:.1f} s, "
+                  f"every process together {res.machine_cpu:.1f} s of {os.cpu_count() * res.window:.0f} core-seconds "
+                  f"(so other jobs about {others:.1f} s)")
+        server_runs(runs, res)
+        print(f"errors in the timed window: {len(res.errors)}   target 0")
         for e in res.errors[:20]:
+            print(f"  {e}")
+        print(f"errors in the warm-up (first loads past {args.first_timeout:g} s, each tried again): "
+              f"{len(res.warmup_errors)}")
+        for e in res.warmup_errors[:10]:
             print(f"  {e}")
         print(f"load average at the end: {load()}")
 

@@ -4,7 +4,8 @@ Before any page runs: the app refuses to serve beyond loopback unless sign-in is
 when it is, the session signs in (``dashboard/auth.py``).
 
 May import Streamlit, ``components`` and the shared ``dashboard`` modules (``auth``, ``state``,
-``progress``); the pages in ``views/`` are named by path, never imported.
+``progress``; ``sampler``, a diagnostic that is off unless its setting is given); the pages in
+``views/`` are named by path, never imported.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 
 from components.access import Forbidden, check_bind  # noqa: E402
 from components.articles import WIKINEWS_CREDIT  # noqa: E402
-from dashboard import auth, state  # noqa: E402
+from dashboard import auth, sampler, state  # noqa: E402
 from dashboard.progress import sidebar_progress  # noqa: E402
+
+_run = sampler.run_started()  # SOURCELIGHT_PROFILE_RUNS=PATH: this run's server time (off by default)
 
 # The icon is an emoji the browser draws itself (a :material/ icon would be fetched from a font host).
 st.set_page_config(page_title="Sourcelight", page_icon="🔦", layout="wide")
@@ -67,7 +70,12 @@ if auth.mode() != auth.NONE:
 if nav.url_path != "present" and auth.mode() == auth.NONE:  # single-user mode: say who you are
     with st.sidebar:
         state.analyst_box()
-nav.run()
-sidebar_progress()  # after the page, so a first visit sees its article before the worker starts
-with st.sidebar:
-    st.caption(WIKINEWS_CREDIT)
+_end = "stopped"  # st.rerun, st.switch_page and st.stop leave by an exception
+try:
+    nav.run()
+    sidebar_progress(nav.url_path)  # after the page, so a first visit sees its article before the worker starts
+    with st.sidebar:
+        st.caption(WIKINEWS_CREDIT)
+    _end = "done"
+finally:
+    sampler.run_finished(_run, nav.url_path, _end)

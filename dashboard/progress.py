@@ -3,7 +3,12 @@
 Layout only: the numbers come from the shared worker (``state.worker_status``). While anything is
 pending the panel is a fragment that redraws itself every two seconds without rerunning the page;
 when the work finishes it reruns the page once, so what was waiting (the Sources page, Search)
-shows the whole library.
+shows the whole library. It is live only where that matters: on the pages that show the whole
+library (``LIVE_PAGES``), and on every page while the library itself is being prepared (a first
+start, a bulk import: ``LIVE_BACKLOG`` articles or more). One article added by one analyst does
+not set every other reader polling (ten sessions each rerunning the fragment every two seconds,
+and a fragment's drawing racing a page switch in the browser); elsewhere the panel is drawn with
+each run of the page, and the session that waits for that article has the pending page's own poll.
 
 May import Streamlit, ``components`` and ``dashboard.state``.
 """
@@ -18,6 +23,11 @@ from dashboard import state
 
 BUSY_KEY = "_library_busy"
 REFRESH_S = 2.0
+#: Pages (url paths) whose content covers the whole library: the panel redraws itself there while
+#: work is pending, and reruns the page when it is done.
+LIVE_PAGES = frozenset({"sources", "search", "story", "library", "briefing"})
+#: Articles pending (analysis and indexing together) from which the panel is live on every page.
+LIVE_BACKLOG = 5
 
 
 def _draw(status: LibraryStatus) -> None:
@@ -50,11 +60,24 @@ def _panel() -> None:
         st.rerun()  # the work just finished: the whole page again, over the complete library
 
 
-def sidebar_progress() -> None:
-    """The background-work panel; live (a self-refreshing fragment) only while work is pending."""
+def live(status: LibraryStatus, page: str | None) -> bool:
+    """Whether the panel should redraw itself on ``page`` (a url path; None: the page is not known)."""
+    if not status.busy:
+        return False
+    backlog = status.analysis.pending + status.index.pending
+    return page is None or page in LIVE_PAGES or backlog >= LIVE_BACKLOG or status.analysis.looking
+
+
+def sidebar_progress(page: str | None = None) -> None:
+    """The background-work panel; live (a self-refreshing fragment) while work is pending and
+    ``live`` says this page needs it, else drawn once with the page's run."""
     status = state.worker_status()
     if status is None:
         return
-    every = REFRESH_S if status.busy else None
     with st.sidebar:
-        st.fragment(run_every=every)(_panel)()
+        if live(status, page):
+            st.fragment(run_every=REFRESH_S)(_panel)()
+        else:
+            st.session_state.pop(BUSY_KEY, None)  # this run of the page already sees the library as it is
+            with st.empty().container():
+                _draw(status)

@@ -30,6 +30,9 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/server.py` puts only d
     sys.path.insert(0, str(ROOT))
 
 from components.access import Forbidden, check_bind  # noqa: E402
+from dashboard import sampler  # noqa: E402
+
+sampler.start_from_env()  # SOURCELIGHT_PROFILE_SAMPLES=PATH: where the server's CPU goes (off by default)
 
 #: Sent with every HTTP response (pages, static files, the WebSocket upgrade's refusal).
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (

@@ -136,3 +136,31 @@ def test_signed_in_only_an_editor_may_edit_or_delete(team):
     from components.store import Store
 
     assert deletions(Store())[0].analyst == "eda"  # the signed-in user, whatever ?analyst= says
+
+
+def test_export_buttons_load_the_language_model_only_for_an_export_that_tokenises(app, monkeypatch):
+    """Drawing the Library page's exports loads no spaCy pipeline into the server (its analyses are
+    made in the pool's children); pressing spaCy DocBin does, and the file holds every article."""
+    from spacy.tokens import DocBin
+
+    from components.analysis import analyze_missing
+    from components.nlp import load_nlp
+    from components.store import Store
+    from dashboard import state, widgets
+
+    loads: list[str] = []
+    real = state.get_nlp
+    monkeypatch.setattr(state, "get_nlp", lambda: loads.append("nlp") or real())
+    app.query_params["analyst"] = "Ana"
+    app.switch_page("views/library.py").run()  # the library's first use loads the seeds
+    analyze_missing(Store(), load_nlp())  # analysed, as the pool or the CLI would
+    app.run()
+    assert not app.exception
+    assert "spaCy DocBin" in [d.proto.label for d in app.get("download_button")]
+    assert loads == []  # the page is drawn; nothing loaded the pipeline
+    csv = widgets._deferred(None, "csv")()
+    assert b"Valdoria" in csv and loads == []  # a CSV export does not tokenise
+    docbin = widgets._deferred(None, "spacy")()
+    assert loads == ["nlp"]
+    docs = list(DocBin().from_bytes(docbin).get_docs(real().vocab))
+    assert len(docs) == 2 and sorted("Port Alder" in d.text for d in docs) == [False, True]
