@@ -68,6 +68,6 @@ if nav.url_path != "present" and auth.mode() == auth.NONE:  # single-user mode: 
     with st.sidebar:
         state.analyst_box()
 nav.run()
-sidebar_progress()  # after the page, so a first visit sees its article before the worker starts
 with st.sidebar:
     st.caption(WIKINEWS_CREDIT)
+sidebar_progress()  # after the page, so a first visit sees its article before the worker starts; last in the sidebar

@@ -42,7 +42,11 @@ def _panel() -> None:
     status = state.worker_status()
     if status is None:
         return
-    with st.empty().container():  # one slot: nothing of the last drawing lingers while the page reruns
+    # One plain container, not ``st.empty().container()`` (an element replaced by a block at the
+    # same path): under load the browser once got the sidebar's next element before this panel's
+    # slot and failed on "Bad delta path index" (a white page for that session). A fragment run
+    # removes its own stale elements when it ends, so nothing of the last drawing lingers.
+    with st.container():
         _draw(status)
     if status.busy:
         st.session_state[BUSY_KEY] = True
@@ -51,7 +55,10 @@ def _panel() -> None:
 
 
 def sidebar_progress() -> None:
-    """The background-work panel; live (a self-refreshing fragment) only while work is pending."""
+    """The background-work panel; live (a self-refreshing fragment) only while work is pending.
+
+    Call it last in the sidebar: nothing is written after a fragment in its container, so the
+    delta paths of a full run and of the fragment's own reruns never disagree."""
     status = state.worker_status()
     if status is None:
         return
