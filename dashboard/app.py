@@ -73,9 +73,10 @@ if nav.url_path != "present" and auth.mode() == auth.NONE:  # single-user mode: 
 _end = "stopped"  # st.rerun, st.switch_page and st.stop leave by an exception
 try:
     nav.run()
-    sidebar_progress(nav.url_path)  # after the page, so a first visit sees its article before the worker starts
     with st.sidebar:
         st.caption(WIKINEWS_CREDIT)
+    # After the page, so a first visit sees its article before the worker starts; last in the sidebar.
+    sidebar_progress(nav.url_path)
     _end = "done"
 finally:
     sampler.run_finished(_run, nav.url_path, _end)

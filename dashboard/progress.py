@@ -52,7 +52,11 @@ def _panel() -> None:
     status = state.worker_status()
     if status is None:
         return
-    with st.empty().container():  # one slot: nothing of the last drawing lingers while the page reruns
+    # One plain container, not ``st.empty().container()`` (an element replaced by a block at the
+    # same path): under load the browser once got the sidebar's next element before this panel's
+    # slot and failed on "Bad delta path index" (a white page for that session). A fragment run
+    # removes its own stale elements when it ends, so nothing of the last drawing lingers.
+    with st.container():
         _draw(status)
     if status.busy:
         st.session_state[BUSY_KEY] = True
@@ -70,7 +74,10 @@ def live(status: LibraryStatus, page: str | None) -> bool:
 
 def sidebar_progress(page: str | None = None) -> None:
     """The background-work panel; live (a self-refreshing fragment) while work is pending and
-    ``live`` says this page needs it, else drawn once with the page's run."""
+    ``live`` says this page needs it, else drawn once with the page's run.
+
+    Call it last in the sidebar: nothing is written after a fragment in its container, so the
+    delta paths of a full run and of the fragment's own reruns never disagree."""
     status = state.worker_status()
     if status is None:
         return
@@ -79,5 +86,5 @@ def sidebar_progress(page: str | None = None) -> None:
             st.fragment(run_every=REFRESH_S)(_panel)()
         else:
             st.session_state.pop(BUSY_KEY, None)  # this run of the page already sees the library as it is
-            with st.empty().container():
+            with st.container():
                 _draw(status)

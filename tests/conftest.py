@@ -15,7 +15,8 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,30 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking")
 #: What ``make app`` serves: the pages of dashboard/app.py behind the anti-framing headers.
 APP_SCRIPT = "dashboard/server.py"
+
+
+@dataclass
+class Console:
+    """A page's browser-console errors and crashes, kept to name in a failure: when the frontend
+    breaks (a white page), what the console said is the only trace of why."""
+
+    lines: list[str] = field(default_factory=list)
+
+    @classmethod
+    def watch(cls, page) -> Console:
+        console = cls()
+        page.on("console", lambda m: m.type == "error" and console.lines.append(m.text.splitlines()[0][:240]))
+        page.on("crash", lambda _page: console.lines.append("the page crashed"))
+        return console
+
+    @contextmanager
+    def explain(self, what: str) -> Iterator[None]:
+        """Re-raise a failure inside the block as ``what``, with the console's last errors."""
+        try:
+            yield
+        except Exception as exc:  # noqa: BLE001 - Playwright's TimeoutError or an assertion
+            errors = "; ".join(self.lines[-6:]) or "none"
+            raise AssertionError(f"{what} ({type(exc).__name__}); browser console errors: {errors}") from exc
 
 
 def need_chromium() -> None:

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import free_port
+from conftest import Console, free_port
 
 from components import access
 
@@ -51,6 +51,7 @@ def _sign_in_form(page, url: str):
 
 def test_sign_in_through_the_real_form(server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 950})
+    console = Console.watch(page)
     form = _sign_in_form(page, server)
     # before signing in: the form and nothing of the library
     assert page.locator(".sl-pick").count() == 0 and page.get_by_role("heading", name="Annotate").count() == 0
@@ -58,13 +59,15 @@ def test_sign_in_through_the_real_form(server, browser):
     form.get_by_role("textbox", name="User name").fill("mallory")
     form.get_by_role("textbox", name="Password").fill("wrong password")
     form.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Wrong user name or password.").wait_for(timeout=60_000)
+    with console.explain("a wrong password was not refused on screen"):
+        page.get_by_text("Wrong user name or password.").wait_for(timeout=60_000)
     assert page.locator(".sl-pick").count() == 0
 
     form.get_by_role("textbox", name="User name").fill("mallory")
     form.get_by_role("textbox", name="Password").fill("mallory-pass-1")
     form.get_by_role("button", name="Sign in").click()
-    page.locator('[data-testid="stSidebar"]').get_by_text("Signed in as").wait_for(timeout=120_000)
+    with console.explain("the right password did not sign mallory in"):
+        page.locator('[data-testid="stSidebar"]').get_by_text("Signed in as").wait_for(timeout=120_000)
     page.wait_for_selector(".sl-pick p[data-start]", timeout=180_000)  # the Annotate page, as mallory
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert "mallory" in sidebar.inner_text() and "Bob Impostor" not in sidebar.inner_text()

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from conftest import Console
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_b880dba6bbaee506.txt"
@@ -59,6 +60,7 @@ def test_first_start_completes_the_library_without_a_button(app_url, browser, se
     _, rows = seeds
     ctx = browser.new_context(viewport={"width": 1440, "height": 900})
     page = ctx.new_page()
+    console = Console.watch(page)
     hosts: set[str] = set()
     page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or urlparse(r.url).scheme))
 
@@ -81,7 +83,10 @@ def test_first_start_completes_the_library_without_a_button(app_url, browser, se
 
     # Nobody presses anything: the sidebar ends up saying the library is ready.
     ready = f"Library ready: {N_WIKINEWS + 1} articles analysed and searchable"
-    _sidebar(page).get_by_text(ready).wait_for(timeout=READY_S * 1000)
+    with console.explain(f"the sidebar never said {ready!r}"):
+        _sidebar(page).get_by_text(ready).wait_for(timeout=READY_S * 1000)
+    # The page never broke on the way (a white page once: "Bad delta path index" in the sidebar).
+    assert not [e for e in console.lines if "delta path" in e or "crashed" in e], console.lines
 
     # Sources: every article analysed, the date filter spans every article's date.
     page.goto(f"{app_url}/sources", timeout=60_000)
@@ -106,7 +111,8 @@ def test_first_start_completes_the_library_without_a_button(app_url, browser, se
     page.get_by_role("textbox", name="Article text (headline on the first line)").fill(PASTED)
     page.get_by_role("button", name="Add pasted text").click()
     page.get_by_text("analysing and indexing them in the background").wait_for(timeout=60_000)
-    _sidebar(page).get_by_text(f"Library ready: {N_WIKINEWS + 2} articles").wait_for(timeout=READY_S * 1000)
+    with console.explain("the added article never made the library ready"):
+        _sidebar(page).get_by_text(f"Library ready: {N_WIKINEWS + 2} articles").wait_for(timeout=READY_S * 1000)
     page.get_by_role("link", name="Open the last added article").click()
     page.get_by_text("Harbour workers strike over pay").first.wait_for(timeout=60_000)
     page.get_by_role("tab", name="Similar").click()
