@@ -450,7 +450,7 @@ async def drive(url: str, titles: dict[str, str], seed: str, args, tmp: Path, se
 
 def server_runs(path: Path, res: Results) -> None:
     """The server's own time per whole script run in the timed window (``SOURCELIGHT_PROFILE_RUNS``,
-    written by ``dashboard/sampler.py``; an app without it writes nothing): the server's share of
+    written by ``components/sampler.py``; an app without it writes nothing): the server's share of
     the latency, without the browser's."""
     if not path.exists():
         print("server-side script runs: not timed by this app")
@@ -499,7 +499,7 @@ def main() -> None:
                     help="seconds each session's first load (the warm-up, reported apart) may take before it is "
                          "tried again; the warm-up ends after --ramp plus twice this")
     ap.add_argument("--profile", type=Path, default=None, metavar="PATH",
-                    help="the server samples where its CPU goes into PATH (dashboard/sampler.py; "
+                    help="the server samples where its CPU goes into PATH (components/sampler.py; "
                          "bench/profile_report.py PATH prints it)")
     ap.add_argument("--heavy-timeout", type=float, default=600,
                     help="seconds a heavy upload may take to be added, and again to show its analysis")

@@ -1,4 +1,4 @@
-"""Print where a server's CPU went, from the file ``dashboard/sampler.py`` writes.
+"""Print where a server's CPU went, from the file ``components/sampler.py`` writes.
 
     SOURCELIGHT_PROFILE_SAMPLES=/tmp/prof.json .venv/bin/python bench/bench_load.py ...
     .venv/bin/python bench/profile_report.py /tmp/prof.json [--top 25] [--thread NAME] [--grep TEXT]

@@ -4,7 +4,7 @@ Before any page runs: the app refuses to serve beyond loopback unless sign-in is
 when it is, the session signs in (``dashboard/auth.py``).
 
 May import Streamlit, ``components`` and the shared ``dashboard`` modules (``auth``, ``state``,
-``progress``; ``sampler``, a diagnostic that is off unless its setting is given); the pages in
+``progress``) and ``components.sampler`` (a diagnostic, off unless its setting is given); the pages in
 ``views/`` are named by path, never imported.
 """
 
@@ -19,9 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
     sys.path.insert(0, str(ROOT))
 
+from components import sampler  # noqa: E402
 from components.access import Forbidden, check_bind  # noqa: E402
 from components.articles import WIKINEWS_CREDIT  # noqa: E402
-from dashboard import auth, sampler, state  # noqa: E402
+from dashboard import auth, state  # noqa: E402
 from dashboard.progress import sidebar_progress  # noqa: E402
 
 _run = sampler.run_started()  # SOURCELIGHT_PROFILE_RUNS=PATH: this run's server time (off by default)

@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run dashboard/server.py` puts only dashboard/ on the path
     sys.path.insert(0, str(ROOT))
 
+from components import sampler  # noqa: E402
 from components.access import Forbidden, check_bind  # noqa: E402
-from dashboard import sampler  # noqa: E402
 
 sampler.start_from_env()  # SOURCELIGHT_PROFILE_SAMPLES=PATH: where the server's CPU goes (off by default)
 

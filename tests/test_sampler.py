@@ -1,4 +1,4 @@
-"""The server's CPU sampler (``dashboard/sampler.py``): CPU is charged to the stack that used it,
+"""The server's CPU sampler (``components/sampler.py``): CPU is charged to the stack that used it,
 a waiting thread is charged nothing, and it stays off unless its setting names a file."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 import threading
 import time
 
-from dashboard import sampler
+from components import sampler
 
 
 def _burn_cpu_here(used: list[float]) -> None:

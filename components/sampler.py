@@ -18,7 +18,7 @@ server (``dashboard/app.py`` calls ``run_started`` and ``run_finished``): one JS
 ``{"t": unix start, "s": seconds, "page": url path, "end": how it ended}``, the server's own share of
 an interaction's latency, without the browser's.
 
-Imports no Streamlit: a diagnostic beside the app, not part of any page.
+Imports no Streamlit: a diagnostic beside the app (the engine's side of the house), not part of any page.
 """
 
 from __future__ import annotations
