@@ -466,3 +466,25 @@ def test_rules9_quote_closed_by_full_stop_keeps_its_frame(nlp, text, quote, sour
            for a in extract_attributions(nlp(text)) if a.content]
     # the quotation has exactly one attribution, to the right source
     assert [s for q, s in got if q == quote] == [source], got
+
+
+# rules-11: a that-less clause after a cue that the parser made the clausal subject of the next
+# verb ('[X maintained a review] is what ...') is the cue's content; the quotation before the
+# sentence, which has its own speaker, is not credited to this one too
+RULES11_CSUBJ_CLAUSES = [
+    # text, cue, its content
+    ("Republican board member Tom Reed of Ohio said on Twitter \"Until the full board votes to "
+     "authorize a review, nobody is conducting a formal review.\" Democratic board chairman Sam "
+     "Holt of Maine has repeatedly maintained a review is what the board is already doing.",
+     "has repeatedly maintained", "a review is what the board is already doing"),
+    ("\"We will vote on Friday,\" the clerk said. Council member Ivo Lind of Dale has repeatedly "
+     "insisted a delay is what the town needs now.", "has repeatedly insisted",
+     "a delay is what the town needs now"),
+]
+
+
+@pytest.mark.parametrize("text, cue, content", RULES11_CSUBJ_CLAUSES)
+def test_rules11_thatless_clause_parsed_as_subject_is_the_content(nlp, text, cue, content):
+    got = {a.cue.text(text): " ".join(c.text(text) for c in a.content)
+           for a in extract_attributions(nlp(text)) if a.cue}
+    assert got.get(cue) == content, got

@@ -164,6 +164,19 @@ class VerbCues(ExtractorBase):
                                                      and k.i < g.i for k in g.children):
                             chosen.append(g)
                             break
+        if not chosen and "ccomp" in slots and verb.dep_ == "csubj" and verb.head.i > verb.i:
+            # 'Holt has long maintained a review is what the board is doing': with no 'that',
+            # the parser makes the cue the clausal subject of the verb after it ('[Holt
+            # maintained a review] is ...'); the clause from the cue's object to the end of that
+            # verb's clause is the content (never the quotation before the sentence)
+            objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubj", "attr") and c.i > verb.i]
+            if objs:
+                last = verb.head.right_edge
+                while last.i > objs[0].i and (last.is_punct or last.is_space):
+                    last = self.doc[last.i - 1]
+                piece = self.piece(objs[0].left_edge.idx, _end(last))
+                if piece:
+                    return self._make(verb, _cue_span(verb, extra), subj, [piece], "verb")
         if not chosen and "named" in slots:
             # 'called half of Trump's supporters “deplorables”': object + quoted label
             objs = [c for c in verb.children if c.dep_ == "dobj"]
