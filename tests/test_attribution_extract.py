@@ -480,6 +480,13 @@ RULES11_CSUBJ_CLAUSES = [
     ("\"We will vote on Friday,\" the clerk said. Council member Ivo Lind of Dale has repeatedly "
      "insisted a delay is what the town needs now.", "has repeatedly insisted",
      "a delay is what the town needs now"),
+    # the same clause parsed as a conjunct, or an adverbial clause, of the cue with no 'and'
+    ("Board member Tom Reed said on Twitter \"Nobody is running a formal review.\" Party whip Omar Dunn of Leeds has repeatedly "
+     "maintained a budget inquiry is what the panel is already doing.", "has repeatedly maintained",
+     "a budget inquiry is what the panel is already doing"),
+    ("Board member Tom Reed said on Twitter \"Nobody is running a formal review.\" Mayor Ivo Lind has repeatedly maintained an "
+     "impartial audit is what the council is already doing.", "has repeatedly maintained",
+     "an impartial audit is what the council is already doing"),
 ]
 
 

@@ -16,7 +16,8 @@ from components.records import Attribution
 # 6: speaker resolution, round 2; 7: German „…“ quotes paired (components.quotemarks);
 # 8: sources named through the entity groups on every path (CLI and app), a group whose full
 # name is a PERSON is a person; 11: a person title in apposition makes a person, 'this person'
-# and 'one of them' point back, sentences cut at paragraph breaks, two reports kept apart.
+# and 'one of them' point back, sentences cut at paragraph breaks, two reports kept apart, a
+# that-less clause parsed as the cue's clausal subject is its content.
 RULES_VERSION = "attribution-rules-11"
 
 __all__ = ["RULES_VERSION", "extract_attributions", "to_contract"]

@@ -164,17 +164,16 @@ class VerbCues(ExtractorBase):
                                                      and k.i < g.i for k in g.children):
                             chosen.append(g)
                             break
-        if not chosen and "ccomp" in slots and verb.dep_ == "csubj" and verb.head.i > verb.i:
-            # 'Holt has long maintained a review is what the board is doing': with no 'that',
-            # the parser makes the cue the clausal subject of the verb after it ('[Holt
-            # maintained a review] is ...'); the clause from the cue's object to the end of that
-            # verb's clause is the content (never the quotation before the sentence)
-            objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubj", "attr") and c.i > verb.i]
-            if objs:
-                last = verb.head.right_edge
-                while last.i > objs[0].i and (last.is_punct or last.is_space):
-                    last = self.doc[last.i - 1]
-                piece = self.piece(objs[0].left_edge.idx, _end(last))
+        if not chosen and "ccomp" in slots:
+            # 'Holt has long maintained a review is what the board is doing': a clause without
+            # 'that' that the parser split at its subject, making the subject the cue's object and
+            # the rest either the verb the cue is the clausal subject of ('[Holt maintained a
+            # review] is ...') or a conjunct or adverbial clause right after the object, with no
+            # 'and' and no subject of its own; that clause
+            # is the content (never the quotation before the sentence, which has its own speaker)
+            clause = self._thatless_clause(verb)
+            if clause:
+                piece = self.piece(clause[0].left_edge.idx, _end(clause[1]))
                 if piece:
                     return self._make(verb, _cue_span(verb, extra), subj, [piece], "verb")
         if not chosen and "named" in slots:
@@ -246,6 +245,31 @@ class VerbCues(ExtractorBase):
         if "quote" in slots or "reverse" in slots:
             return self._adjacent_quote(verb, subj, cue_span)
         return None
+
+    def _thatless_clause(self, verb):
+        """(first, last) tokens of a that-less clause split by the parser after a cue (see
+        ``_verb_content``), or None."""
+        objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubj", "attr") and c.i > verb.i]
+        if not objs:
+            return None
+        obj = objs[0]
+        rest = None
+        if verb.dep_ == "csubj" and verb.head.i > obj.i:
+            rest = verb.head
+        else:
+            for g in verb.children:
+                if g.dep_ in ("conj", "advcl") and g.i > obj.i and g.pos_ in ("AUX", "VERB") \
+                        and not any(k.dep_ in ("nsubj", "nsubjpass", "expl") for k in g.children) \
+                        and not any(k.dep_ in ("cc", "punct") and obj.i < k.i < g.i for k in verb.children) \
+                        and g.i == obj.right_edge.i + 1:
+                    rest = g
+                    break
+        if rest is None:
+            return None
+        last = rest.right_edge
+        while last.i > obj.i and (last.is_punct or last.is_space):
+            last = self.doc[last.i - 1]
+        return obj, last
 
     def _reverse(self, verb, subj, cue_span) -> Cand | None:
         """'Content, X said.' / 'Content, X said, more content': the cue modifies its content.
