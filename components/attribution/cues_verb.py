@@ -49,6 +49,10 @@ def _finite_conjunct_start(comp) -> int:
     return 1 << 62
 
 
+#: Tags of a tensed verb: the head of a clause of its own.
+FINITE_TAGS = frozenset({"VBZ", "VBD", "VBP", "MD"})
+
+
 def _is_party(tok) -> bool:
     """Whether an object names a person, a group or a body ('attacked Clinton', 'them')."""
     if tok.pos_ == "PRON":
@@ -264,7 +268,12 @@ class VerbCues(ExtractorBase):
                         and g.i == obj.right_edge.i + 1:
                     rest = g
                     break
-        if rest is None:
+        if rest is None or not (rest.tag_ in FINITE_TAGS or any(
+                k.dep_ in ("aux", "auxpass") and k.tag_ in FINITE_TAGS for k in rest.children)):
+            return None  # a clause has a tensed verb ('posted a photo showing him …' is none)
+        if not any(k.i > rest.i and not k.is_punct for k in rest.children) or rest.i - obj.i > 2:
+            # it says something after it, right after its subject's head ('a review is …'):
+            # 'compared the results from … of all the faunal remains at the site' is a noun phrase
             return None
         last = rest.right_edge
         while last.i > obj.i and (last.is_punct or last.is_space):
