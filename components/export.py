@@ -34,6 +34,8 @@ from components.records import Article, Span
 from components.store import Store, now
 
 FORMATS = ("jsonl", "spacy", "conll", "brat", "csv")
+#: The formats that tokenise with a spaCy pipeline (the ``nlp`` argument); the others never need one.
+PIPELINE_FORMATS = frozenset({"spacy", "conll"})
 SCHEMA = "sourcelight-export/1"
 SPAN_GROUPS = ("sl_source", "sl_cue", "sl_content")
 CSV_COLUMNS = (
@@ -112,7 +114,7 @@ def export(
         fmt: one of ``FORMATS``.
         out_path: the file to write (for ``brat``: a folder, or a ``.zip`` file).
         article_ids: the articles, in this order; None for every article analysed with ``version``.
-        nlp: a spaCy pipeline whose tokenizer and vocab are used (``spacy`` and ``conll``); a
+        nlp: a spaCy pipeline whose tokenizer and vocab are used (``PIPELINE_FORMATS``); a
             blank English one by default.
         reader: who the export is for: their own private notes are included with the shareable
             ones. None (the default) includes shareable notes only: a private note is read by its

@@ -98,23 +98,19 @@ def tag_filter(*, key: str) -> set[str] | None:
     return keep or set()
 
 
-#: Export formats that tokenise with the spaCy pipeline (the others never need it).
-NEEDS_PIPELINE = frozenset({"spacy", "conll"})
-
-
 def _deferred(article_ids: list[str] | None, fmt: str):
     """The export, made when the button is pressed (on Streamlit's download thread). The spaCy
     pipeline is loaded then, and only for the formats that tokenise: drawing the buttons (the
     Library and Annotate pages) never loads it into the server, whose analyses are made in the
     pool's child processes."""
-    from components.export import export_bytes
+    from components.export import PIPELINE_FORMATS, export_bytes
 
     store, version = state.get_store(), state.version()
     reader = state.analyst() or None  # the exports hold shareable notes and this user's own private ones
 
     def make() -> bytes:
         try:
-            nlp = state.get_nlp() if fmt in NEEDS_PIPELINE else None
+            nlp = state.get_nlp() if fmt in PIPELINE_FORMATS else None
             return export_bytes(store, version, fmt, article_ids, nlp, reader=reader)[0]
         except SourcelightError as exc:  # Streamlit commands are ignored here: the file says why
             return f"Sourcelight export failed: {exc}\n".encode()
