@@ -2,10 +2,12 @@
 
     SOURCELIGHT_PROFILE_SAMPLES=/tmp/prof.json .venv/bin/python bench/bench_load.py ...
     .venv/bin/python bench/profile_report.py /tmp/prof.json [--top 25] [--thread NAME] [--grep TEXT]
+    .venv/bin/python bench/profile_report.py /tmp/prof.json --waits    # where script runs stood still
 
 Prints the process's CPU, how much of it the sampler charged to Python stacks (the rest is native
 threads and the sampler itself), the CPU per thread, the functions with the most CPU *inclusive*
 (on the stack) and *self* (at the top), and the heaviest stacks, cut to their last frames.
+``--waits``: the same for the wall time script threads spent *without* CPU (seconds of waiting).
 """
 
 from __future__ import annotations
@@ -23,9 +25,13 @@ def main() -> None:
     ap.add_argument("--thread", default=None, help="only stacks of threads whose name starts so")
     ap.add_argument("--grep", default=None, help="only stacks containing this text")
     ap.add_argument("--depth", type=int, default=8, help="frames shown of each heavy stack (its last ones)")
+    ap.add_argument("--waits", action="store_true",
+                    help="script threads' wall time without CPU instead of CPU: where page runs stood still")
     args = ap.parse_args()
     data = json.loads(args.path.read_text(encoding="utf-8"))
-    stacks = {k: v for k, v in data["stacks"].items()
+    if args.waits:
+        print("WAITS: seconds script threads stood still (wall time less their CPU), by stack")
+    stacks = {k: v for k, v in data["waits" if args.waits else "stacks"].items()
               if (args.thread is None or k.startswith(args.thread)) and (args.grep is None or args.grep in k)}
     total = sum(stacks.values())
     print(f"wall {data['wall_s']:.1f} s, process CPU {data['process_cpu_s']:.1f} s, "

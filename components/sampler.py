@@ -9,14 +9,17 @@ are CPU seconds, not wall time. CPU used in a short burst between two samples is
 the thread is at the second one, often the wait after it: the event loop's ``EpollSelector.select``
 stands for its own small callbacks (websocket messages), not for time in the kernel. It also
 records the whole process's CPU and that of its native threads (``/proc/self/task``) that Python
-cannot see. Every few seconds and at exit it writes PATH as JSON: ``{"process_cpu_s",
-"sampled_cpu_s", "threads": {name: cpu_s}, "stacks": {"thread;f1;f2…": cpu_s}}``;
+cannot see. For script threads (``ScriptRunner``) it also charges the wall time they did *not* use
+CPU to their stack (``waits``): where a page's run stands still (a lock, the interpreter lock, a
+core taken by others); ``bench/profile_report.py --waits PATH`` prints those. Every few seconds
+and at exit it writes PATH as JSON: ``{"process_cpu_s", "sampled_cpu_s", "threads": {name:
+cpu_s}, "stacks": {"thread;f1;f2…": cpu_s}, "waits": {…: s}}``;
 ``bench/profile_report.py PATH`` prints the top stacks and functions.
 
 ``SOURCELIGHT_PROFILE_RUNS=PATH`` (also set by ``--profile``) times every whole script run on the
 server (``dashboard/app.py`` calls ``run_started`` and ``run_finished``): one JSON line per run,
-``{"t": unix start, "s": seconds, "page": url path, "end": how it ended}``, the server's own share of
-an interaction's latency, without the browser's.
+``{"t": unix start, "s": seconds, "cpu": its thread's CPU seconds, "page": url path, "end": how it
+ended}``, the server's own share of an interaction's latency, without the browser's.
 
 Imports no Streamlit: a diagnostic beside the app (the engine's side of the house), not part of any page.
 """
@@ -71,6 +74,8 @@ class Sampler:
     def __init__(self, path: Path, interval: float = INTERVAL_S) -> None:
         self.path, self.interval = path, interval
         self.stacks: dict[str, float] = defaultdict(float)
+        self.waits: dict[str, float] = defaultdict(float)  # script threads' wall time without CPU
+        self.last_wall = time.monotonic()
         self.threads: dict[str, float] = defaultdict(float)
         self.last: dict[int, float] = {}
         self.clocks: dict[int, int] = {}
@@ -94,6 +99,8 @@ class Sampler:
         names = {t.ident: t.name for t in threading.enumerate()}
         frames = sys._current_frames()
         seen = set()
+        now = time.monotonic()
+        wall, self.last_wall = now - self.last_wall, now
         with self.lock:
             for ident, frame in frames.items():
                 if ident == me:
@@ -105,10 +112,14 @@ class Sampler:
                 # A thread first seen after the first sample was born since the last one: all its CPU is new.
                 before = self.last.get(ident, 0.0 if self.samples else None)
                 self.last[ident] = cpu
+                thread = names.get(ident, str(ident)).split("-")[0]
+                if before is not None and thread.startswith("ScriptRunner"):
+                    waited = wall - max(cpu - before, 0.0)
+                    if waited > 0:
+                        self.waits[";".join([thread, *_stack(frame)])] += waited
                 if before is None or cpu <= before:
                     continue
                 used = cpu - before
-                thread = names.get(ident, str(ident)).split("-")[0]
                 self.threads[thread] += used
                 self.stacks[";".join([thread, *_stack(frame)])] += used
             for gone in set(self.last) - seen:
@@ -140,6 +151,7 @@ class Sampler:
                 "threads": dict(self.threads),
                 "os_threads": self.native_threads(),
                 "stacks": dict(self.stacks),
+                "waits": dict(self.waits),
             }
         tmp = self.path.with_suffix(self.path.suffix + ".tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")
@@ -173,18 +185,22 @@ def start_from_env() -> Sampler | None:
     return sampler
 
 
-def run_started() -> tuple[float, float] | None:
-    """The start of a script run (wall clock, monotonic), or None when runs are not timed."""
+def run_started() -> tuple[float, float, float] | None:
+    """The start of a script run (wall clock, monotonic, this thread's CPU clock), or None when
+    runs are not timed."""
     if not os.environ.get(RUNS_ENV):
         return None
-    return time.time(), time.perf_counter()
+    return time.time(), time.perf_counter(), time.thread_time()
 
 
-def run_finished(started: tuple[float, float] | None, page: str, end: str = "done") -> None:
-    """Append the run begun at ``started`` to the ``SOURCELIGHT_PROFILE_RUNS`` file."""
+def run_finished(started: tuple[float, float, float] | None, page: str, end: str = "done") -> None:
+    """Append the run begun at ``started`` to the ``SOURCELIGHT_PROFILE_RUNS`` file: its start, its
+    wall seconds (``s``) and the CPU seconds its own thread spent (``cpu``; the rest of ``s`` it
+    waited: for the interpreter lock, a core or a lock of its own)."""
     target = os.environ.get(RUNS_ENV, "").strip()
     if started is None or not target:
         return
-    line = json.dumps({"t": started[0], "s": time.perf_counter() - started[1], "page": page, "end": end})
+    line = json.dumps({"t": started[0], "s": time.perf_counter() - started[1],
+                       "cpu": time.thread_time() - started[2], "page": page, "end": end})
     with _runs_lock, open(target, "a", encoding="utf-8") as f:
         f.write(line + "\n")

@@ -52,6 +52,34 @@ def test_cpu_is_charged_to_the_busy_stack_and_not_to_the_waiting_one(tmp_path):
     assert data["process_cpu_s"] >= data["sampled_cpu_s"] > 0
 
 
+def test_a_script_threads_waiting_is_charged_to_its_waits(tmp_path):
+    # Where a page's run stands still: a script thread's wall time without CPU goes to "waits"; a
+    # waiting thread of another name is not counted there.
+    out = tmp_path / "prof.json"
+    s = sampler.Sampler(out, interval=0.005)
+    stop = threading.Event()
+    script = threading.Thread(target=_wait_here, args=(stop,), name="ScriptRunner.scriptThread")
+    other = threading.Thread(target=_wait_here, args=(stop,), name="idle-reader")
+    script.start()
+    other.start()
+    s.sample()
+    t0 = time.monotonic()
+    try:
+        while time.monotonic() - t0 < 0.3:
+            time.sleep(0.005)
+            s.sample()
+        elapsed = time.monotonic() - t0
+    finally:
+        stop.set()
+        script.join()
+        other.join()
+    s.write()
+    waits = json.loads(out.read_text())["waits"]
+    waited = sum(v for k, v in waits.items() if "_wait_here" in k)
+    assert 0.25 <= waited <= elapsed + 0.01, (waits, elapsed)
+    assert waits and all(k.startswith("ScriptRunner") for k in waits)
+
+
 def test_off_unless_the_setting_names_a_file(monkeypatch):
     monkeypatch.delenv(sampler.ENV, raising=False)
     before = {t.name for t in threading.enumerate()}
@@ -66,8 +94,12 @@ def test_script_runs_are_timed_only_when_asked(tmp_path, monkeypatch):
     sampler.run_finished(None, "read")
     monkeypatch.setenv(sampler.RUNS_ENV, str(out))
     started = sampler.run_started()
-    time.sleep(0.05)
+    time.sleep(0.05)  # waiting: wall time, no CPU
+    spin = time.thread_time() + 0.05
+    while time.thread_time() < spin:  # working: this thread's CPU
+        pass
     sampler.run_finished(started, "present", "stopped")
     [run] = [json.loads(x) for x in out.read_text().splitlines()]
     assert run["page"] == "present" and run["end"] == "stopped"
-    assert 0.05 <= run["s"] < 5 and abs(run["t"] - time.time()) < 60
+    assert 0.1 <= run["s"] < 5 and abs(run["t"] - time.time()) < 60
+    assert 0.05 <= run["cpu"] <= run["s"] - 0.04  # the thread's own CPU, not the sleep
