@@ -287,18 +287,27 @@ def get_similarity():
     shared by every replica) and appends only the articles it lacks. Otherwise it starts with
     the library's articles whose vectors are already stored (nothing is embedded, the encoder is
     not loaded); the Similar panel's "Build the similarity index" button adds the rest.
-    Thread-safe and shared.
+    Thread-safe and shared. With analysis in processes (the default), the encoder is a child process
+    too (``components.similarity.encoder_process``): the server never imports torch.
     """
     from components.similarity import SimilarityEngine
     from components.similarity.engine import index_dir_setting
 
+    encoder = None
+    if process_enabled():
+        import atexit
+
+        from components.similarity.encoder_process import ChildEncoder
+
+        encoder = ChildEncoder()
+        atexit.register(encoder.close)
     store = get_store()
     folder = index_dir_setting()  # SOURCELIGHT_INDEX_DIR: open the shared index folder
     if folder is None:
-        engine = SimilarityEngine(store.engine)
+        engine = SimilarityEngine(store.engine, encoder)
         engine.index_articles(store.get_articles(), cached_only=True)
         return engine
-    engine = SimilarityEngine(store.engine, index_dir=folder, texts=lambda i: store.get_article(i).text)
+    engine = SimilarityEngine(store.engine, encoder, index_dir=folder, texts=lambda i: store.get_article(i).text)
     missing = [s.id for s in store.list_articles() if s.id not in engine]
     engine.index_articles(store.get_articles(missing), cached_only=True)
     return engine
