@@ -29,6 +29,13 @@ def select(at: AppTest, label: str):
     return next(s for s in at.selectbox if s.label == label)
 
 
+def open_tab(at: AppTest, tab: str) -> None:
+    """Open one of the Read page's side tabs, as a click on it does (only the open tab is drawn)."""
+    at.session_state["read_tab"] = tab
+    at.run()
+    assert not at.exception
+
+
 def test_seed_opens_by_default_with_entities_and_attributions(app):
     app.run()
     assert not app.exception
@@ -92,6 +99,7 @@ def test_calm_reading_by_default_type_labels_on_request(app):
 
 def test_choosing_a_source_shows_only_its_attributions(app):
     app.run()
+    open_tab(app, "Sources")
     full = html_of(app).count('class="sl-att sl-cue"')
     box = select(app, "Show only one source's attributions")
     box.set_value("Dmitry Peskov").run()
@@ -104,12 +112,55 @@ def test_choosing_a_source_shows_only_its_attributions(app):
     assert listed["#"].is_monotonic_increasing  # reading order, numbered as in "Who said what"
 
 
+def test_only_the_open_side_tab_is_drawn(app):
+    # Each drawn table and chart is sent and drawn again on every rerun: the closed tabs are not drawn.
+    app.run()
+    labels = {s.label for s in app.selectbox}
+    assert "Mark an entity's mentions" in labels  # Entities is open at first
+    assert not labels & {"Show only one source's attributions", "Spotlight an attribution"}
+    assert not app.get("plotly_chart") and len(app.dataframe) == 1
+    open_tab(app, "Sources")
+    labels = {s.label for s in app.selectbox}
+    assert "Show only one source's attributions" in labels and "Mark an entity's mentions" not in labels
+    assert len(app.get("plotly_chart")) == 1
+
+
+def test_what_was_chosen_in_a_closed_tab_still_marks_the_text(app):
+    app.run()
+    open_tab(app, "Sources")
+    full = html_of(app).count('class="sl-att sl-cue"')
+    select(app, "Show only one source's attributions").set_value("Dmitry Peskov").run()
+    only = html_of(app).count('class="sl-att sl-cue"')
+    assert 1 <= only < full
+    open_tab(app, "Entities")
+    # Still only Peskov's attributions, said above the text, and kept in the link.
+    assert html_of(app).count('class="sl-att sl-cue"') == only
+    assert any("Dmitry Peskov" in i.value for i in app.info)
+    assert app.query_params["source"] == "Dmitry Peskov"
+    box = select(app, "Mark an entity's mentions")
+    box.set_value(box.options[1]).run()
+    group = select(app, "Mark an entity's mentions").value
+    assert group != "—" and " sl-sel" in html_of(app)
+    open_tab(app, "Who said what")
+    select(app, "Spotlight an attribution").set_value(2).run()
+    assert 'sl-focus" data-att="2"' in html_of(app)
+    open_tab(app, "Sources")  # the entity and the spotlight stay, their tabs closed
+    page = html_of(app)
+    assert " sl-sel" in page and 'sl-focus" data-att="2"' in page
+    assert select(app, "Show only one source's attributions").value == "Dmitry Peskov"
+    open_tab(app, "Entities")
+    assert select(app, "Mark an entity's mentions").value == group
+    open_tab(app, "Who said what")
+    assert select(app, "Spotlight an attribution").value == 2
+
+
 def breakdown_table(at: AppTest):
     return next(df.value for df in at.dataframe if "reported_by" in df.value.columns)
 
 
 def test_breakdown_table_shows_nested_claims_under_their_reporter(app):
     app.run()
+    open_tab(app, "Sources")
     table = breakdown_table(app)
     names = list(table["source"])
     nyt = names.index("The New York Times")
@@ -122,6 +173,7 @@ def test_breakdown_table_shows_nested_claims_under_their_reporter(app):
 
 def test_choosing_a_row_of_the_breakdown_table_chooses_its_source_and_again_clears(app):
     app.run()
+    open_tab(app, "Sources")
     names = list(breakdown_table(app)["source"])
     row = names.index("↳ US officials")
     app.session_state["read_src_table"] = {"selection": {"rows": [row], "columns": []}}

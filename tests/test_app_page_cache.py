@@ -50,10 +50,13 @@ def library(tmp_path, monkeypatch, nlp):
     st.cache_data.clear()
 
 
-def session(page: str, **params: str) -> AppTest:
-    """A new browser session opening ``page`` (``views/…``) with the URL's ``params``."""
+def session(page: str, *, tab: str | None = None, **params: str) -> AppTest:
+    """A new browser session opening ``page`` (``views/…``) with the URL's ``params`` (and on the
+    Read page the side ``tab`` open: only the open tab is drawn)."""
     at = AppTest.from_file(APP, default_timeout=180)
     at.switch_page(page)
+    if tab is not None:
+        at.session_state["read_tab"] = tab
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
@@ -86,7 +89,7 @@ def test_a_correction_its_undo_and_a_reanalysis_show_in_the_next_session(library
     from dashboard import state
 
     aid = library
-    first = session("views/reading.py", article=aid)
+    first = session("views/reading.py", tab="Sources", article=aid)
     before = chart_sources(first)
     assert before and table_sources(first) == before
     present = session("views/present.py", article=aid)
@@ -95,7 +98,7 @@ def test_a_correction_its_undo_and_a_reanalysis_show_in_the_next_session(library
     svc = CorrectionsService(state.get_store(), state.version())
     correction = svc.set_source(aid, 0, analyst="Ana", canonical=NEW_NAME)
     # Another session, after the correction: the chart, the table and Present all say the new name.
-    second = session("views/reading.py", article=aid)
+    second = session("views/reading.py", tab="Sources", article=aid)
     assert NEW_NAME in chart_sources(second) and NEW_NAME in table_sources(second)
     assert NEW_NAME in chart_sources(session("views/present.py", article=aid))
     # The session that was open before it sees it on its next rerun.
@@ -103,7 +106,7 @@ def test_a_correction_its_undo_and_a_reanalysis_show_in_the_next_session(library
     assert NEW_NAME in chart_sources(first)
 
     svc.undo(correction.id, "Ana")
-    third = session("views/reading.py", article=aid)
+    third = session("views/reading.py", tab="Sources", article=aid)
     assert chart_sources(third) == before and NEW_NAME not in table_sources(third)
     assert chart_sources(session("views/present.py", article=aid)) == before
 
@@ -113,7 +116,7 @@ def test_a_correction_its_undo_and_a_reanalysis_show_in_the_next_session(library
     analysis = store.get_analysis(aid, state.version())
     kept = analysis.attributions[0]
     store.put_analysis(replace(analysis, attributions=(replace(kept, nested_in=None),)))
-    fourth = session("views/reading.py", article=aid)
+    fourth = session("views/reading.py", tab="Sources", article=aid)
     assert chart_sources(fourth) == {kept.source_canonical} != before
     assert chart_sources(session("views/present.py", article=aid)) == {kept.source_canonical}
 

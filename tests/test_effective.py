@@ -308,6 +308,7 @@ def test_the_read_page_breakdown_shows_the_correction(corrected_app, library):
     at, _ = corrected_app
     at.switch_page("views/reading.py")
     at.query_params["article"] = library.seed.id
+    at.session_state["read_tab"] = "Sources"  # only the open side tab is drawn
     at.run()
     assert not at.exception
     table = _table(at, "reported_by")

@@ -6,6 +6,7 @@ shared ``dashboard`` modules (``state``, ``widgets``, the panels); never another
 
 from __future__ import annotations
 
+import contextlib
 import zlib
 
 import streamlit as st
@@ -269,6 +270,44 @@ def attribution_panel(article, analysis, *, key: str) -> int | None:
     return None if chosen == NONE else chosen
 
 
+def keep_panel_choices(names: tuple[str, ...]) -> None:
+    """Keep the values of the lists ``names`` (widget keys) while their tab is closed: they are not
+    drawn then, and Streamlit drops a widget's value at the end of a run that does not draw it.
+    Writing the value back through Session State before any widget is drawn keeps it (Streamlit's
+    documented way). Must run before the panels' widgets in the run."""
+    for name in names:
+        if name in st.session_state:
+            st.session_state[name] = st.session_state[name]
+
+
+def entity_choice(analysis, *, key: str) -> str | None:
+    """The entity chosen in the Entities panel while its tab is closed (what entity_panel returns)."""
+    st.session_state[f"{key}_ticked"] = None  # its table is not drawn: no row is ticked when it is again
+    chosen = st.session_state.get(f"{key}_group", NONE)
+    return chosen if any(g.id == chosen for g in analysis.groups) else None
+
+
+def sources_choice(analysis, *, key: str) -> list[int] | None:
+    """The attributions of the source chosen in the Sources panel while its tab is closed (what
+    sources_panel returns)."""
+    from components.sources import attribution_indices_for
+
+    # Neither the chart nor the table is drawn: when they are again, nothing is clicked or ticked,
+    # and that is not a new choice.
+    st.session_state[f"{key}_clicked"] = None
+    st.session_state[f"{key}_table_seen"] = []
+    chosen = st.session_state.get(f"{key}_source", st.query_params.get("source", NONE))
+    if chosen == NONE or not analysis.attributions:
+        return None
+    return attribution_indices_for(analysis.attributions, chosen) or None
+
+
+def attribution_choice(analysis, *, key: str) -> int | None:
+    """The attribution spotlighted in the Who-said-what panel while its tab is closed."""
+    chosen = st.session_state.get(f"{key}_att", NONE)
+    return chosen if isinstance(chosen, int) and 0 <= chosen < len(analysis.attributions) else None
+
+
 #: Scrolls the reading view to the spotlighted passage (``data.att``) or to the first passage of
 #: the one source shown (``data.first``), once per choice (the component's key names the choice).
 SCROLL_JS = """
@@ -331,9 +370,12 @@ def page() -> None:
             preview = st.empty()
             with preview.container():
                 st.html(preview_html(article))
-    with notice, pending.waiting(key="read", retry_ids=[article_id]) as wait:
-        with st.spinner("Analysing this article: names and who said what appear in a few seconds…"):
-            opened = state.open_effective(article_id, ready=ready)
+    # The spinner only when there is an analysis to wait for: each st.spinner starts a thread, and
+    # starting one waits for it to run (a wait that grew to tenths of a second under load).
+    analysing = (st.spinner("Analysing this article: names and who said what appear in a few seconds…")
+                 if not ready else contextlib.nullcontext())
+    with notice, pending.waiting(key="read", retry_ids=[article_id]) as wait, analysing:
+        opened = state.open_effective(article_id, ready=ready)
     if wait.shown:
         return  # the text stays readable under the pending note; the page fills in by itself
     if preview is not None:
@@ -408,18 +450,30 @@ def page() -> None:
             st.switch_page("views/review.py", query_params={"article": article_id, **who})
 
     _deep_link_tab()
+    keep_panel_choices(("read_ent_group", "read_src_source", "read_att_att"))
     text_col, side = st.columns([3, 2], gap="large")
     with side:
-        # Only the Similar tab runs lazily (when open): it searches the library; the others feed the text.
+        # Only the open tab is drawn (its tables, chart and lists are most of a run's elements, and
+        # each one is sent and drawn again on every rerun). A closed panel's choice still marks the
+        # text: the entity, the one source, the spotlighted attribution stay chosen (keep_panel_choices).
         ent_tab, src_tab, att_tab, sim_tab, story_tab = st.tabs(
             ["Entities", "Sources", "Who said what", "Similar", "Story"], key="read_tab", on_change="rerun"
         )
-        with ent_tab:
-            group = entity_panel(analysis, key="read_ent")
-        with src_tab:
-            only = sources_panel(article, analysis, key="read_src")
-        with att_tab:
-            focus = attribution_panel(article, analysis, key="read_att")
+        if ent_tab.open is not False:
+            with ent_tab:
+                group = entity_panel(analysis, key="read_ent")
+        else:
+            group = entity_choice(analysis, key="read_ent")
+        if src_tab.open is not False:
+            with src_tab:
+                only = sources_panel(article, analysis, key="read_src")
+        else:
+            only = sources_choice(analysis, key="read_src")
+        if att_tab.open is not False:
+            with att_tab:
+                focus = attribution_panel(article, analysis, key="read_att")
+        else:
+            focus = attribution_choice(analysis, key="read_att")
         if sim_tab.open:
             with sim_tab:
                 show_similar(article, analysis, key="read_sim")
