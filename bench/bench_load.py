@@ -86,6 +86,10 @@ class Results:
     window_load: str = ""  # the load average when the timed window opened
     window_wall: float = 0.0  # the same moment on the wall clock (to match the server's timed runs)
     heavy_running: bool = False
+    # The server's answer to each request of a reader's page (seconds, with whether a heavy analysis
+    # was running): from the browser sending a run request to receiving that run's last message, both
+    # on the browser's own network clock (watch_answers). The latency less the browser's own drawing.
+    answers: list[tuple[float, bool]] = field(default_factory=list)
     heavy: list[str] = field(default_factory=list)
     interrupted: bool = False  # stopped by SIGTERM before the sessions ended
     server_cpu: float | None = None  # CPU seconds the server process used while the readers ran
@@ -167,6 +171,51 @@ def warmed_up(res: Results, args) -> None:
         res.measuring.set()
 
 
+async def watch_answers(page, res: Results) -> None:
+    """Time the server's answers on ``page``'s websocket (``res.answers``, timed window only): each
+    run request the page sends (a BackMsg ``rerun_script``, not a fragment's automatic rerun) to the
+    ``script_finished`` message that ends it (not one ended early for a newer run), both taken from
+    Chrome's DevTools network events, whose timestamps are the browser's own: neither the driver's
+    relaying nor the browser's drawing is in them. A request superseded before its run finished is
+    paired with the newer one."""
+    import base64
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    cdp = await page.context.new_cdp_session(page)
+    sent: dict[str, float] = {}  # websocket request id → when the oldest unanswered run request left
+
+    def frame(ev) -> bytes | None:
+        r = ev.get("response", {})
+        return base64.b64decode(r["payloadData"]) if r.get("opcode") == 2 else None  # binary frames only
+
+    def on_sent(ev) -> None:
+        data = frame(ev)
+        if data is None:
+            return
+        msg = BackMsg.FromString(data)
+        if msg.WhichOneof("type") == "rerun_script" and not msg.rerun_script.is_auto_rerun:
+            sent.setdefault(ev["requestId"], ev["timestamp"])
+
+    def on_received(ev) -> None:
+        data = frame(ev)
+        if data is None or ev["requestId"] not in sent:
+            return
+        msg = ForwardMsg.FromString(data)
+        if msg.WhichOneof("type") != "script_finished":
+            return
+        if msg.script_finished == ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN:
+            return  # st.rerun, st.switch_page or a newer request: the answer is the run after it
+        t0 = sent.pop(ev["requestId"])
+        if res.measuring.is_set() and time.monotonic() < res.end:
+            res.answers.append((ev["timestamp"] - t0, res.heavy_running))
+
+    cdp.on("Network.webSocketFrameSent", on_sent)
+    cdp.on("Network.webSocketFrameReceived", on_received)
+    await cdp.send("Network.enable")
+
+
 async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, res: Results, args):
     """One reader: arrive (``--ramp``), load the app once (the warm-up, timed apart), then open,
     rerun, choose a source, step Present, in turn, until the timed window ends.
@@ -181,6 +230,7 @@ async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, 
     ctx.set_default_navigation_timeout(timeout_ms)
     page = await ctx.new_page()
     page.on("pageerror", lambda exc: res.errors.append(f"session {n}: page exception: {exc}"))
+    await watch_answers(page, res)
     rnd = random.Random(n)
     ids = list(titles)
     others = [i for i in ids if i != seed] or ids
@@ -381,15 +431,22 @@ def descendants(root: int) -> set[int]:
 
 def renice_browser(server_pid: int, niceness: int) -> int:
     """Lower the priority of this script's processes other than the server's: Playwright's driver,
-    Chromium and its renderers (renderers started later inherit it). Returns how many."""
+    Chromium and its renderers, every thread of each (Linux's niceness is per thread: a process's
+    threads started before it was reniced keep their own; threads and renderers started later
+    inherit it). Returns how many processes."""
     server = descendants(server_pid) | {server_pid}
     done = 0
     for pid in descendants(os.getpid()) - server:
         try:
-            os.setpriority(os.PRIO_PROCESS, pid, max(os.getpriority(os.PRIO_PROCESS, pid), niceness))
-            done += 1
+            tids = [int(t.name) for t in Path(f"/proc/{pid}/task").iterdir()]
         except OSError:  # gone meanwhile
             continue
+        for tid in tids:
+            try:
+                os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), niceness))
+            except OSError:
+                continue
+        done += 1
     return done
 
 
@@ -459,10 +516,15 @@ def server_runs(path: Path, res: Results) -> None:
 
     by_page: dict[str, list[float]] = defaultdict(list)
     warm: list[float] = []
+    cpu: list[float] = []
+    slow: list[tuple[float, float, float | None, str]] = []
     for text in path.read_text(encoding="utf-8").splitlines():
         run = json.loads(text)
         if res.window_wall <= run["t"] <= res.window_wall + res.window:
             by_page[run["page"] or "home"].append(run["s"])
+            if "cpu" in run:  # an app whose sampler times each run's own thread
+                cpu.append(run["cpu"])
+            slow.append((run["s"], run["t"] - res.window_wall, run.get("cpu"), run["page"] or "home"))
         elif run["t"] < res.window_wall:
             warm.append(run["s"])
     print("server-side, " + line("script runs in the warm-up", warm))
@@ -470,6 +532,11 @@ def server_runs(path: Path, res: Results) -> None:
     for page, xs in sorted(by_page.items()):
         print("  " + line(f"run of {page}", xs))
     print("  " + line("all runs", [x for xs in by_page.values() for x in xs]))
+    if cpu:
+        print("  " + line("their own thread's CPU", cpu) + "   (the rest of a run's wall time it waited)")
+    for s, at, c, page in sorted(slow, reverse=True)[:5]:
+        print(f"  slow run: {s:.2f} s of {page}, {at:.0f} s into the window"
+              + (f", {c:.2f} s of its thread's CPU" if c is not None else ""))
 
 
 def wait_listening(proc: subprocess.Popen, port: int, seconds: float = 300) -> None:
@@ -605,6 +672,9 @@ def main() -> None:
             print(line(kind, xs))
         print(line("overall", everything) + "   target p95 ≤ 1 s")
         print(line("overall, during heavy", during))
+        print(line("server's answers", [s for s, _ in res.answers])
+              + "   (request sent → its run's last message received, on the browser's network clock)")
+        print(line("server's answers, during heavy", [s for s, busy in res.answers if busy]))
         if res.server_cpu is not None:
             n = len(everything)
             print(f"server process CPU in the timed window: {res.server_cpu:.1f} s"
