@@ -8,6 +8,8 @@ while another session uploads and analyses a heavy article. Local only, bounded 
     .venv/bin/python bench/bench_load.py --library-db LIB.db --app-root /tmp/base       # another checkout, same library
     .venv/bin/python bench/bench_load.py --navigate app --think 2-5 --browser-nice 10 --ramp 20 --profile /tmp/p.json
         # readers arriving over 20 s; where the server's CPU goes: bench/profile_report.py /tmp/p.json
+    .venv/bin/python bench/bench_load.py --navigate app --think 2-5 --browser-nice 10 --ramp 20 --warm-tour
+        # the window times a reader's later visits: each session has drawn the chart and Present once
 
 Modes (printed with every figure set): ``--navigate reload`` (the default, the hardest: every open
 is a ``page.goto``, a new Streamlit session) or ``app`` (one load per session, then the sidebar's
@@ -19,7 +21,9 @@ interaction is counted once and its cycle skipped.
 
 Warm-up, then the timed window: sessions arrive spread over ``--ramp`` seconds, and each first
 loads the Read page once (timeout ``--first-timeout``, tried again on failure); those first loads
-and their failures are printed apart. When every session has loaded (or given up), the timed
+and their failures are printed apart (``--warm-tour``: then also the Sources tab's chart, the
+Present page and Read again, once, timed apart: a browser loads the chart's code the first time it
+draws one). When every session has loaded (or given up), the timed
 window of ``--duration`` seconds opens for all of them at once: every interaction in it counts,
 every error in it is reported, and the server's CPU is measured over it. The heavy upload starts
 10 s into the window.
@@ -40,7 +44,10 @@ Meanwhile one more context uploads ``--heavy`` articles on the Library page, one
 (the issue's reproduction: 5,000 nested quotation marks, 114 KB; each copy made distinct), and
 opens each on the Read page until its analysis is shown. Prints the machine and load average,
 p50/p95 latency per interaction kind and overall, also for the interactions made while a heavy
-analysis was running, and the errors: exceptions in a page, Streamlit error boxes, timeouts.
+analysis was running, the server's answers (each run request a reader's page sent to the run's
+last message it received, on the browser's own network clock: the latency less the browser's
+drawing), the server's own time and CPU per script run, and the errors: exceptions in a page,
+Streamlit error boxes, timeouts.
 Targets: p95 ≤ 1 s, no error, and the heavy upload never blocks the others.
 """
 
@@ -83,6 +90,7 @@ class Results:
     errors: list[str] = field(default_factory=list)
     warmup: list[float] = field(default_factory=list)  # each session's first load, before the timed window
     warmup_errors: list[str] = field(default_factory=list)
+    warmup_tour: list[float] = field(default_factory=list)  # --warm-tour: each session's first Sources/Present
     warmed: int = 0  # sessions done with their warm-up (loaded, or given up)
     measuring: asyncio.Event = field(default_factory=asyncio.Event)  # set when every session is warmed
     window: float = 0.0  # seconds of the timed window (from the last warm-up to the end)
@@ -162,7 +170,8 @@ def mode_line(args) -> str:
             else f"Playwright's driver and Chromium at niceness +{args.browser_nice}"
                  " (a stand-in for readers on their own machines)")
     ramp = f"; sessions start spread over {args.ramp:g} s" if args.ramp else ""
-    return f"mode: navigation {nav}; think time {think}; {nice}{ramp}"
+    tour = "; warm-up tour (Sources chart, Present, Read) before the window" if args.warm_tour else ""
+    return f"mode: navigation {nav}; think time {think}; {nice}{ramp}{tour}"
 
 
 def warmed_up(res: Results, args) -> None:
@@ -341,8 +350,31 @@ async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, 
                                          f"{str(exc).splitlines()[0]}")
                 continue
             res.warmup.append(time.perf_counter() - t0)
+            if args.warm_tour:
+                await tour(first_ms)
             return True
         return False
+
+    async def tour(timeout: int) -> None:
+        """``--warm-tour``: once, untimed in the window (``res.warmup_tour``), what a reader's first
+        cycle draws for the first time in this browser: the Sources tab with its chart, the Present
+        page, back to Read. A failure is a warm-up error; the session then starts the window."""
+        t0 = time.perf_counter()
+        try:
+            await page.get_by_role("tab", name="Sources").click()
+            await page.locator(".js-plotly-plot").first.wait_for(timeout=timeout)
+            await page.get_by_role("button", name="Present this article").click()
+            await page.wait_for_selector(".sl-spot", timeout=timeout)
+            expand = page.locator("[data-testid='stExpandSidebarButton']")
+            if await expand.count() and await expand.is_visible():
+                await expand.click()
+            await page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Read").click()
+            await page.wait_for_function(ON_READ, timeout=timeout)
+        except Exception as exc:  # noqa: BLE001 - counted apart, like a first load's failure
+            res.warmup_errors.append(f"session {n}: warm-up tour: {exc.__class__.__name__}: "
+                                     f"{str(exc).splitlines()[0]}")
+            return
+        res.warmup_tour.append(time.perf_counter() - t0)
 
     try:
         arrive = n * args.ramp / max(1, args.sessions)  # --ramp: readers arrive one by one
@@ -583,6 +615,10 @@ def main() -> None:
                          "app: one load per session, then the sidebar's picker and page links")
     ap.add_argument("--think", type=think_range, default=(0.0, 0.0), metavar="A-B",
                     help="seconds of think time after each interaction, uniform in A-B (default 0: none)")
+    ap.add_argument("--warm-tour", action="store_true",
+                    help="in the warm-up, after its first load each session also opens the Sources tab (its "
+                         "chart), the Present page and Read again once, so that the window times later visits "
+                         "(a reader's steady state; the tour is timed apart)")
     ap.add_argument("--ramp", type=float, default=0, metavar="S",
                     help="start the sessions spread evenly over S seconds (default 0: all at once)")
     ap.add_argument("--browser-nice", type=int, default=0, metavar="N",
@@ -662,6 +698,9 @@ def main() -> None:
         print(line("warm-up: first load", res.warmup)
               + f"   (each session's first load, timeout {args.first_timeout:g} s, not in the figures below;"
               f" {len(res.warmup_errors)} failed)")
+        if args.warm_tour:
+            print(line("warm-up: Sources, Present, Read", res.warmup_tour)
+                  + "   (--warm-tour: each session's first chart and Present page, not in the figures below)")
         if res.warmup_cpu is not None:
             print(f"server process CPU during the warm-up: {res.warmup_cpu:.1f} s")
         print(f"timed window: {res.window:.0f} s from the last warm-up, load average then {res.window_load}")
