@@ -30,13 +30,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_first_start import ARGS, CHROMIUM, SEED, free_port, seeds_folder  # noqa: E402
+from bench.bench_first_start import ARGS, CHROMIUM, free_port, seeds_folder  # noqa: E402
 from bench.bench_load import (  # noqa: E402
     ON_READ,
     SHOWING,
@@ -44,6 +44,8 @@ from bench.bench_load import (  # noqa: E402
     cpu_seconds,
     descendants,
     git_head,
+    picker_titles,
+    start_app,
     think_range,
     wait_listening,
 )
@@ -168,19 +170,9 @@ def main() -> None:
             shutil.copyfile(args.library_db, env["SOURCELIGHT_DB"])
         cli(env, ROOT, "ingest", str(seeds))
         cli(env, ROOT, "index")
-        from components.store import Store
-
-        summaries = Store(env["SOURCELIGHT_DB"]).list_articles()
-        seed = next(s.id for s in summaries if s.origin.endswith(SEED.name))
-        counts = Counter(s.title for s in summaries)
-        titles = {s.id: s.title for s in summaries if s.title and counts[s.title] == 1}
-        titles.setdefault(seed, next(s.title for s in summaries if s.id == seed))
+        seed, titles = picker_titles(env["SOURCELIGHT_DB"])
         port = free_port()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/server.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        proc = start_app(ROOT, env, port, subprocess.DEVNULL)
         try:
             wait_listening(proc, port)
             print(f"load average at start: {os.getloadavg()[0]:.2f}")

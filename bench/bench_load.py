@@ -575,6 +575,31 @@ def server_runs(path: Path, res: Results) -> None:
               + (f", {c:.2f} s of its thread's CPU" if c is not None else ""))
 
 
+def picker_titles(db: str) -> tuple[str, dict[str, str]]:
+    """The seed article's id, and the titles the sidebar's picker can find an article by: only
+    titled articles whose title is unique (and the seed's)."""
+    from components.store import Store
+
+    summaries = Store(db).list_articles()
+    seed = next(s.id for s in summaries if s.origin.endswith(SEED.name))
+    counts = defaultdict(int)
+    for s in summaries:
+        counts[s.title] += 1
+    titles = {s.id: s.title for s in summaries if s.title and counts[s.title] == 1}
+    titles.setdefault(seed, next(s.title for s in summaries if s.id == seed))
+    return seed, titles
+
+
+def start_app(root: Path, env: dict, port: int, out) -> subprocess.Popen:
+    """``streamlit run dashboard/server.py`` of checkout ``root`` on a loopback ``port`` (what
+    ``make app`` serves), its output to ``out``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/server.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
 def wait_listening(proc: subprocess.Popen, port: int, seconds: float = 300) -> None:
     """Wait until the server answers its health check (it exits: stop with its status)."""
     import urllib.request
@@ -660,23 +685,10 @@ def main() -> None:
             if args.library_db:  # named but not there yet: kept for the next runs
                 shutil.copyfile(env["SOURCELIGHT_DB"], args.library_db)
                 print(f"library saved as {args.library_db} for the next runs")
-        from components.store import Store
-
-        summaries = Store(env["SOURCELIGHT_DB"]).list_articles()
-        seed = next(s.id for s in summaries if s.origin.endswith(SEED.name))
-        counts = defaultdict(int)
-        for s in summaries:
-            counts[s.title] += 1
-        # The picker finds an article by its title: only titled articles whose title is unique.
-        titles = {s.id: s.title for s in summaries if s.title and counts[s.title] == 1}
-        titles.setdefault(seed, next(s.title for s in summaries if s.id == seed))
+        seed, titles = picker_titles(env["SOURCELIGHT_DB"])
         port = free_port()
         log = (tmp / "server.log").open("wb")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/server.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=args.app_root, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        proc = start_app(args.app_root, env, port, log)
         try:
             wait_listening(proc, port)
             res = asyncio.run(drive(f"http://127.0.0.1:{port}", titles, seed, args, tmp, proc.pid))
