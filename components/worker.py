@@ -118,12 +118,18 @@ class _Job:
     started: float | None = None
 
 
+def child_env() -> dict[str, str]:
+    """The environment of a child process of the app's (``python -m components.…``): this
+    process's, offline for the models, with the checkout on the import path."""
+    return dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=os.pathsep.join(
+        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+
+
 class _Child:
     """One child process and the bytes it has written that are not a whole line yet."""
 
     def __init__(self, model: str) -> None:
-        env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=os.pathsep.join(
-            [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+        env = child_env()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "components.worker", model],
             cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None,

@@ -29,13 +29,11 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 
 from components.errors import SourcelightError
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 #: Seconds the child may take to import the libraries and load the model (a loaded 2-core machine).
 STARTUP_S = 300.0
 #: Seconds one request may take before the child is given up (the bounded worst article's passages
@@ -92,12 +90,12 @@ class ChildEncoder:
     def _ensure_started(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
             return
+        from components.worker import ROOT, child_env
+
         self._stop()
-        env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=os.pathsep.join(
-            [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "components.similarity.encoder_process"],
-            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None,
+            cwd=ROOT, env=child_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None,
         )  # fmt: skip
         self._buffer = b""
         try:
