@@ -103,6 +103,9 @@ class Results:
     # was running): from the browser sending a run request to receiving that run's last message, both
     # on the browser's own network clock (watch_answers). The latency less the browser's own drawing.
     answers: list[tuple[float, bool]] = field(default_factory=list)
+    # --browsers: the wire sessions' answers per kind (request sent → its run's last message received,
+    # on this script's clock), with whether a heavy analysis was running
+    wire: dict[str, list[tuple[float, bool]]] = field(default_factory=lambda: defaultdict(list))
     heavy: list[str] = field(default_factory=list)
     interrupted: bool = False  # stopped by SIGTERM before the sessions ended
     server_cpu: float | None = None  # CPU seconds the server process used while the readers ran
@@ -171,7 +174,13 @@ def mode_line(args) -> str:
                  " (a stand-in for readers on their own machines)")
     ramp = f"; sessions start spread over {args.ramp:g} s" if args.ramp else ""
     tour = "; warm-up tour (Sources chart, Present, Read) before the window" if args.warm_tour else ""
-    return f"mode: navigation {nav}; think time {think}; {nice}{ramp}{tour}"
+    wire = ""
+    if args.browsers is not None and args.browsers < args.sessions:
+        wire = (f"; {args.browsers} of the {args.sessions} sessions in real Chromium, the other "
+                f"{args.sessions - args.browsers} at the websocket (wire sessions: readers whose browsers are on "
+                f"their own machines, sending what a real reader's page sent, recorded over "
+                f"{args.record_cycles} cycles before the warm-up)")
+    return f"mode: navigation {nav}; think time {think}; {nice}{ramp}{tour}{wire}"
 
 
 def warmed_up(res: Results, args) -> None:
@@ -230,9 +239,12 @@ async def watch_answers(page, res: Results) -> None:
     await cdp.send("Network.enable")
 
 
-async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, res: Results, args):
+async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, res: Results, args,
+                  tape: Tape | None = None, cycles: int | None = None):
     """One reader: arrive (``--ramp``), load the app once (the warm-up, timed apart), then open,
-    rerun, choose a source, step Present, in turn, until the timed window ends.
+    rerun, choose a source, step Present, in turn, until the timed window ends (or after
+    ``cycles`` cycles). ``tape``: every run request the page sends is kept there, under the cycle
+    and the interaction it belongs to (the wire sessions' script, ``record``).
 
     ``args.navigate == "reload"``: every page is a ``page.goto``. ``"app"``: the warm-up's load,
     then the sidebar's article picker, the Present button and the sidebar's page links (a session
@@ -245,6 +257,8 @@ async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, 
     page = await ctx.new_page()
     page.on("pageerror", lambda exc: res.errors.append(f"session {n}: page exception: {exc}"))
     await watch_answers(page, res)
+    if tape is not None:
+        await tape.listen(page)
     rnd = random.Random(n)
     ids = list(titles)
     others = [i for i in ids if i != seed] or ids
@@ -258,8 +272,12 @@ async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, 
         during = res.heavy_running
         t0 = time.perf_counter()
         try:
+            if tape is not None:
+                tape.kind = kind
             await action()
             await until()
+            if tape is not None:
+                tape.kind = None
         except Exception as exc:  # noqa: BLE001 - a timeout or a vanished element is an error of the run
             res.errors.append(f"session {n}: {kind}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
             raise Counted from exc  # the rest of this cycle is skipped, not counted again
@@ -386,19 +404,213 @@ async def session(n: int, browser, url: str, titles: dict[str, str], seed: str, 
             warmed_up(res, args)
         await res.measuring.wait()  # every session has loaded (or given up): the timed window opens
         reload_first = args.navigate == "app" and not loaded
-        while time.monotonic() < res.end:
+        done = 0
+        while time.monotonic() < res.end and (cycles is None or done < cycles):
+            done += 1
             try:
                 if reload_first:
                     await start()
                     reload_first = False
+                if tape is not None:
+                    tape.cycles.append([])
                 await (app_cycle() if args.navigate == "app" else reload_cycle())
             except Exception as exc:  # noqa: BLE001 - an interaction or a step between them failed: start again
+                if tape is not None and tape.cycles:
+                    tape.cycles.pop()  # a wire session replays whole cycles only
                 if not isinstance(exc, Counted):
                     res.errors.append(f"session {n}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
                 reload_first = args.navigate == "app"
     finally:
         await ctx.close()
 
+
+@dataclass
+class Tape:
+    """What a real reader's page sent (``--browsers``): its first run request, then each cycle's run
+    requests in order, each with the interaction it belongs to (``None``: an untimed step between
+    interactions, such as opening the Sources tab)."""
+
+    first: bytes | None = None
+    cycles: list[list[tuple[str | None, bytes]]] = field(default_factory=list)
+    kind: str | None = None  # the interaction under way (session's ``timed``)
+
+    async def listen(self, page) -> None:
+        import base64
+
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        cdp = await page.context.new_cdp_session(page)
+
+        def on_sent(ev) -> None:
+            r = ev.get("response", {})
+            if r.get("opcode") != 2:
+                return
+            data = base64.b64decode(r["payloadData"])
+            msg = BackMsg.FromString(data)
+            if msg.WhichOneof("type") != "rerun_script" or msg.rerun_script.is_auto_rerun:
+                return  # heartbeats; a fragment's own reruns are the wire session's to make (AutoRerun)
+            if self.first is None:
+                self.first = data
+            elif self.cycles:
+                self.cycles[-1].append((self.kind, data))
+
+        cdp.on("Network.webSocketFrameSent", on_sent)
+        await cdp.send("Network.enable")
+
+
+async def record(browser, url: str, titles: dict[str, str], seed: str, args) -> Tape:
+    """``--browsers``: one more real reader, before the warm-up, goes through ``--record-cycles``
+    cycles of the in-app round without pauses; what its page sent is the wire sessions' script."""
+    tape = Tape()
+    rec = Results()
+    rec_args = argparse.Namespace(**vars(args))
+    rec_args.sessions, rec_args.think, rec_args.ramp, rec_args.warm_tour = 1, (0.0, 0.0), 0.0, False
+    rec_args.duration = 3600.0
+    await session(-1, browser, url, titles, seed, rec, rec_args, tape=tape, cycles=args.record_cycles)
+    if rec.errors or rec.warmup_errors or tape.first is None or not tape.cycles:
+        raise SystemExit("recording the wire sessions' script failed: "
+                         + "; ".join((rec.warmup_errors + rec.errors)[:5] or ["nothing recorded"]))
+    kinds = [k for c in tape.cycles for k, _ in c]
+    print(f"recorded {len(tape.cycles)} cycles of a real reader's page for the wire sessions: "
+          f"{len(kinds)} run requests, {sum(k is not None for k in kinds)} of them interactions")
+    return tape
+
+
+#: The Present page's key component names its session's token; a replayed press carries the
+#: recording's, which the wire session swaps for its own (same length: the message stays valid).
+TOKEN = rb'"token": ?"([0-9a-f]{16})"'
+
+
+async def wire_session(n: int, url: str, tape: Tape, res: Results, args) -> None:
+    """A reader whose browser is on another machine, at the websocket: what a real reader's page
+    sent (``tape``), sent again in order, each run request's answer awaited (its ``script_finished``)
+    and timed as that interaction; a pause (``--think``) after each interaction. Like a browser it
+    tells the server the cacheable messages it has already received, reruns a live fragment as the
+    server's ``AutoRerun`` asks (between its own requests) and counts an exception or an error box
+    in a run as an error. A failure is counted; the session then connects again and starts over."""
+    import re
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.asyncio.client import connect
+
+    rnd = random.Random(1000 + n)
+    host = url.split("//", 1)[1]
+    state: dict = {}
+
+    async def ask(ws, msg) -> tuple[float, list[str]]:
+        """Send one run request; wait for the end of its run. Returns the seconds and errors seen."""
+        rs = msg.rerun_script
+        del rs.cached_message_hashes[:]
+        rs.cached_message_hashes.extend(sorted(state["cached"]))
+        if not rs.is_auto_rerun:
+            state["last"] = msg.SerializeToString()
+            state["auto"].clear()  # a whole run registers its live fragments again
+        t0 = time.perf_counter()
+        await ws.send(msg.SerializeToString())
+        errors: list[str] = []
+        while True:
+            left = args.timeout - (time.perf_counter() - t0)
+            if left <= 0:
+                raise TimeoutError(f"no end of the run within {args.timeout:g} s")
+            data = await asyncio.wait_for(ws.recv(), left)
+            fm = ForwardMsg.FromString(data)
+            what = fm.WhichOneof("type")
+            if fm.metadata.cacheable and fm.hash:
+                state["cached"].add(fm.hash)
+            if what == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                el = fm.delta.new_element
+                if el.WhichOneof("type") == "exception":
+                    errors.append(f"exception: {el.exception.type}: {el.exception.message[:120]}")
+                elif el.WhichOneof("type") == "alert" and el.alert.format == el.alert.ERROR:
+                    errors.append(f"error box: {el.alert.body[:120]}")
+                found = re.search(TOKEN, data) if b"token" in data else None
+                if found:
+                    state["token"] = found.group(1)
+            elif what == "auto_rerun":
+                state["auto"][fm.auto_rerun.fragment_id] = fm.auto_rerun.interval
+            elif what == "stop_auto_rerun":
+                for fragment in fm.stop_auto_rerun.fragment_ids:
+                    state["auto"].pop(fragment, None)
+            elif what == "script_finished" and (
+                    fm.script_finished != ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN):
+                return time.perf_counter() - t0, errors
+
+    def replayed(data: bytes):
+        """A recorded request as this session sends it: with its own Present token."""
+        if state.get("token"):
+            data = re.sub(TOKEN, lambda m: m.group(0)[:-17] + state["token"] + b'"', data)
+        return BackMsg.FromString(data)
+
+    async def poll(ws, lock: asyncio.Lock) -> None:
+        """A live fragment's ``run_every``: its rerun each interval, between the reader's requests."""
+        while True:
+            await asyncio.sleep(min(state["auto"].values(), default=1.0))
+            if lock.locked() or not state["auto"] or "last" not in state:
+                continue
+            async with lock:
+                for fragment in list(state["auto"]):
+                    msg = BackMsg.FromString(state["last"])
+                    msg.rerun_script.is_auto_rerun, msg.rerun_script.fragment_id = True, fragment
+                    _, errors = await ask(ws, msg)
+                    res.errors += [f"wire session {n}: fragment rerun: {e}" for e in errors]
+
+    warmed = False
+
+    async def visit() -> None:
+        """Connect and load the page (the warm-up's first load; after a failure, a timed
+        ``reload``), then the recorded cycles, in a loop, until the window ends."""
+        nonlocal warmed
+        state.clear()
+        state.update(cached=set(), auto={})
+        async with connect(f"ws://{host}/_stcore/stream", subprotocols=["streamlit"], max_size=None,
+                           open_timeout=args.timeout) as ws:
+            lock = asyncio.Lock()
+            poller = asyncio.ensure_future(poll(ws, lock))
+            try:
+                async with lock:
+                    s, errors = await ask(ws, replayed(tape.first))
+                if errors:
+                    raise RuntimeError(f"first load: {errors[0]}")
+                if not warmed:
+                    res.warmup.append(s)
+                    warmed = True
+                    warmed_up(res, args)
+                    await res.measuring.wait()
+                else:
+                    res.times["reload"].append((s, res.heavy_running))
+                while True:
+                    for cycle in tape.cycles:
+                        for kind, data in cycle:
+                            if time.monotonic() >= res.end:
+                                return
+                            during = res.heavy_running
+                            async with lock:
+                                s, errors = await ask(ws, replayed(data))
+                            if kind is None:
+                                continue
+                            res.wire[kind].append((s, during or res.heavy_running))
+                            res.errors += [f"wire session {n}: {kind}: {e}" for e in errors]
+                            lo, hi = args.think
+                            if hi > 0:
+                                await asyncio.sleep(rnd.uniform(lo, hi))
+            finally:
+                poller.cancel()
+
+    await asyncio.sleep(n * args.ramp / max(1, args.sessions))
+    while not warmed or time.monotonic() < res.end:
+        try:
+            await visit()
+            return
+        except Exception as exc:  # noqa: BLE001 - counted; then a new session, as a reader reloading
+            text = f"wire session {n}: {exc.__class__.__name__}: {(str(exc).splitlines() or [''])[0]}"
+            if not warmed:  # its first load: counted apart, like a browser's
+                res.warmup_errors.append(text)
+                warmed = True
+                warmed_up(res, args)
+                await res.measuring.wait()
+            elif time.monotonic() < res.end:
+                res.errors.append(text)
 
 async def uploader(
     browser, url: str, copies: int, res: Results, tmp: Path, start_after: float, heavy_timeout_ms: int,
@@ -498,7 +710,11 @@ async def drive(url: str, titles: dict[str, str], seed: str, args, tmp: Path, se
         await warm.goto(f"{url}/read?article={seed}", timeout=600_000)
         await warm.wait_for_selector(".sl-article", timeout=600_000)  # models loaded before timing
         await warm.close()
-        tasks = [session(n, browser, url, titles, seed, res, args) for n in range(args.sessions)]
+        browsers = args.sessions if args.browsers is None else args.browsers
+        tasks = [session(n, browser, url, titles, seed, res, args) for n in range(browsers)]
+        if browsers < args.sessions:
+            tape = await record(browser, url, titles, seed, args)
+            tasks += [wire_session(n, url, tape, res, args) for n in range(browsers, args.sessions)]
         tasks.append(uploader(browser, url, args.heavy, res, tmp, start_after=min(10, args.duration / 4),
                               heavy_timeout_ms=int(args.heavy_timeout * 1000), heavy_grace=args.heavy_grace))
 
@@ -648,6 +864,13 @@ def main() -> None:
                     help="start the sessions spread evenly over S seconds (default 0: all at once)")
     ap.add_argument("--browser-nice", type=int, default=0, metavar="N",
                     help="run Playwright's driver and Chromium at niceness N (a stand-in for readers' own machines)")
+    ap.add_argument("--browsers", type=int, default=None, metavar="K",
+                    help="only K of the --sessions readers in real Chromium; the others are wire sessions, "
+                         "sending at the websocket what a real reader's page sent (recorded first): readers whose "
+                         "browsers are on their own machines, so that the server's load is ten readers' while "
+                         "the browsers sharing its cores are K (needs --navigate app; default: all real)")
+    ap.add_argument("--record-cycles", type=int, default=6, metavar="N",
+                    help="cycles the wire sessions' script is recorded over (each a different article)")
     ap.add_argument("--library-db", type=Path, default=None,
                     help="start from a copy of this SQLite library (built from the same seeds: ingest and index "
                          "then add nothing), to compare runs on one library without analysing it each time; "
@@ -655,6 +878,10 @@ def main() -> None:
     ap.add_argument("--app-root", type=Path, default=ROOT,
                     help="the checkout whose app is served and whose CLI builds the library (compare two branches)")
     args = ap.parse_args()
+    if args.browsers is not None and not 0 <= args.browsers <= args.sessions:
+        ap.error(f"--browsers wants 0..{args.sessions} (--sessions), got {args.browsers}")
+    if args.browsers is not None and args.browsers < args.sessions and args.navigate != "app":
+        ap.error("wire sessions (--browsers below --sessions) replay an in-app round: add --navigate app")
     sys.stdout.reconfigure(line_buffering=True)  # piped: each line as it comes, even if killed
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `timeout` or kill: still stop the server
 
@@ -725,8 +952,17 @@ def main() -> None:
             everything += xs
             during += [s for s, busy in res.times[kind] if busy]
             print(line(kind, xs))
-        print(line("overall", everything) + "   target p95 ≤ 1 s")
+        print(line("overall" + (" (real browsers)" if res.wire else ""), everything) + "   target p95 ≤ 1 s")
         print(line("overall, during heavy", during))
+        if res.wire:
+            wired: list[float] = []
+            print("wire sessions (request sent → its run's last message, on this script's clock; no drawing):")
+            for kind, xs in sorted(res.wire.items()):
+                wired += [s for s, _ in xs]
+                print("  " + line(kind, [s for s, _ in xs]))
+            print("  " + line("overall", wired) + "   target p95 ≤ 1 s")
+            print("  " + line("overall, during heavy", [s for xs in res.wire.values() for s, busy in xs if busy]))
+            everything = everything + wired  # the server's CPU per interaction below counts both
         print(line("server's answers", [s for s, _ in res.answers])
               + "   (request sent → its run's last message received, on the browser's network clock)")
         print(line("server's answers, during heavy", [s for s, busy in res.answers if busy]))
