@@ -614,10 +614,13 @@ async def wire_session(n: int, url: str, tape: Tape, res: Results, args) -> None
 
 async def uploader(
     browser, url: str, copies: int, res: Results, tmp: Path, start_after: float, heavy_timeout_ms: int,
-    heavy_grace: float,
+    heavy_grace: float, server_pid: int,
 ) -> None:
     """``start_after`` seconds into the timed window, upload ``copies`` heavy articles one after
-    another and open each until it is analysed (given up ``heavy_grace`` s after the window)."""
+    another and open each until it is analysed (given up ``heavy_grace`` s after the window). Each
+    counts as running (``res.heavy_running``: the interactions "during heavy") from its upload until
+    the work it started in the server's children (the analysis pool, the encoder) is over: until
+    they have been idle for 2 s after its analysis was shown."""
     from components.articles import load_bytes
 
     await res.measuring.wait()
@@ -643,14 +646,32 @@ async def uploader(
             # pending first, then the text; given up once the readers are done and --heavy-grace is spent
             left_ms = int(max(1.0, heavy_deadline - time.monotonic()) * 1000)
             await page.wait_for_selector(".sl-article", timeout=min(heavy_timeout_ms, left_ms))
+            shown = time.perf_counter() - t0
+            await children_idle(server_pid, res)
             res.heavy.append(f"heavy upload {k + 1}: page answered 'added' after {added:.1f} s, "
-                             f"analysis shown after {time.perf_counter() - t0:.1f} s")
+                             f"analysis shown after {shown:.1f} s, the server's children idle again "
+                             f"(analysis, encoding) after {time.perf_counter() - t0 - 2:.1f} s")
             res.heavy_running = False
     except Exception as exc:  # noqa: BLE001
         res.errors.append(f"uploader: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
     finally:
         res.heavy_running = False
         await ctx.close()
+
+
+async def children_idle(server_pid: int, res: Results, quiet: float = 2.0, most: float = 0.1) -> None:
+    """Until the server's children (analysis pool, encoder) used under ``most`` CPU seconds in the
+    last ``quiet`` seconds, or the window and its grace are over."""
+    def used() -> float:
+        return sum(cpu_seconds(p) for p in descendants(server_pid))
+
+    marks = [(time.monotonic(), used())]
+    while time.monotonic() < res.end + 120:
+        await asyncio.sleep(0.5)
+        marks.append((time.monotonic(), used()))
+        old = [m for m in marks if m[0] <= marks[-1][0] - quiet]
+        if old and marks[-1][1] - old[-1][1] < most:
+            return
 
 
 def machine_busy() -> float:
@@ -716,7 +737,8 @@ async def drive(url: str, titles: dict[str, str], seed: str, args, tmp: Path, se
             tape = await record(browser, url, titles, seed, args)
             tasks += [wire_session(n, url, tape, res, args) for n in range(browsers, args.sessions)]
         tasks.append(uploader(browser, url, args.heavy, res, tmp, start_after=min(10, args.duration / 4),
-                              heavy_timeout_ms=int(args.heavy_timeout * 1000), heavy_grace=args.heavy_grace))
+                              heavy_timeout_ms=int(args.heavy_timeout * 1000), heavy_grace=args.heavy_grace,
+                              server_pid=server_pid))
 
         async def server_cpu() -> None:  # the warm-up's CPU, then the timed window's
             warm = cpu_seconds(server_pid)
