@@ -10,6 +10,8 @@ while another session uploads and analyses a heavy article. Local only, bounded 
         # readers arriving over 20 s; where the server's CPU goes: bench/profile_report.py /tmp/p.json
     .venv/bin/python bench/bench_load.py --navigate app --think 2-5 --browser-nice 10 --ramp 20 --warm-tour
         # the window times a reader's later visits: each session has drawn the chart and Present once
+    .venv/bin/python bench/bench_load.py --navigate app --think 2-5 --browser-nice 10 --ramp 20 --warm-tour --browsers 2
+        # ten readers on the server, two of them in real Chromium beside it, eight at the websocket
 
 Modes (printed with every figure set): ``--navigate reload`` (the default, the hardest: every open
 is a ``page.goto``, a new Streamlit session) or ``app`` (one load per session, then the sidebar's
@@ -44,10 +46,11 @@ Meanwhile one more context uploads ``--heavy`` articles on the Library page, one
 (the issue's reproduction: 5,000 nested quotation marks, 114 KB; each copy made distinct), and
 opens each on the Read page until its analysis is shown. Prints the machine and load average,
 p50/p95 latency per interaction kind and overall, also for the interactions made while a heavy
-analysis was running, the server's answers (each run request a reader's page sent to the run's
-last message it received, on the browser's own network clock: the latency less the browser's
-drawing), the server's own time and CPU per script run, and the errors: exceptions in a page,
-Streamlit error boxes, timeouts.
+upload was running (from its upload until the server's children, the analysis pool and the
+encoder, have been idle for 2 s after its analysis was shown), the server's answers (each run
+request a reader's page sent to the run's last message it received, on the browser's own network
+clock: the latency less the browser's drawing), the server's own time and CPU per script run,
+and the errors: exceptions in a page, Streamlit error boxes, timeouts.
 Targets: p95 ≤ 1 s, no error, and the heavy upload never blocks the others.
 """
 
@@ -527,8 +530,9 @@ async def wire_session(n: int, url: str, tape: Tape, res: Results, args) -> None
                 found = re.search(TOKEN, data) if b"token" in data else None
                 if found:
                     state["token"] = found.group(1)
-            elif what == "auto_rerun":
-                state["auto"][fm.auto_rerun.fragment_id] = fm.auto_rerun.interval
+            elif what == "auto_rerun":  # the interval starts again from this run
+                interval = fm.auto_rerun.interval
+                state["auto"][fm.auto_rerun.fragment_id] = [interval, time.monotonic() + interval]
             elif what == "stop_auto_rerun":
                 for fragment in fm.stop_auto_rerun.fragment_ids:
                     state["auto"].pop(fragment, None)
@@ -543,17 +547,25 @@ async def wire_session(n: int, url: str, tape: Tape, res: Results, args) -> None
         return BackMsg.FromString(data)
 
     async def poll(ws, lock: asyncio.Lock) -> None:
-        """A live fragment's ``run_every``: its rerun each interval, between the reader's requests."""
+        """A live fragment's ``run_every``, as the browser keeps it: its rerun ``interval`` seconds
+        after the run that drew it (or after its last rerun), sent between the reader's requests."""
         while True:
-            await asyncio.sleep(min(state["auto"].values(), default=1.0))
-            if lock.locked() or not state["auto"] or "last" not in state:
+            if not state["auto"]:
+                await asyncio.sleep(0.1)
+                continue
+            fragment, (interval, due) = min(state["auto"].items(), key=lambda kv: kv[1][1])
+            if time.monotonic() < due:
+                await asyncio.sleep(min(0.1, due - time.monotonic()))
                 continue
             async with lock:
-                for fragment in list(state["auto"]):
-                    msg = BackMsg.FromString(state["last"])
-                    msg.rerun_script.is_auto_rerun, msg.rerun_script.fragment_id = True, fragment
-                    _, errors = await ask(ws, msg)
-                    res.errors += [f"wire session {n}: fragment rerun: {e}" for e in errors]
+                if fragment not in state["auto"] or state["auto"][fragment][1] != due:
+                    continue  # a whole run in between drew it again (or not at all)
+                msg = BackMsg.FromString(state["last"])
+                msg.rerun_script.is_auto_rerun, msg.rerun_script.fragment_id = True, fragment
+                _, errors = await ask(ws, msg)
+                res.errors += [f"wire session {n}: fragment rerun: {e}" for e in errors]
+                if fragment in state["auto"]:
+                    state["auto"][fragment] = [interval, time.monotonic() + interval]
 
     warmed = False
 
