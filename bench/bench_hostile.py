@@ -4,6 +4,11 @@ the current renderer beside the one before this change (loaded from git), in one
     .venv/bin/python bench/bench_hostile.py            # render figures, before vs after
     .venv/bin/python bench/bench_hostile.py --analyse  # also: analyse the 5,000-quote article
 
+Then the read path every page takes first, ``apply_corrections`` (the model's analysis with no
+correction, made effective), for an article whose every name is a group of its own (the 5,000-
+quote article has 4,948 groups), the current code beside the version before its groups were
+gathered in one pass (``REPLAY_BEFORE``, loaded from git).
+
 The articles are the issue's reproductions: ``'Open\\n\\n' + ' '.join(f'“Officials said {i}' ...)``
 with every quote nested in the one before (the analysis the old rules produced), and a text of
 "Ann met Bob in Rome." repeated with each name an entity. Prints the machine.
@@ -30,6 +35,7 @@ from components.render import reading_html  # noqa: E402
 from tests.test_limits import nested_quotes  # noqa: E402
 
 BEFORE = "8403e6f"  # the commit before this change
+REPLAY_BEFORE = "1fe58e9"  # the commit before apply_corrections gathered each group's members in one pass
 
 
 def old_renderer():
@@ -42,6 +48,31 @@ def old_renderer():
     sys.modules["old_render"] = mod
     spec.loader.exec_module(mod)
     return mod.reading_html
+
+
+def old_apply_corrections():
+    src = subprocess.run(["git", "show", f"{REPLAY_BEFORE}:components/corrections/replay.py"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    path = Path("/tmp/sourcelight_old_replay.py")
+    path.write_text(src)
+    spec = importlib.util.spec_from_file_location("old_replay", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["old_replay"] = mod
+    spec.loader.exec_module(mod)
+    return mod.apply_corrections
+
+
+def many_groups(n: int) -> tuple[Article, Analysis]:
+    """``n`` sentences "Speaker i spoke.", each name an entity in a group of its own."""
+    parts, ents, pos = [], [], 0
+    for i in range(n):
+        name = f"Speaker{i}"
+        parts.append(f"{name} spoke.")
+        ents.append(Entity(pos, pos + len(name), "PERSON", f"g{i}"))
+        pos += len(parts[-1]) + 1
+    text = " ".join(parts)
+    groups = tuple(EntityGroup(f"g{i}", f"Speaker{i}", "PERSON", ()) for i in range(n))
+    return Article(id="g", text=text, paragraphs=(Span(0, len(text)),)), Analysis("g", "t", tuple(ents), groups)
 
 
 def entities(n_sentences: int) -> tuple[Article, Analysis]:
@@ -89,6 +120,19 @@ def main() -> None:
         print(f"{head}   after: {measure(reading_html, art, ana)}")
         if sentences <= 2500:
             print(f"{'':29s}  before: {measure(old, art, ana, peak=False)}")
+    from components.corrections.replay import apply_corrections
+
+    old_apply = old_apply_corrections()
+    for n in (1000, 5000, 20000):
+        art, ana = many_groups(n)
+        times = []
+        for apply in (apply_corrections, old_apply):
+            t0 = time.perf_counter()
+            eff = apply(art, ana, [])
+            times.append(time.perf_counter() - t0)
+            assert len(eff.analysis.groups) == n
+        print(f"{n:6d} groups of one name, no correction: apply_corrections {times[0]:6.2f} s, "
+              f"before ({REPLAY_BEFORE}) {times[1]:6.2f} s")
     if args.analyse:
         import resource
 

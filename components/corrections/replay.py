@@ -9,7 +9,7 @@ service.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from components.corrections.anchoring import _Lost
@@ -38,9 +38,12 @@ class _State(_EntityReplay, _GroupReplay, _AttributionReplay):
 
     def build(self, applied: list[int]) -> tuple[Analysis, Provenance]:
         ents = sorted(self.ents, key=lambda e: (e.start, e.end))
+        by_group: dict[str, list] = defaultdict(list)  # one pass, not one per group (an article
+        for e in ents:  # of thousands of names has thousands of groups)
+            by_group[e.group].append(e)
         groups, group_origins = [], []
         for g in self.groups.values():
-            members = [e for e in ents if e.group == g.id]
+            members = by_group.get(g.id, [])
             if not members and not g.extra:
                 continue
             label = g.label
