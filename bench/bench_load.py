@@ -655,9 +655,10 @@ async def uploader(
             await page.get_by_text("Added 1 article").first.wait_for(timeout=heavy_timeout_ms)
             added = time.perf_counter() - t0
             await page.goto(f"{url}/read?article={article.id}")
-            # pending first, then the text; given up once the readers are done and --heavy-grace is spent
+            # pending first (the text unmarked: .sl-preview), then the analysed text; given up once
+            # the readers are done and --heavy-grace is spent
             left_ms = int(max(1.0, heavy_deadline - time.monotonic()) * 1000)
-            await page.wait_for_selector(".sl-article", timeout=min(heavy_timeout_ms, left_ms))
+            await page.wait_for_selector(".sl-article:not(.sl-preview)", timeout=min(heavy_timeout_ms, left_ms))
             shown = time.perf_counter() - t0
             await children_idle(server_pid, res)
             res.heavy.append(f"heavy upload {k + 1}: page answered 'added' after {added:.1f} s, "
