@@ -279,7 +279,13 @@ def default_article_id() -> str | None:
     return summaries[0].id if summaries else None
 
 
-@st.cache_resource(show_spinner=False)
+def _release_similarity(engine) -> None:
+    """When the cached engine is dropped (``st.cache_resource.clear()``), its encoder child stops
+    with it, not only when the server exits."""
+    engine.close()
+
+
+@st.cache_resource(show_spinner=False, on_release=_release_similarity)
 def get_similarity():
     """The similarity engine over this library (embeddings cached in the store's database).
 

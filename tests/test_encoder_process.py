@@ -89,3 +89,26 @@ print(json.dumps({{"torch": "torch" in sys.modules, "st": "sentence_transformers
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen["torch"] is False and seen["st"] is False
     assert seen["hits"][0] == "a1"
+
+
+def test_the_apps_cleared_cache_stops_its_encoder_child(tmp_path, monkeypatch):
+    """``st.cache_resource.clear()`` drops the app's similarity engine: its encoder child exits
+    then (``on_release``), not only when the server does."""
+    import streamlit as st
+
+    from dashboard import state
+
+    monkeypatch.setenv("SOURCELIGHT_DB", str(tmp_path / "lib.db"))
+    monkeypatch.setenv("SOURCELIGHT_ANALYSIS_PROCESS", "1")
+    st.cache_resource.clear()
+    try:
+        engine = state.get_similarity()
+        vectors = engine.encoder.encode(TEXTS[:1])  # the child starts on first use
+        assert isinstance(engine.encoder, ChildEncoder) and vectors.shape[0] == 1
+        pid = engine.encoder.pid
+        assert pid is not None and Path(f"/proc/{pid}").exists()
+        st.cache_resource.clear()
+        assert engine.encoder.pid is None
+        assert not Path(f"/proc/{pid}").exists()  # stopped and reaped (close waits for it)
+    finally:
+        st.cache_resource.clear()

@@ -252,6 +252,13 @@ class SimilarityEngine:
             self._encoder = model.load_model(device="cpu")
         return self._encoder
 
+    def close(self) -> None:
+        """Stop the encoder's child process, if the encoder has one (``ChildEncoder``); the engine
+        starts it again when it next needs a vector. An in-process model has nothing to stop."""
+        close = getattr(self._encoder, "close", None)
+        if callable(close):
+            close()
+
     def __len__(self) -> int:
         return len(self._articles)
 
