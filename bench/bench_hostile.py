@@ -38,28 +38,25 @@ BEFORE = "8403e6f"  # the commit before this change
 REPLAY_BEFORE = "1fe58e9"  # the commit before apply_corrections gathered each group's members in one pass
 
 
-def old_renderer():
-    src = subprocess.run(["git", "show", f"{BEFORE}:components/render.py"], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout
-    path = Path("/tmp/sourcelight_old_render.py")
+def from_git(rev: str, relpath: str, name: str):
+    """The module at ``relpath`` as it was at ``rev``, loaded as ``name`` (its imports are this tree's)."""
+    src = subprocess.run(["git", "show", f"{rev}:{relpath}"], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    path = Path(f"/tmp/sourcelight_{name}.py")
     path.write_text(src)
-    spec = importlib.util.spec_from_file_location("old_render", path)
+    spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
-    sys.modules["old_render"] = mod
+    sys.modules[name] = mod
     spec.loader.exec_module(mod)
-    return mod.reading_html
+    return mod
+
+
+def old_renderer():
+    return from_git(BEFORE, "components/render.py", "old_render").reading_html
 
 
 def old_apply_corrections():
-    src = subprocess.run(["git", "show", f"{REPLAY_BEFORE}:components/corrections/replay.py"], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout
-    path = Path("/tmp/sourcelight_old_replay.py")
-    path.write_text(src)
-    spec = importlib.util.spec_from_file_location("old_replay", path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["old_replay"] = mod
-    spec.loader.exec_module(mod)
-    return mod.apply_corrections
+    return from_git(REPLAY_BEFORE, "components/corrections/replay.py", "old_replay").apply_corrections
 
 
 def many_groups(n: int) -> tuple[Article, Analysis]:
