@@ -7,7 +7,8 @@ the current renderer beside the one before this change (loaded from git), in one
 Then the read path every page takes first, ``apply_corrections`` (the model's analysis with no
 correction, made effective), for an article whose every name is a group of its own (the 5,000-
 quote article has 4,948 groups), the current code beside the version before its groups were
-gathered in one pass (``REPLAY_BEFORE``, loaded from git).
+gathered in one pass (``REPLAY_BEFORE``, loaded from git); and the Annotate page's entity table
+(``entity_rows``) beside the version that looked each row's group name up among all groups.
 
 The articles are the issue's reproductions: ``'Open\\n\\n' + ' '.join(f'“Officials said {i}' ...)``
 with every quote nested in the one before (the analysis the old rules produced), and a text of
@@ -36,6 +37,7 @@ from tests.test_limits import nested_quotes  # noqa: E402
 
 BEFORE = "8403e6f"  # the commit before this change
 REPLAY_BEFORE = "1fe58e9"  # the commit before apply_corrections gathered each group's members in one pass
+TABLES_BEFORE = "3f75b29"  # the commit before the Annotate page's entity table looked each group's name up once
 
 
 def from_git(rev: str, relpath: str, name: str):
@@ -117,9 +119,11 @@ def main() -> None:
         print(f"{head}   after: {measure(reading_html, art, ana)}")
         if sentences <= 2500:
             print(f"{'':29s}  before: {measure(old, art, ana, peak=False)}")
+    from components.annotate_tables import entity_rows
     from components.corrections.replay import apply_corrections
 
     old_apply = old_apply_corrections()
+    old_rows = from_git(TABLES_BEFORE, "components/annotate_tables.py", "old_tables").entity_rows
     for n in (1000, 5000, 20000):
         art, ana = many_groups(n)
         times = []
@@ -130,6 +134,12 @@ def main() -> None:
             assert len(eff.analysis.groups) == n
         print(f"{n:6d} groups of one name, no correction: apply_corrections {times[0]:6.2f} s, "
               f"before ({REPLAY_BEFORE}) {times[1]:6.2f} s")
+        for rows in (entity_rows, old_rows):
+            t0 = time.perf_counter()
+            rows(art.text, eff.analysis, eff.provenance)
+            times.append(time.perf_counter() - t0)
+        print(f"{'':6s} Annotate's entity table (entity_rows): {times[2]:6.2f} s, before ({TABLES_BEFORE}) "
+              f"{times[3]:6.2f} s")
     if args.analyse:
         import resource
 

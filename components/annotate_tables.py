@@ -41,12 +41,15 @@ def group_name(analysis: Analysis, gid: str) -> str:
 
 def entity_rows(text: str, analysis: Analysis, provenance: Provenance) -> pd.DataFrame:
     """One row per entity mention: number, its text, type, the entity (group) it names, offset, by."""
+    names = {}  # each group's name, looked up once (an article can have thousands of groups)
+    for g in analysis.groups:
+        names.setdefault(g.id, g.name)
     rows = [
         {
             "#": i + 1,
             "Text": text[e.start : e.end],
             "Type": e.label,
-            "Entity": group_name(analysis, e.group),
+            "Entity": names.get(e.group, e.group),
             "At": e.start,
             "By": origin_label(o),
         }
