@@ -197,6 +197,14 @@ def warmed_up(res: Results, args) -> None:
         res.measuring.set()
 
 
+def frame(ev) -> bytes | None:
+    """The payload of a DevTools websocket frame event: binary frames only (Streamlit's messages)."""
+    import base64
+
+    r = ev.get("response", {})
+    return base64.b64decode(r["payloadData"]) if r.get("opcode") == 2 else None
+
+
 async def watch_answers(page, res: Results) -> None:
     """Time the server's answers on ``page``'s websocket (``res.answers``, timed window only): each
     run request the page sends (a BackMsg ``rerun_script``, not a fragment's automatic rerun) to the
@@ -204,17 +212,11 @@ async def watch_answers(page, res: Results) -> None:
     Chrome's DevTools network events, whose timestamps are the browser's own: neither the driver's
     relaying nor the browser's drawing is in them. A request superseded before its run finished is
     paired with the newer one."""
-    import base64
-
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     cdp = await page.context.new_cdp_session(page)
     sent: dict[str, float] = {}  # websocket request id → when the oldest unanswered run request left
-
-    def frame(ev) -> bytes | None:
-        r = ev.get("response", {})
-        return base64.b64decode(r["payloadData"]) if r.get("opcode") == 2 else None  # binary frames only
 
     def on_sent(ev) -> None:
         data = frame(ev)
@@ -438,17 +440,14 @@ class Tape:
     kind: str | None = None  # the interaction under way (session's ``timed``)
 
     async def listen(self, page) -> None:
-        import base64
-
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
         cdp = await page.context.new_cdp_session(page)
 
         def on_sent(ev) -> None:
-            r = ev.get("response", {})
-            if r.get("opcode") != 2:
+            data = frame(ev)
+            if data is None:
                 return
-            data = base64.b64decode(r["payloadData"])
             msg = BackMsg.FromString(data)
             if msg.WhichOneof("type") != "rerun_script" or msg.rerun_script.is_auto_rerun:
                 return  # heartbeats; a fragment's own reruns are the wire session's to make (AutoRerun)
